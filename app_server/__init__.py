@@ -1,0 +1,1 @@
+"""`codex app-server`: JSON-RPC-lite server over stdio or websocket."""

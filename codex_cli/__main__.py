@@ -1,0 +1,3 @@
+from codex_cli.main import main
+
+main()

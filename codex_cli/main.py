@@ -1,0 +1,13 @@
+"""Entry point of the `codex` console script."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    from codex_cli.app import build_app
+
+    app = build_app()
+    app(args=args, prog_name="codex")

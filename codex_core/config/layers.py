@@ -1,0 +1,104 @@
+"""Config layers: one parsed TOML table each, with where it came from and a content version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codex_core.config.errors import ConfigError
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+# Layer source types, as the reference names them on the wire (ConfigLayerSource.type).
+SYSTEM = "system"
+USER = "user"
+PROJECT = "project"
+SESSION_FLAGS = "sessionFlags"
+REQUEST = "request"  # per-request overrides; never reported as a layer, like the reference
+
+
+def layer_version(config: dict[str, Any]) -> str:
+    """The reference's layer version: sha256 of the layer's JSON with sorted keys and compact separators.
+
+    It hashes content, not bytes, so reformatting a file or editing a comment keeps the version.
+    """
+    canonical = json.dumps(config, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class LayerSource:
+    type: str
+    file: Path | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        if self.type == PROJECT:
+            return {"type": PROJECT, "dotCodexFolder": str(self.file)}
+        if self.file is not None:
+            return {"type": self.type, "file": str(self.file)}
+        return {"type": self.type}
+
+
+@dataclass
+class ConfigLayer:
+    source: LayerSource
+    config: dict[str, Any]
+    # Where the TOML text came from, for error messages and editing; None for in-memory layers.
+    path: Path | None = None
+    text: str | None = None
+    disabled_reason: str | None = None
+    _version: str | None = field(default=None, repr=False)
+
+    @property
+    def version(self) -> str:
+        if self._version is None:
+            self._version = layer_version(self.config)
+        return self._version
+
+    def metadata_wire(self) -> dict[str, Any]:
+        return {"name": self.source.to_wire(), "version": self.version}
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"name": self.source.to_wire(), "version": self.version, "config": self.config}
+        if self.disabled_reason is not None:
+            wire["disabledReason"] = self.disabled_reason
+        return wire
+
+
+def parse_toml_text(text: str, path: Path | None) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POSITION.search(message)
+        line = int(match.group(1)) if match else None
+        column = int(match.group(2)) if match else None
+        detail = _TOML_POSITION.sub("", message).strip()
+        raise ConfigError(f"invalid TOML: {detail}", path=path, line=line, column=column) from None
+
+
+def read_toml_file(path: Path) -> tuple[dict[str, Any], str | None]:
+    """The file's table and text; an absent file is an empty table (the reference reports it anyway)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}, None
+    except IsADirectoryError:
+        raise ConfigError("expected a file, found a directory", path=path) from None
+    except PermissionError:
+        raise ConfigError("permission denied reading config", path=path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config is not valid UTF-8 (byte {exc.start})", path=path) from None
+    return parse_toml_text(text, path), text
+
+
+def file_layer(source: LayerSource, path: Path) -> ConfigLayer:
+    config, text = read_toml_file(path)
+    return ConfigLayer(source=source, config=config, path=path, text=text)

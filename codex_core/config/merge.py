@@ -1,0 +1,52 @@
+"""Nested-table helpers shared by the loader, overrides and the editor."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+
+def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """A new table: `overlay` over `base`, tables merged key by key, anything else replaced."""
+    result = copy.deepcopy(dict(base))
+    for key, value in overlay.items():
+        existing = result.get(key)
+        if isinstance(existing, dict) and isinstance(value, Mapping):
+            result[key] = deep_merge(existing, value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def set_path(table: dict[str, Any], path: list[str], value: Any) -> None:
+    """Set `value` at `path`, creating (or replacing non-table values with) tables on the way."""
+    node = table
+    for segment in path[:-1]:
+        child = node.get(segment)
+        if not isinstance(child, dict):
+            child = {}
+            node[segment] = child
+        node = child
+    node[path[-1]] = value
+
+
+def get_path(table: Mapping[str, Any], path: list[str]) -> tuple[bool, Any]:
+    node: Any = table
+    for segment in path:
+        if not isinstance(node, Mapping) or segment not in node:
+            return False, None
+        node = node[segment]
+    return True, node
+
+
+def iter_leaves(
+    table: Mapping[str, Any], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every non-table value with its path (arrays are leaves; an empty table yields nothing)."""
+    for key, value in table.items():
+        path = (*prefix, key)
+        if isinstance(value, Mapping):
+            yield from iter_leaves(value, path)
+        else:
+            yield path, value

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
+
+
+def codex_executable() -> str:
+    """The installed `codex` console script next to this interpreter (the real entrypoint)."""
+    candidate = Path(sys.executable).parent / "codex"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("codex")
+    if found is None:
+        raise RuntimeError("the `codex` entrypoint is not installed; run pip install -e '.[dev]'")
+    return found
+
+
+@pytest.fixture
+def codex_bin() -> str:
+    return codex_executable()
+
+
+@pytest.fixture
+def isolated_env(tmp_path: Path) -> dict[str, str]:
+    """A HOME and CODEX_HOME of the test's own, and nothing of the developer's environment."""
+    home = tmp_path / "home"
+    codex_home = home / ".codex"
+    codex_home.mkdir(parents=True)
+    env = {
+        "HOME": str(home),
+        "CODEX_HOME": str(codex_home),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+    }
+    return env
