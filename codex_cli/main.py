@@ -7,6 +7,11 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    from codex_cli.fast_path import try_app_server
+
+    status = try_app_server(args)
+    if status is not None:
+        sys.exit(status)
     from codex_cli.app import build_app
 
     app = build_app()

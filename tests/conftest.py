@@ -1,25 +1,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from support.appserver import codex_executable
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
-
-
-def codex_executable() -> str:
-    """The installed `codex` console script next to this interpreter (the real entrypoint)."""
-    candidate = Path(sys.executable).parent / "codex"
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("codex")
-    if found is None:
-        raise RuntimeError("the `codex` entrypoint is not installed; run pip install -e '.[dev]'")
-    return found
 
 
 @pytest.fixture

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codex_core.config.errors import ConfigError
+from codex_core.config.toml_file import parse_toml_text, read_toml_file
 
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+__all__ = ["ConfigLayer", "LayerSource", "file_layer", "layer_version", "parse_toml_text", "read_toml_file"]
 
 # Layer source types, as the reference names them on the wire (ConfigLayerSource.type).
 SYSTEM = "system"
@@ -68,35 +66,6 @@ class ConfigLayer:
         if self.disabled_reason is not None:
             wire["disabledReason"] = self.disabled_reason
         return wire
-
-
-def parse_toml_text(text: str, path: Path | None) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_POSITION.search(message)
-        line = int(match.group(1)) if match else None
-        column = int(match.group(2)) if match else None
-        detail = _TOML_POSITION.sub("", message).strip()
-        raise ConfigError(f"invalid TOML: {detail}", path=path, line=line, column=column) from None
-
-
-def read_toml_file(path: Path) -> tuple[dict[str, Any], str | None]:
-    """The file's table and text; an absent file is an empty table (the reference reports it anyway)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return {}, None
-    except IsADirectoryError:
-        raise ConfigError("expected a file, found a directory", path=path) from None
-    except PermissionError:
-        raise ConfigError("permission denied reading config", path=path) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"config is not valid UTF-8 (byte {exc.start})", path=path) from None
-    return parse_toml_text(text, path), text
 
 
 def file_layer(source: LayerSource, path: Path) -> ConfigLayer:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from codex_core.config.errors import ConfigValidationError
 from codex_core.config.keypath import join_key_path
 from codex_core.config.locate import locate_key
+from codex_core.serde_text import unexpected
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -30,21 +31,7 @@ _EXPECTED_BY_TYPE = {
 }
 
 
-def describe_value(value: Any) -> str:
-    """A value the way serde names it in its `invalid type` messages."""
-    if isinstance(value, bool):
-        return f"boolean `{str(value).lower()}`"
-    if isinstance(value, int):
-        return f"integer `{value}`"
-    if isinstance(value, float):
-        return f"floating point `{value}`"
-    if isinstance(value, str):
-        return f'string "{value}"'
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return f"`{value}`"
+describe_value = unexpected
 
 
 def describe_error(error: Any) -> str:

@@ -1,0 +1,285 @@
+"""Dispatcher: one incoming message -> registry lookup, validation, handler, exactly one response.
+
+Requests of one connection are handled in order (a client may send thread/start and
+turn/start back to back); handlers marked detached run on their own so a long wait does not
+hold up the rest. Nothing a client sends can crash the server or affect another connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import orjson
+
+from app_server import jsonrpc
+from app_server.connection import Connection
+from app_server.handlers import RequestContext, lookup
+from app_server.jsonrpc import JsonRpcError, RequestId
+from app_server.state import ServerState
+
+log = logging.getLogger("codex.app_server")
+
+MAX_PENDING_REQUESTS = 512  # per connection; past this, requests get -32001 "Server overloaded"
+_MISSING = object()
+
+
+def warm_up() -> None:
+    """Import the protocol models and handlers ahead of the first request (run in a worker thread).
+
+    Pydantic class creation is most of a first request's cost; doing it while the client is
+    still reading the initialize answer hides it.
+    """
+    from app_server.protocol import registry, validation  # noqa: F401
+
+    lookup("initialize")
+
+
+class Dispatcher:
+    def __init__(self, state: ServerState) -> None:
+        self.state = state
+        self._inboxes: dict[int, asyncio.Queue[tuple[RequestId, str, Any]]] = {}
+        self._workers: dict[int, asyncio.Task[None]] = {}
+        self._detached: set[asyncio.Task[None]] = set()
+        self._ready: asyncio.Future[None] | None = None
+
+    def start_warm_up(self) -> None:
+        self._ready = asyncio.get_running_loop().run_in_executor(None, warm_up)
+
+    async def _wait_ready(self) -> None:
+        # Requests wait for the warm-up instead of importing the same modules concurrently.
+        if self._ready is not None:
+            try:
+                await asyncio.shield(self._ready)
+            except Exception:
+                log.exception("protocol warm-up failed; continuing without it")
+            self._ready = None
+
+    # -- connection lifecycle ----------------------------------------------------------------
+    def open(self, connection: Connection) -> None:
+        self.state.add_connection(connection)
+        inbox: asyncio.Queue[tuple[RequestId, str, Any]] = asyncio.Queue(MAX_PENDING_REQUESTS)
+        self._inboxes[connection.id] = inbox
+        self._workers[connection.id] = asyncio.create_task(self._work(connection, inbox))
+
+    async def close(self, connection: Connection) -> None:
+        self.state.remove_connection(connection)
+        self._inboxes.pop(connection.id, None)
+        worker = self._workers.pop(connection.id, None)
+        if worker is not None:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+
+    async def drain(self, connection: Connection) -> None:
+        """Wait until every request already received on this connection has been answered."""
+        inbox = self._inboxes.get(connection.id)
+        if inbox is not None:
+            await inbox.join()
+
+    # -- incoming ----------------------------------------------------------------------------
+    def on_message(self, connection: Connection, raw: bytes | str) -> None:
+        try:
+            message = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            data = raw.encode() if isinstance(raw, str) else raw
+            self._reject(connection, jsonrpc.recover_id(data), f"Invalid request: {exc}")
+            return
+        if not isinstance(message, dict):
+            self._reject(
+                connection, None, f"Invalid request: expected a JSON object, got {type(message).__name__}"
+            )
+            return
+        request_id = message.get("id", _MISSING)
+        method = message.get("method", _MISSING)
+        if method is _MISSING:
+            if request_id is not _MISSING and ("result" in message or "error" in message):
+                self.state.server_requests.resolve(connection, message)
+                return
+            self._reject(
+                connection,
+                request_id if jsonrpc.is_valid_id(request_id) else None,
+                "Invalid request: missing field `method`",
+            )
+            return
+        if not isinstance(method, str):
+            self._reject(
+                connection,
+                request_id if jsonrpc.is_valid_id(request_id) else None,
+                f"Invalid request: invalid type for `method`: expected a string, got {_json_type(method)}",
+            )
+            return
+        if request_id is _MISSING:
+            self._on_notification(connection, method, message.get("params"))
+            return
+        if not jsonrpc.is_valid_id(request_id):
+            log.warning(
+                "%s: request %r has an id that is neither a string nor an integer", connection.label, method
+            )
+            return
+        inbox = self._inboxes.get(connection.id)
+        if inbox is None:
+            return
+        try:
+            inbox.put_nowait((request_id, method, message.get("params", _MISSING)))
+        except asyncio.QueueFull:
+            connection.send(
+                jsonrpc.error_message(request_id, jsonrpc.SERVER_OVERLOADED, jsonrpc.OVERLOADED_MESSAGE)
+            )
+
+    def _reject(self, connection: Connection, request_id: RequestId | None, message: str) -> None:
+        if request_id is None:
+            log.warning(
+                "%s: dropped a message that is not a valid request: %s", connection.label, message[:300]
+            )
+            return
+        connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, message))
+
+    def _on_notification(self, connection: Connection, method: str, params: Any) -> None:
+        if method == "initialized":
+            return  # requests already work after `initialize`; nothing more to do
+        log.debug("%s: ignoring notification %s", connection.label, method)
+
+    # -- requests ----------------------------------------------------------------------------
+    async def _work(self, connection: Connection, inbox: asyncio.Queue[tuple[RequestId, str, Any]]) -> None:
+        while True:
+            request_id, method, params = await inbox.get()
+            try:
+                await self._handle(connection, request_id, method, params)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bug in one handler must not take the connection down
+                log.exception("%s: request %s failed", connection.label, method)
+                connection.send(
+                    jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"internal error in {method}")
+                )
+            finally:
+                inbox.task_done()
+
+    async def _handle(
+        self, connection: Connection, request_id: RequestId, method: str, raw_params: Any
+    ) -> None:
+        await self._wait_ready()
+        from app_server.protocol import registry
+
+        spec = registry.client_request(method)
+        if spec is None:
+            connection.send(
+                jsonrpc.error_message(
+                    request_id, jsonrpc.INVALID_REQUEST, registry.unknown_method_message(method)
+                )
+            )
+            return
+        parsed = parse_params(spec, raw_params)
+        if isinstance(parsed, ParamsProblem):
+            connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, parsed.message))
+            return
+        if method == "initialize":
+            if connection.initialized:
+                connection.send(
+                    jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, "Already initialized")
+                )
+                return
+        elif not connection.initialized:
+            connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, "Not initialized"))
+            return
+        gate = None if connection.experimental_api else experimental_gate(spec, parsed)
+        if gate is not None:
+            connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, gate))
+            return
+        bad_id = invalid_thread_id(spec, parsed)
+        if bad_id is not None:
+            connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, bad_id))
+            return
+        entry = lookup(method)
+        if entry is None:
+            connection.send(
+                jsonrpc.error_message(
+                    request_id,
+                    jsonrpc.INVALID_REQUEST,
+                    f"`{method}` is not available in this version of pycodex yet",
+                )
+            )
+            return
+        context = RequestContext(self.state, connection, request_id, method)
+        if entry.detached:
+            task = asyncio.create_task(self._run(context, entry.fn, parsed))
+            self._detached.add(task)
+            task.add_done_callback(self._detached.discard)
+        else:
+            await self._run(context, entry.fn, parsed)
+
+    async def _run(self, context: RequestContext, fn: Any, params: Any) -> None:
+        connection, request_id = context.connection, context.request_id
+        try:
+            result = await fn(context, params)
+        except JsonRpcError as exc:
+            connection.send(jsonrpc.error_message(request_id, exc.code, exc.message, exc.data))
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("%s: %s failed", connection.label, context.method)
+            connection.send(
+                jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"{context.method} failed: {exc}")
+            )
+            return
+        connection.send(jsonrpc.result_message(request_id, to_wire(result)))
+
+
+class ParamsProblem:
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def parse_params(spec: Any, raw_params: Any) -> Any:
+    """Typed params, or a ParamsProblem carrying the reference's message."""
+    from app_server.protocol import validation
+
+    outcome = validation.parse_params(spec, validation.MISSING if raw_params is _MISSING else raw_params)
+    if isinstance(outcome, validation.ParamsError):
+        return ParamsProblem(outcome.wire_message)
+    return outcome
+
+
+def experimental_gate(spec: Any, params: Any) -> str | None:
+    from app_server.protocol import validation
+
+    usage = validation.experimental_usage(spec, params)
+    return None if usage is None else f"{usage} requires experimentalApi capability"
+
+
+def invalid_thread_id(spec: Any, params: Any) -> str | None:
+    """Every v2 `threadId` is a UUID; a malformed one is refused before any handler sees it."""
+    thread_id = getattr(params, "thread_id", None)
+    if spec.version != "v2" or not isinstance(thread_id, str):
+        return None
+    from codex_core.ids import InvalidId, parse_thread_id
+
+    try:
+        parse_thread_id(thread_id)
+    except InvalidId as exc:
+        return str(exc)
+    return None
+
+
+def to_wire(result: Any) -> Any:
+    if result is None or isinstance(result, dict | list | str | int | float | bool):
+        return result
+    from app_server.protocol import serialize
+
+    return serialize.jsonable(result)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"

@@ -1,0 +1,67 @@
+"""Method handlers, one small module per area. Find any method's handler by grepping `@handler("<method>")`.
+
+Each handler is a thin adapter: typed params in, a wire-shaped result (a dict or a protocol
+model) out, raising JsonRpcError for an error answer.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app_server.connection import Connection
+    from app_server.jsonrpc import RequestId
+    from app_server.state import ServerState
+
+HANDLER_MODULES = (
+    "app_server.handlers.info",
+    "app_server.handlers.config",
+    "app_server.handlers.models",
+    "app_server.handlers.workspace",
+)
+
+
+@dataclass
+class RequestContext:
+    state: ServerState
+    connection: Connection
+    request_id: RequestId
+    method: str
+
+
+HandlerFn = Callable[[RequestContext, Any], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class HandlerEntry:
+    method: str
+    fn: HandlerFn
+    # Detached handlers run as their own task, so a long wait (turn/interrupt, a login) does not
+    # hold up the connection's later requests.
+    detached: bool = False
+
+
+_HANDLERS: dict[str, HandlerEntry] = {}
+_loaded = False
+
+
+def handler(method: str, *, detached: bool = False) -> Callable[[HandlerFn], HandlerFn]:
+    def register(fn: HandlerFn) -> HandlerFn:
+        if method in _HANDLERS:
+            raise RuntimeError(f"two handlers for {method}")
+        _HANDLERS[method] = HandlerEntry(method, fn, detached)
+        return fn
+
+    return register
+
+
+def lookup(method: str) -> HandlerEntry | None:
+    global _loaded
+    if not _loaded:
+        for module in HANDLER_MODULES:
+            importlib.import_module(module)
+        _loaded = True
+    return _HANDLERS.get(method)

@@ -1,0 +1,51 @@
+"""model/list and experimentalFeature/list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from app_server.handlers import RequestContext, handler
+from app_server.jsonrpc import JsonRpcError
+
+
+def _uses_chatgpt_login(ctx: RequestContext) -> bool:
+    # Presets only the ChatGPT backend serves are listed to ChatGPT users, as the reference does.
+    try:
+        auth = orjson.loads((ctx.state.codex_home / "auth.json").read_bytes())
+    except (OSError, ValueError):
+        return False
+    if not isinstance(auth, dict):
+        return False
+    mode = auth.get("auth_mode")
+    return mode in ("chatgpt", "chatgptAuthTokens") or (mode is None and isinstance(auth.get("tokens"), dict))
+
+
+@handler("model/list")
+async def model_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.models_catalog import InvalidCursorError, list_models, paginate
+
+    models = list_models(chatgpt_auth=_uses_chatgpt_login(ctx))
+    try:
+        page, next_cursor = paginate(models, params.cursor, params.limit, noun="models")
+    except InvalidCursorError as exc:
+        raise JsonRpcError.invalid_request(str(exc)) from None
+    return {"data": page, "nextCursor": next_cursor}
+
+
+@handler("experimentalFeature/list")
+async def experimental_feature_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.features import experimental_feature_list as feature_entries
+    from codex_core.features import resolve_features
+    from codex_core.models_catalog import InvalidCursorError, paginate
+
+    effective = ctx.state.load_config().effective
+    features = effective.get("features")
+    enabled = resolve_features(features if isinstance(features, dict) else None)
+    entries = feature_entries(enabled=enabled)
+    try:
+        page, next_cursor = paginate(entries, params.cursor, params.limit, noun="feature flags")
+    except InvalidCursorError as exc:
+        raise JsonRpcError.invalid_request(str(exc)) from None
+    return {"data": page, "nextCursor": next_cursor}

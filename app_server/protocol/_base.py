@@ -1,0 +1,200 @@
+"""Base classes and wire markers shared by every protocol model module.
+
+The Python annotation of a field is its wire type; the few facts the annotation cannot
+express (TS `?:` optionality, fields one of the two exports leaves out, experimental
+gating) travel as `W(...)` markers inside `Annotated`. Named aliases (unions, enums,
+string newtypes) carry a `Named(...)` marker so the exporters can emit a definition for
+them instead of inlining.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Optional, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+T = TypeVar("T")
+
+V2 = "v2"
+ROOT = ""
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+class W:
+    """Field-level wire metadata (merged when several are stacked)."""
+
+    __slots__ = (
+        "double_null",
+        "exp_ts_visible",
+        "experimental",
+        "json_any_obj",
+        "json_double_null",
+        "json_hidden",
+        "json_nonnull",
+        "omit",
+        "ts_hidden",
+        "ts_name",
+        "ts_null",
+        "ts_type",
+    )
+
+    def __init__(
+        self,
+        *,
+        omit: bool = False,
+        ts_null: bool = True,
+        json_hidden: bool = False,
+        ts_hidden: bool = False,
+        experimental: bool = False,
+        exp_ts_visible: bool = False,
+        ts_type: str | None = None,
+        ts_name: str | None = None,
+        json_nonnull: bool = False,
+        json_any_obj: bool = False,
+        double_null: bool = False,
+        json_double_null: bool = False,
+    ) -> None:
+        # omit: TS `name?:` and dropped from output when None
+        self.omit = omit
+        # with omit: whether TS still spells `| null`
+        self.ts_null = ts_null
+        self.json_hidden = json_hidden
+        self.ts_hidden = ts_hidden
+        # experimental fields are hidden from both exports unless asked for
+        self.experimental = experimental
+        # ... except that the reference TS already shows some of them
+        self.exp_ts_visible = exp_ts_visible
+        self.ts_type = ts_type
+        self.ts_name = ts_name
+        # an optional field the JSON schema types without `null`
+        self.json_nonnull = json_nonnull
+        # arbitrary JSON the reference spells `{}` rather than `true`
+        self.json_any_obj = json_any_obj
+        # Option<Option<T>>: `T | null | null` in TS, doubly nullable in JSON
+        self.double_null = double_null
+        self.json_double_null = json_double_null
+
+    def __repr__(self) -> str:
+        return f"W({', '.join(f'{k}={getattr(self, k)!r}' for k in self.__slots__)})"
+
+
+class Named:
+    """Names an alias (union, enum, newtype) so exports give it its own definition."""
+
+    __slots__ = ("json_inline", "json_name", "json_schema", "name", "ns", "ts_file", "ts_inline")
+
+    def __init__(
+        self,
+        name: str,
+        ns: str = ROOT,
+        *,
+        ts_file: bool = True,
+        ts_inline: bool = False,
+        json_name: str | None = None,
+        json_inline: bool = False,
+        json_schema: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        # the reference's schema when it is not what the type implies (kept minimal)
+        self.json_schema = json_schema
+        self.ns = ns
+        self.ts_file = ts_file
+        self.ts_inline = ts_inline
+        self.json_name = json_name or name
+        self.json_inline = json_inline
+
+    def __repr__(self) -> str:
+        return f"Named({self.name!r}, {self.ns!r})"
+
+
+OMIT = W(omit=True, ts_null=False)
+OMIT_NULLABLE = W(omit=True)
+EXPERIMENTAL = W(experimental=True)
+JSON_HIDDEN = W(json_hidden=True)
+TS_HIDDEN = W(ts_hidden=True)
+BIGINT = W(ts_type="bigint")
+
+# `name?: T` in TS; absent (not null) on the wire when None.
+Opt = Annotated[Optional[T], Field(exclude_if=_is_none), OMIT]  # noqa: UP045 - generic alias needs Optional
+# `name?: T | null` in TS (ts-rs `optional = nullable`); serde still writes null.
+OptN = Annotated[Optional[T], OMIT_NULLABLE]  # noqa: UP045
+# serde `skip_serializing_if = "Option::is_none"` on a field TS spells `T | null`.
+SKIP_NONE = Field(exclude_if=_is_none)
+# u64/i64 values that ts-rs spells `bigint`.
+BigInt = Annotated[int, BIGINT]
+# Arbitrary JSON (serde_json::Value).
+JsonValue = Annotated[Any, Named("JsonValue", "serde_json", json_inline=True)]
+
+
+class WireModel(BaseModel):
+    """Base for every protocol struct.
+
+    Class variables (all optional) steer the exporters:
+    - wire_name: exported type name when the Python name differs
+    - wire_ns: TS folder ("" root or "v2")
+    - wire_inline: a variant or anonymous struct (no definition of its own)
+    - wire_newtype: for a tagged variant wrapping a named struct, that struct
+    - wire_ts_file: False when another type owns the TS file of that name
+    - wire_json_name: JSON definition name when it differs
+    - wire_additional: JSON `additionalProperties` (None = not stated)
+    - wire_ts_null: a unit struct that ts-rs spells `null`
+    - wire_ts_override / wire_json_override: the rare shapes the walker cannot derive
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        strict=True,
+        defer_build=True,
+        extra="ignore",
+    )
+
+    wire_name: ClassVar[str | None] = None
+    wire_json_name: ClassVar[str | None] = None
+    wire_ns: ClassVar[str] = ROOT
+    wire_inline: ClassVar[bool] = False
+    wire_newtype: ClassVar[type[WireModel] | None] = None
+    wire_ts_file: ClassVar[bool] = True
+    wire_additional: ClassVar[bool | None] = None
+    wire_ts_null: ClassVar[bool] = False
+    wire_ts_override: ClassVar[str | None] = None
+    wire_json_override: ClassVar[dict[str, Any] | None] = None
+    wire_experimental: ClassVar[bool] = False
+    wire_flatten_extra: ClassVar[bool] = False
+    wire_ts_inline: ClassVar[bool] = False
+
+    @classmethod
+    def export_name(cls) -> str:
+        return cls.__dict__.get("wire_name") or cls.__name__
+
+    @classmethod
+    def export_json_name(cls) -> str:
+        return cls.__dict__.get("wire_json_name") or cls.export_name()
+
+
+class CoreModel(WireModel):
+    """Types shared with the agent core: field names as they are (mostly snake_case)."""
+
+
+class V1Model(WireModel):
+    """Legacy v1 API types: camelCase on the wire, TS files at the root."""
+
+    model_config = ConfigDict(alias_generator=to_camel)
+
+
+class V2Model(WireModel):
+    """v2 API types: camelCase on the wire, TS files under v2/."""
+
+    model_config = ConfigDict(alias_generator=to_camel)
+    wire_ns: ClassVar[str] = V2
+
+
+class V2RawModel(WireModel):
+    """v2 types that keep snake_case names on the wire (config views, a few settings)."""
+
+    wire_ns: ClassVar[str] = V2

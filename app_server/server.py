@@ -1,0 +1,174 @@
+"""`codex app-server`: wires state, dispatcher and a transport together and runs until EOF or a signal."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+# Nothing heavy at module level: asyncio, logging and the protocol load only after a first
+# `initialize` on stdio has been answered (see fast_start).
+
+TOKEN_ENV = "CODEX_APP_SERVER_WS_TOKEN"
+
+
+class StartupError(Exception):
+    """A problem that stops the server before it serves anyone (exit status 2)."""
+
+
+class AppServerArgs:
+    def __init__(
+        self,
+        listen: str = "stdio://",
+        cli_overrides: list[str] | None = None,
+        ws_token_file: str | None = None,
+        ws_allow_origins: list[str] | None = None,
+    ) -> None:
+        self.listen = listen
+        self.cli_overrides = list(cli_overrides or [])
+        self.ws_token_file = ws_token_file
+        self.ws_allow_origins = list(ws_allow_origins or [])
+
+
+def parse_listen(listen: str) -> tuple[str, str | None, int | None]:
+    if listen in ("stdio://", "stdio", ""):
+        return "stdio", None, None
+    if listen.startswith("ws://"):
+        address = listen[len("ws://") :].rstrip("/")
+        host, sep, port_text = address.rpartition(":")
+        if not sep or not port_text.isdigit() or not host:
+            raise StartupError(f"invalid --listen address {listen!r}: expected ws://IP:PORT")
+        port = int(port_text)
+        if port > 65535:
+            raise StartupError(f"invalid --listen port {port}")
+        return "ws", host.strip("[]"), port
+    raise StartupError(f"unsupported --listen value {listen!r}: use stdio:// or ws://IP:PORT")
+
+
+def _read_token(args: AppServerArgs) -> str | None:
+    if args.ws_token_file:
+        try:
+            token = Path(args.ws_token_file).expanduser().read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise StartupError(f"cannot read --ws-token-file {args.ws_token_file}: {exc.strerror}") from None
+        if not token:
+            raise StartupError(f"--ws-token-file {args.ws_token_file} is empty")
+        return token
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    return token or None
+
+
+def _check_config_syntax(codex_home: Path) -> None:
+    """Fail fast on a config.toml that is not TOML; deeper checks happen when a request loads it."""
+    from codex_core.config.home import SYSTEM_CONFIG_PATH, user_config_path
+    from codex_core.config.toml_file import read_toml_file
+
+    for path in (SYSTEM_CONFIG_PATH, user_config_path(codex_home)):
+        read_toml_file(path)
+
+
+def run(args: AppServerArgs, fast_stdio: bool = False) -> int:
+    """Run the server; returns the exit status. `fast_stdio` answers a first initialize before full start-up."""
+    from codex_core.config.errors import ConfigError
+    from codex_core.config.home import find_codex_home
+
+    try:
+        kind, host, port = parse_listen(args.listen)
+        codex_home = find_codex_home()
+        _check_config_syntax(codex_home)
+        token = _read_token(args) if kind == "ws" else None
+        if kind == "ws" and host is not None and not _loopback(host) and token is None:
+            raise StartupError(
+                f"refusing to listen on non-loopback address {host}: anyone who can reach it could run commands "
+                f"as you. Configure a token with --ws-token-file PATH or ${TOKEN_ENV}."
+            )
+    except (StartupError, ConfigError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+
+    fast_init = None
+    pending = b""
+    if kind == "stdio" and fast_stdio:
+        from app_server.fast_start import try_fast_initialize
+
+        fast_init, pending = try_fast_initialize()
+
+    import asyncio
+
+    from app_server.logging_setup import configure_logging
+    from app_server.state import ServerOptions
+
+    configure_logging()
+
+    options = ServerOptions(codex_home=codex_home, cli_overrides=list(args.cli_overrides))
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(kind, host, port, options, args, token, fast_init, pending))
+    return 0
+
+
+def _loopback(host: str) -> bool:
+    from app_server.transport.websocket import is_loopback
+
+    return is_loopback(host)
+
+
+async def _serve(
+    kind: str,
+    host: str | None,
+    port: int | None,
+    options: object,
+    args: AppServerArgs,
+    token: str | None,
+    fast_init: object,
+    pending: bytes,
+) -> None:
+    import asyncio
+    import signal
+
+    from app_server.connection import Connection
+    from app_server.dispatcher import Dispatcher
+    from app_server.state import ServerOptions, ServerState
+
+    assert isinstance(options, ServerOptions)
+    state = ServerState(options)
+    dispatcher = Dispatcher(state)
+    dispatcher.start_warm_up()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+
+    if kind == "stdio":
+        from app_server.fast_start import FastInit
+        from app_server.transport.stdio import serve_stdio
+
+        connection = Connection(label="stdio")
+        if isinstance(fast_init, FastInit):
+            connection.initialized = True
+            connection.client_name = fast_init.client_name
+            connection.client_version = fast_init.client_version
+            connection.experimental_api = fast_init.experimental_api
+            connection.opt_out_methods = frozenset(fast_init.opt_outs)
+            state.record_client(fast_init.client_name, fast_init.client_version)
+        await serve_stdio(dispatcher, connection, stop, pending)
+        return
+
+    from app_server.transport.websocket import WebsocketSecurity, serve_websocket
+
+    assert host is not None and port is not None
+
+    def announce(bound_host: str, bound_port: int) -> None:
+        display = f"[{bound_host}]" if ":" in bound_host else bound_host
+        print("codex app-server (WebSockets)", file=sys.stderr)
+        print(f"  listening on: ws://{display}:{bound_port}", file=sys.stderr)
+        if _loopback(bound_host):
+            print("  note: binds localhost only (use SSH port-forwarding for remote access)", file=sys.stderr)
+        sys.stderr.flush()
+
+    security = WebsocketSecurity(token=token, allowed_origins=tuple(args.ws_allow_origins))
+    try:
+        await serve_websocket(dispatcher, host, port, security, stop, on_listening=announce)
+    except OSError as exc:
+        print(f"Error: cannot listen on ws://{host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,92 @@
+"""Process-wide app-server state: connections, originator, server requests, config access."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from app_server.connection import Connection
+from app_server.jsonrpc import notification_message
+from app_server.server_requests import ServerRequests
+from app_server.user_agent import DEFAULT_ORIGINATOR, user_agent
+
+if TYPE_CHECKING:
+    from codex_core.config.loader import LoadedConfig
+
+log = logging.getLogger("codex.app_server")
+
+
+@dataclass
+class ServerOptions:
+    codex_home: Path
+    cli_overrides: list[str] = field(default_factory=list)
+    env: Mapping[str, str] | None = None
+
+
+class ServerState:
+    def __init__(self, options: ServerOptions) -> None:
+        self.options = options
+        self.codex_home = options.codex_home
+        self.connections: dict[int, Connection] = {}
+        self.server_requests = ServerRequests()
+        # Process-global like the reference: the first initialize names the originator for everyone.
+        self.originator: str | None = None
+        self.client_suffix: tuple[str, str | None] | None = None
+
+    # -- connections -------------------------------------------------------------------------
+    def add_connection(self, connection: Connection) -> None:
+        self.connections[connection.id] = connection
+
+    def remove_connection(self, connection: Connection) -> None:
+        self.connections.pop(connection.id, None)
+        self.server_requests.connection_closed(connection)
+
+    def record_client(self, name: str, version: str | None) -> None:
+        if self.originator is None:
+            self.originator = name
+        self.client_suffix = (name, version)
+
+    def user_agent(self) -> str:
+        name, version = self.client_suffix if self.client_suffix else (None, None)
+        return user_agent(self.originator or DEFAULT_ORIGINATOR, name, version)
+
+    # -- outgoing ----------------------------------------------------------------------------
+    def broadcast(self, method: str, params: Any = None) -> None:
+        """To every initialized connection (thread/started, account/*, ...), as the reference does."""
+        self._send_to(method, params, self.connections.values())
+
+    def notify_thread(self, thread_id: str, method: str, params: Any = None) -> None:
+        """To the connections subscribed to a thread (item/*, turn/*, deltas, codex/event/*)."""
+        self._send_to(method, params, (c for c in self.connections.values() if thread_id in c.subscriptions))
+
+    def thread_subscribers(self, thread_id: str) -> list[Connection]:
+        return [c for c in self.connections.values() if thread_id in c.subscriptions and c.initialized]
+
+    def _send_to(self, method: str, params: Any, connections: Iterable[Connection]) -> None:
+        message = notification_message(method, params)
+        encoded: bytes | None = None
+        for connection in connections:
+            if not connection.initialized or not connection.wants(method):
+                continue
+            if encoded is None:
+                encoded = orjson.dumps(message)  # once, shared by every recipient
+            connection.send(message, encoded)
+
+    # -- config ------------------------------------------------------------------------------
+    def load_config(
+        self, *, cwd: Path | None = None, request_overrides: Mapping[str, Any] | None = None
+    ) -> LoadedConfig:
+        from codex_core.config.loader import load_config
+
+        return load_config(
+            codex_home=self.codex_home,
+            cwd=cwd,
+            cli_overrides=self.options.cli_overrides,
+            request_overrides=request_overrides,
+            env=self.options.env,
+        )

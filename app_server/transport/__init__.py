@@ -1,0 +1,1 @@
+"""Transports move bytes; they know nothing of method names."""

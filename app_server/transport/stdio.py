@@ -1,0 +1,107 @@
+"""JSONL over stdin/stdout. stdout carries protocol lines only; logs go to stderr.
+
+Reading and writing run in threads of their own, so a stdin that is a file, a pipe or a tty
+all work the same and a client that stops reading stdout never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from app_server import jsonrpc
+from app_server.connection import Connection
+from app_server.dispatcher import Dispatcher
+from app_server.transport.lines import LineSplitter
+
+log = logging.getLogger("codex.app_server")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _read_stdin(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[bytes], fd: int) -> None:
+    while True:
+        try:
+            data = os.read(fd, 1 << 16)
+        except OSError:
+            data = b""
+        loop.call_soon_threadsafe(queue.put_nowait, data)
+        if not data:
+            return
+
+
+async def serve_stdio(
+    dispatcher: Dispatcher,
+    connection: Connection,
+    stop: asyncio.Event,
+    pending_input: bytes = b"",
+    in_fd: int = 0,
+    out_fd: int = 1,
+) -> None:
+    loop = asyncio.get_running_loop()
+    dispatcher.open(connection)
+    writer_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stdout")
+
+    async def write_loop() -> None:
+        while True:
+            batch = await connection.queue.next_batch()
+            if batch is None:
+                return
+            try:
+                await loop.run_in_executor(writer_pool, _write_all, out_fd, b"\n".join(batch) + b"\n")
+            except OSError as exc:  # the client closed stdout: nobody is listening any more
+                log.warning("stdout closed: %s", exc)
+                stop.set()
+                return
+
+    def on_oversize(head: bytes) -> None:
+        request_id = jsonrpc.recover_id(head)
+        if request_id is None:
+            log.warning("dropped an over-long input line (no id found in its head)")
+            return
+        connection.send(
+            jsonrpc.error_message(
+                request_id, jsonrpc.INVALID_REQUEST, "Invalid request: message is too large"
+            )
+        )
+
+    splitter = LineSplitter(lambda line: dispatcher.on_message(connection, line), on_oversize)
+    writer = asyncio.create_task(write_loop())
+    chunks: asyncio.Queue[bytes] = asyncio.Queue()
+    threading.Thread(target=_read_stdin, args=(loop, chunks, in_fd), name="stdin", daemon=True).start()
+    if pending_input:
+        splitter.feed(pending_input)
+
+    async def read_loop() -> None:
+        while True:
+            data = await chunks.get()
+            if not data:
+                splitter.finish()
+                return
+            splitter.feed(data)
+
+    reader = asyncio.create_task(read_loop())
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({reader, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    # EOF or a signal: answer what was already asked, then flush and leave.
+    try:
+        await asyncio.wait_for(dispatcher.drain(connection), timeout=5)
+    except TimeoutError:
+        log.warning("shutting down with requests still running")
+    await dispatcher.close(connection)
+    connection.queue.close()
+    try:
+        await asyncio.wait_for(writer, timeout=5)
+    except TimeoutError:
+        log.warning("could not flush stdout before exit")
+    for task in (reader, stopper):
+        task.cancel()
+    writer_pool.shutdown(wait=False)

@@ -1,0 +1,196 @@
+"""parse_params: reference-like error messages, experimental detection, never raising."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app_server.protocol import registry
+from app_server.protocol.validation import (
+    MISSING,
+    ParamsError,
+    experimental_usage,
+    parse_params,
+    parse_result,
+)
+
+SCENARIOS = (Path(__file__).resolve().parents[3] / "../shared/conformance/scenarios").resolve()
+
+
+def spec(method: str) -> registry.MethodSpec:
+    s = registry.client_request(method)
+    assert s is not None
+    return s
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "message"),
+    [
+        ("thread/read", {"includeTurns": True}, "Invalid request: missing field `threadId`"),
+        (
+            "thread/start",
+            {"experimentalRawEvents": False, "sandbox": "bogus-mode"},
+            "Invalid request: unknown variant `bogus-mode`, expected one of `read-only`, "
+            "`workspace-write`, `danger-full-access`",
+        ),
+        ("config/value/write", {"keyPath": "model"}, "Invalid request: missing field `value`"),
+        ("thread/start", {"model": 5}, "Invalid request: invalid type: integer `5`, expected a string"),
+        ("thread/loaded/list", MISSING, "Invalid request: missing field `params`"),
+    ],
+)
+def test_reference_messages(method: str, params: Any, message: str) -> None:
+    err = parse_params(spec(method), params)
+    assert isinstance(err, ParamsError)
+    assert err.wire_message == message
+
+
+def test_golden_invalid_params_messages() -> None:
+    golden = SCENARIOS / "invalid_params/golden.json"
+    if not golden.is_file():
+        pytest.skip("../shared conformance kit not available")
+    scenario = json.loads((SCENARIOS / "invalid_params/scenario.json").read_text())
+    sent = {s["send"]["id"]: s["send"] for s in scenario if "send" in s and "id" in s["send"]}
+    for msg in json.loads(golden.read_text())["transcript"]:
+        text = msg.get("error", {}).get("message", "")
+        if text.startswith("Invalid request:"):
+            req = sent[msg["id"]]
+            err = parse_params(spec(req["method"]), req.get("params", MISSING))
+            assert isinstance(err, ParamsError) and err.wire_message == text
+
+
+def test_methods_without_params_accept_missing() -> None:
+    for method in ("account/logout", "getUserAgent", "userInfo"):
+        assert parse_params(spec(method)) is None
+
+
+def test_unknown_method_message_lists_reference_order() -> None:
+    golden = SCENARIOS / "unknown_method/golden.json"
+    if not golden.is_file():
+        pytest.skip("../shared conformance kit not available")
+    expected = json.loads(golden.read_text())["transcript"][1]["error"]["message"]
+    assert registry.unknown_method_message("no/such/method") == expected
+
+
+def test_experimental_detection() -> None:
+    start = spec("thread/start")
+    assert experimental_usage(start, parse_params(start, {})) is None
+    parsed = parse_params(start, {"mockExperimentalField": "x"})
+    assert experimental_usage(start, parsed) == "thread/start.mockExperimentalField"
+    parsed = parse_params(start, {"dynamicTools": [{"name": "t", "description": "d", "inputSchema": {}}]})
+    assert experimental_usage(start, parsed) == "thread/start.dynamicTools"
+    login = spec("account/login/start")
+    parsed = parse_params(login, {"type": "chatgptAuthTokens", "accessToken": "a", "chatgptAccountId": "b"})
+    assert experimental_usage(login, parsed) == "account/login/start.chatgptAuthTokens"
+    assert experimental_usage(login, parse_params(login, {"type": "apiKey", "apiKey": "k"})) is None
+    mock = spec("mock/experimentalMethod")
+    assert experimental_usage(mock, parse_params(mock, {})) == "mock/experimentalMethod"
+    assert parse_result(mock, {"echoed": None}) is not None
+
+
+_PARAMS_METHODS = [s for s in registry.CLIENT_REQUESTS if s.params is not None]
+
+
+def _schema(s: registry.MethodSpec) -> dict[str, Any]:
+    from app_server.protocol.export.json_schema import _single_file, type_name
+
+    return _single_file(s.params, type_name(s.params), experimental=True)
+
+
+# A handful of representative v2 params types keeps the property test fast.
+_SAMPLED = [
+    "thread/start",
+    "turn/start",
+    "thread/list",
+    "config/value/write",
+    "account/login/start",
+    "review/start",
+]
+
+
+def from_schema(root: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Values valid for one of our exported schemas (only the constructs the export uses)."""
+    defs = root.get("definitions", {})
+    cache: dict[str, st.SearchStrategy[Any]] = {}
+
+    def build(node: Any) -> st.SearchStrategy[Any]:
+        if node is True or node == {}:
+            return st.none() | st.integers() | st.text(max_size=4)
+        if "$ref" in node:
+            name = node["$ref"].split("/")[-1]
+            if name not in cache:
+                cache[name] = st.deferred(lambda: build(defs[name]))
+            return cache[name]
+        for key in ("oneOf", "anyOf"):
+            if key in node:
+                return st.one_of([build(v) for v in node[key]])
+        if "enum" in node:
+            return st.sampled_from(node["enum"])
+        t = node.get("type")
+        if isinstance(t, list):
+            return st.one_of([build({**node, "type": x}) for x in t])
+        if t == "string":
+            return st.text(max_size=6)
+        if t == "integer":
+            return st.integers(min_value=0, max_value=10**6)
+        if t == "number":
+            return st.floats(allow_nan=False, allow_infinity=False)
+        if t == "boolean":
+            return st.booleans()
+        if t == "null":
+            return st.none()
+        if t == "array":
+            return st.lists(build(node.get("items", True)), max_size=2)
+        props = node.get("properties", {})
+        required = set(node.get("required", []))
+        if not props and isinstance(node.get("additionalProperties"), dict):
+            return st.dictionaries(st.text(max_size=4), build(node["additionalProperties"]), max_size=2)
+        return st.fixed_dictionaries(
+            {k: build(v) for k, v in props.items() if k in required},
+            optional={k: build(v) for k, v in props.items() if k not in required},
+        )
+
+    body = {k: v for k, v in root.items() if k not in ("definitions", "$schema", "title")}
+    return build(body)
+
+
+@pytest.mark.parametrize("method", _SAMPLED)
+def test_generated_valid_params_parse(method: str) -> None:
+    s = spec(method)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(from_schema(_schema(s)))
+    def check(raw: Any) -> None:
+        parsed = parse_params(s, raw)
+        assert not isinstance(parsed, ParamsError), (raw, parsed)
+
+    check()
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_PARAMS_METHODS), JSONISH)
+def test_validation_never_raises(s: registry.MethodSpec, raw: Any) -> None:
+    out = parse_params(s, raw)
+    if isinstance(out, ParamsError):
+        assert out.message and isinstance(out.path, tuple)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["threadId", "input"]), JSONISH.filter(lambda v: not isinstance(v, (str, list))))
+def test_wrong_types_name_the_field(field: str, bad: Any) -> None:
+    raw: dict[str, Any] = {"threadId": "t", "input": []}
+    raw[field] = bad
+    err = parse_params(spec("turn/start"), raw)
+    assert isinstance(err, ParamsError)
+    assert err.path[:1] == (field,)
