@@ -121,6 +121,8 @@ class OutgoingQueue:
         key = _stream_key(message)
         if key is None:
             return False
+        if not self._entries:
+            return False
         # Only the tail may be merged into: merging further back would reorder the stream.
         last = self._entries[-1]
         if last.message is None or _stream_key(last.message) != key:

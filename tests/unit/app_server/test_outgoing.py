@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from app_server.outgoing import OutgoingQueue, QueueOverflow
+
+
+def delta(item: str, text: str, method: str = "item/agentMessage/delta") -> dict[str, object]:
+    return {"method": method, "params": {"threadId": "t", "turnId": "u", "itemId": item, "delta": text}}
+
+
+async def drain(queue: OutgoingQueue) -> list[dict[str, object]]:
+    queue.close()
+    out: list[dict[str, object]] = []
+    while (batch := await queue.next_batch()) is not None:
+        out.extend(orjson.loads(b) for b in batch)
+    return out
+
+
+async def test_below_soft_limit_nothing_is_merged() -> None:
+    queue = OutgoingQueue(soft_limit=100, hard_limit=1000)
+    for i in range(10):
+        queue.put_message(delta("a", str(i)))
+    assert [m["params"]["delta"] for m in await drain(queue)] == [str(i) for i in range(10)]  # type: ignore[index]
+
+
+async def test_lagging_client_gets_merged_deltas_and_every_other_message() -> None:
+    queue = OutgoingQueue(soft_limit=3, hard_limit=1000)
+    queue.put_message({"method": "item/started", "params": {"item": {"id": "a"}}})
+    for i in range(50):
+        queue.put_message(delta("a", f"{i},"))
+    queue.put_message({"id": 7, "result": {}})
+    for i in range(50, 60):
+        queue.put_message(delta("a", f"{i},"))
+    queue.put_message({"method": "item/completed", "params": {"item": {"id": "a"}}})
+    messages = await drain(queue)
+    deltas = "".join(m["params"]["delta"] for m in messages if m.get("method") == "item/agentMessage/delta")  # type: ignore[index]
+    assert deltas == "".join(f"{i}," for i in range(60))  # complete and in order
+    assert len(messages) < 20  # merged
+    assert messages[0]["method"] == "item/started" and messages[-1]["method"] == "item/completed"
+    assert {"id": 7, "result": {}} in messages
+    assert queue.coalesced > 0
+
+
+async def test_different_items_are_not_merged() -> None:
+    queue = OutgoingQueue(soft_limit=0, hard_limit=1000)
+    queue.put_message(delta("a", "x"))
+    queue.put_message(delta("b", "y"))
+    queue.put_message(delta("a", "z"))
+    assert [m["params"]["itemId"] for m in await drain(queue)] == ["a", "b", "a"]  # type: ignore[index]
+
+
+async def test_legacy_deltas_merge_inside_msg() -> None:
+    queue = OutgoingQueue(soft_limit=0, hard_limit=1000)
+    for text in ("a", "b", "c"):
+        queue.put_message(
+            {
+                "method": "codex/event/agent_message_delta",
+                "params": {"id": "u", "msg": {"type": "agent_message_delta", "delta": text}, "conversationId": "t"},
+            }
+        )
+    (only,) = await drain(queue)
+    assert only["params"]["msg"]["delta"] == "abc"  # type: ignore[index]
+
+
+async def test_a_shared_message_is_not_mutated_by_merging() -> None:
+    first = delta("a", "x")
+    queue = OutgoingQueue(soft_limit=0, hard_limit=1000)
+    queue.put_message(first)
+    queue.put_message(delta("a", "y"))
+    assert first["params"]["delta"] == "x"  # type: ignore[index]
+
+
+def test_hard_limit_raises_instead_of_growing() -> None:
+    queue = OutgoingQueue(soft_limit=1, hard_limit=5)
+    for i in range(5):
+        queue.put_message({"id": i, "result": {}})
+    with pytest.raises(QueueOverflow):
+        queue.put_message({"id": 99, "result": {}})
