@@ -15,7 +15,7 @@ import orjson
 
 from app_server import jsonrpc
 from app_server.connection import Connection
-from app_server.handlers import RequestContext, lookup
+from app_server.handlers import DEFERRED, RequestContext, lookup
 from app_server.jsonrpc import JsonRpcError, RequestId
 from app_server.state import ServerState
 
@@ -31,9 +31,14 @@ def warm_up() -> None:
     Pydantic class creation is most of a first request's cost; doing it while the client is
     still reading the initialize answer hides it.
     """
+    import gc
+
     from app_server.protocol import registry, validation  # noqa: F401
 
     lookup("initialize")
+    # The protocol models live as long as the process: keep them out of every later collection
+    # so the full collections that do happen while streaming stay short.
+    gc.freeze()
 
 
 class Dispatcher:
@@ -224,7 +229,11 @@ class Dispatcher:
                 jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"{context.method} failed: {exc}")
             )
             return
+        if result is DEFERRED:
+            return
         connection.send(jsonrpc.result_message(request_id, to_wire(result)))
+        for callback in context.after:
+            callback()
 
 
 class ParamsProblem:

@@ -44,14 +44,20 @@ class QueueOverflow(Exception):
 
 
 class _Entry:
-    __slots__ = ("data", "message")
+    __slots__ = ("data", "extra", "key", "message")
 
     def __init__(self, data: bytes | None, message: dict[str, Any] | None) -> None:
         self.data = data
         self.message = message  # kept only for coalescable deltas
+        self.extra: list[str] = []  # deltas merged into this one, joined once when encoded
+        self.key: tuple[Any, ...] | None = None
 
     def encode(self) -> bytes:
         if self.data is None:
+            if self.extra:
+                target = _delta_holder(self.message)
+                if target is not None:
+                    target["delta"] = target["delta"] + "".join(self.extra)
             self.data = orjson.dumps(self.message)
             self.message = None
         return self.data
@@ -77,18 +83,16 @@ def _stream_key(message: dict[str, Any]) -> tuple[Any, ...] | None:
     return (message["method"], rest)
 
 
-def _append_delta(target: dict[str, Any], extra: dict[str, Any]) -> bool:
-    params, more = target.get("params"), extra.get("params")
-    if not isinstance(params, dict) or not isinstance(more, dict):
-        return False
-    if target["method"].startswith("codex/event/"):
-        params, more = params.get("msg"), more.get("msg")
-        if not isinstance(params, dict) or not isinstance(more, dict):
-            return False
-    if not isinstance(params.get("delta"), str) or not isinstance(more.get("delta"), str):
-        return False
-    params["delta"] += more["delta"]
-    return True
+def _delta_holder(message: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The dict whose `delta` carries the text: params, or params.msg for codex/event/*."""
+    params = message.get("params") if message else None
+    if not isinstance(params, dict):
+        return None
+    if str(message.get("method", "")).startswith("codex/event/") if message else False:
+        params = params.get("msg")
+        if not isinstance(params, dict):
+            return None
+    return params if isinstance(params.get("delta"), str) else None
 
 
 class OutgoingQueue:
@@ -98,6 +102,7 @@ class OutgoingQueue:
         self._soft = soft_limit
         self._hard = hard_limit
         self._closed = False
+        self._open_streams: dict[tuple[Any, ...], _Entry] = {}
         self.coalesced = 0
 
     def __len__(self) -> int:
@@ -110,27 +115,38 @@ class OutgoingQueue:
         """Queue a message; deltas keep their dict form while they wait so they can still be merged."""
         method = message.get("method")
         if method in DELTA_METHODS and "id" not in message:
-            if len(self._entries) >= self._soft and self._coalesce(message):
+            key = _stream_key(message)
+            if len(self._entries) >= self._soft and key is not None and self._coalesce(key, message):
                 return
             # A private copy: coalescing mutates it, and the same dict may be queued for other clients.
-            self._push(_Entry(None, _copy_delta(message)))
+            entry = _Entry(None, _copy_delta(message))
+            entry.key = key
+            self._push(entry)
+            if key is not None:
+                self._open_streams[key] = entry
             return
+        # Anything else is a barrier: later deltas must not be merged into ones queued before it.
+        self._open_streams.clear()
         self._push(_Entry(encoded if encoded is not None else orjson.dumps(message), None))
 
-    def _coalesce(self, message: dict[str, Any]) -> bool:
-        key = _stream_key(message)
-        if key is None:
+    def _coalesce(self, key: tuple[Any, ...], message: dict[str, Any]) -> bool:
+        """Append to the newest waiting delta of the same stream (item and kind), if no barrier followed it.
+
+        Each stream stays in order and complete; only the interleaving between the v2 and legacy
+        copies of a delta changes, and each client reads those streams independently.
+        """
+        target = self._open_streams.get(key)
+        extra = _delta_holder(message)
+        if (
+            target is None
+            or target.data is not None
+            or extra is None
+            or _delta_holder(target.message) is None
+        ):
             return False
-        if not self._entries:
-            return False
-        # Only the tail may be merged into: merging further back would reorder the stream.
-        last = self._entries[-1]
-        if last.message is None or _stream_key(last.message) != key:
-            return False
-        if _append_delta(last.message, message):
-            self.coalesced += 1
-            return True
-        return False
+        target.extra.append(extra["delta"])
+        self.coalesced += 1
+        return True
 
     def _push(self, entry: _Entry) -> None:
         if self._closed:
@@ -154,7 +170,10 @@ class OutgoingQueue:
         batch: list[bytes] = []
         size = 0
         while self._entries and size < max_bytes:
-            data = self._entries.popleft().encode()
+            entry = self._entries.popleft()
+            if entry.key is not None and self._open_streams.get(entry.key) is entry:
+                del self._open_streams[entry.key]
+            data = entry.encode()
             batch.append(data)
             size += len(data)
         return batch

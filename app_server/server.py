@@ -151,7 +151,10 @@ async def _serve(
             connection.experimental_api = fast_init.experimental_api
             connection.opt_out_methods = frozenset(fast_init.opt_outs)
             state.record_client(fast_init.client_name, fast_init.client_version)
-        await serve_stdio(dispatcher, connection, stop, pending)
+        try:
+            await serve_stdio(dispatcher, connection, stop, pending)
+        finally:
+            await state.shutdown()
         return
 
     from app_server.transport.websocket import WebsocketSecurity, serve_websocket
@@ -169,6 +172,7 @@ async def _serve(
     security = WebsocketSecurity(token=token, allowed_origins=tuple(args.ws_allow_origins))
     try:
         await serve_websocket(dispatcher, host, port, security, stop, on_listening=announce)
+        await state.shutdown()
     except OSError as exc:
         print(f"Error: cannot listen on ws://{host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -16,6 +16,8 @@ from app_server.server_requests import ServerRequests
 from app_server.user_agent import DEFAULT_ORIGINATOR, user_agent
 
 if TYPE_CHECKING:
+    from app_server.events.translator import ThreadEvents
+    from codex_core.agent.manager import ThreadManager
     from codex_core.config.loader import LoadedConfig
 
 log = logging.getLogger("codex.app_server")
@@ -37,6 +39,38 @@ class ServerState:
         # Process-global like the reference: the first initialize names the originator for everyone.
         self.originator: str | None = None
         self.client_suffix: tuple[str, str | None] | None = None
+        self._threads: ThreadManager | None = None
+        self.thread_events: dict[str, ThreadEvents] = {}
+        # v1 addConversationListener subscriptions: id -> (connection id, thread id)
+        self.listeners: dict[str, tuple[int, str]] = {}
+
+    @property
+    def threads(self) -> ThreadManager:
+        if self._threads is None:
+            from codex_core.agent.manager import ThreadManager
+
+            self._threads = ThreadManager(
+                self.codex_home, dict(self.options.env) if self.options.env else None
+            )
+        return self._threads
+
+    def events_for(self, thread_id: str) -> ThreadEvents:
+        """The one event sink of a thread (created on first use)."""
+        sink = self.thread_events.get(thread_id)
+        if sink is None:
+            from app_server.events.translator import ThreadEvents
+
+            sink = ThreadEvents(self, thread_id)
+            self.thread_events[thread_id] = sink
+        return sink
+
+    def subscribe(self, connection: Connection, thread_id: str) -> None:
+        connection.subscriptions.add(thread_id)
+
+    async def shutdown(self) -> None:
+        """Interrupt running turns and flush every rollout (stdin EOF, SIGINT, SIGTERM)."""
+        if self._threads is not None:
+            await self._threads.shutdown()
 
     # -- connections -------------------------------------------------------------------------
     def add_connection(self, connection: Connection) -> None:
@@ -45,6 +79,8 @@ class ServerState:
     def remove_connection(self, connection: Connection) -> None:
         self.connections.pop(connection.id, None)
         self.server_requests.connection_closed(connection)
+        for key in [k for k, (conn_id, _) in self.listeners.items() if conn_id == connection.id]:
+            del self.listeners[key]
 
     def record_client(self, name: str, version: str | None) -> None:
         if self.originator is None:

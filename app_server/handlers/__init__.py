@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,6 +21,9 @@ HANDLER_MODULES = (
     "app_server.handlers.config",
     "app_server.handlers.models",
     "app_server.handlers.workspace",
+    "app_server.handlers.threads",
+    "app_server.handlers.turns",
+    "app_server.handlers.legacy",
 )
 
 
@@ -30,6 +33,15 @@ class RequestContext:
     connection: Connection
     request_id: RequestId
     method: str
+    # Run right after the response is queued: notifications the reference sends after the answer.
+    after: list[Callable[[], None]] = field(default_factory=list)
+
+
+class _Deferred:
+    """Returned by a handler whose answer is sent later by someone else (turn/interrupt)."""
+
+
+DEFERRED = _Deferred()
 
 
 HandlerFn = Callable[[RequestContext, Any], Awaitable[Any]]

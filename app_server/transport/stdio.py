@@ -7,8 +7,10 @@ all work the same and a client that stops reading stdout never blocks the event 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import stat
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -25,6 +27,53 @@ def _write_all(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+class _Stdout:
+    """Writes to stdout from the event loop when it is a pipe or socket (no thread hop per batch,
+    which is most of a delta's latency); other kinds (a file, a tty) go through one worker thread."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        kind = os.fstat(fd).st_mode
+        self.direct = stat.S_ISFIFO(kind) or stat.S_ISSOCK(kind)
+        self._pool: ThreadPoolExecutor | None = None
+        if self.direct:
+            os.set_blocking(fd, False)
+        else:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stdout")
+
+    async def write(self, data: bytes) -> None:
+        loop = asyncio.get_running_loop()
+        if self._pool is not None:
+            await loop.run_in_executor(self._pool, _write_all, self.fd, data)
+            return
+        view = memoryview(data)
+        while view:
+            try:
+                view = view[os.write(self.fd, view) :]
+            except BlockingIOError:
+                await self._writable(loop)
+
+    async def _writable(self, loop: asyncio.AbstractEventLoop) -> None:
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_writer(self.fd, wake)
+        try:
+            await ready
+        finally:
+            loop.remove_writer(self.fd)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+        elif self.direct:
+            with contextlib.suppress(OSError):
+                os.set_blocking(self.fd, True)
 
 
 def _read_stdin(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[bytes], fd: int) -> None:
@@ -48,7 +97,7 @@ async def serve_stdio(
 ) -> None:
     loop = asyncio.get_running_loop()
     dispatcher.open(connection)
-    writer_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stdout")
+    stdout = _Stdout(out_fd)
 
     async def write_loop() -> None:
         while True:
@@ -56,7 +105,7 @@ async def serve_stdio(
             if batch is None:
                 return
             try:
-                await loop.run_in_executor(writer_pool, _write_all, out_fd, b"\n".join(batch) + b"\n")
+                await stdout.write(b"\n".join(batch) + b"\n")
             except OSError as exc:  # the client closed stdout: nobody is listening any more
                 log.warning("stdout closed: %s", exc)
                 stop.set()
@@ -104,4 +153,4 @@ async def serve_stdio(
         log.warning("could not flush stdout before exit")
     for task in (reader, stopper):
         task.cancel()
-    writer_pool.shutdown(wait=False)
+    stdout.close()

@@ -48,7 +48,8 @@ async def test_different_items_are_not_merged() -> None:
     queue.put_message(delta("a", "x"))
     queue.put_message(delta("b", "y"))
     queue.put_message(delta("a", "z"))
-    assert [m["params"]["itemId"] for m in await drain(queue)] == ["a", "b", "a"]  # type: ignore[index]
+    by_item = {m["params"]["itemId"]: m["params"]["delta"] for m in await drain(queue)}  # type: ignore[index]
+    assert by_item == {"a": "xz", "b": "y"}
 
 
 async def test_legacy_deltas_merge_inside_msg() -> None:
@@ -57,7 +58,11 @@ async def test_legacy_deltas_merge_inside_msg() -> None:
         queue.put_message(
             {
                 "method": "codex/event/agent_message_delta",
-                "params": {"id": "u", "msg": {"type": "agent_message_delta", "delta": text}, "conversationId": "t"},
+                "params": {
+                    "id": "u",
+                    "msg": {"type": "agent_message_delta", "delta": text},
+                    "conversationId": "t",
+                },
             }
         )
     (only,) = await drain(queue)
@@ -78,3 +83,40 @@ def test_hard_limit_raises_instead_of_growing() -> None:
         queue.put_message({"id": i, "result": {}})
     with pytest.raises(QueueOverflow):
         queue.put_message({"id": 99, "result": {}})
+
+
+async def test_interleaved_v2_and_legacy_streams_are_merged_per_stream() -> None:
+    queue = OutgoingQueue(soft_limit=5, hard_limit=200)
+    for i in range(1000):  # three lines per delta, as the server sends them
+        queue.put_message(delta("a", f"{i},"))
+        queue.put_message(
+            {
+                "method": "codex/event/agent_message_delta",
+                "params": {
+                    "id": "u",
+                    "msg": {"type": "agent_message_delta", "delta": f"{i},"},
+                    "conversationId": "t",
+                },
+            }
+        )
+        queue.put_message(delta("a", f"{i},", method="item/reasoning/textDelta"))
+    messages = await drain(queue)
+    expected = "".join(f"{i}," for i in range(1000))
+    v2 = "".join(m["params"]["delta"] for m in messages if m["method"] == "item/agentMessage/delta")  # type: ignore[index]
+    legacy = "".join(
+        m["params"]["msg"]["delta"] for m in messages if m["method"] == "codex/event/agent_message_delta"
+    )  # type: ignore[index]
+    assert v2 == expected and legacy == expected
+    assert len(messages) < 30
+
+
+async def test_a_barrier_stops_merging_across_it() -> None:
+    queue = OutgoingQueue(soft_limit=0, hard_limit=100)
+    queue.put_message(delta("a", "x"))
+    queue.put_message({"method": "item/completed", "params": {"item": {"id": "a"}}})
+    queue.put_message(delta("a", "y"))
+    assert [m.get("method") for m in await drain(queue)] == [
+        "item/agentMessage/delta",
+        "item/completed",
+        "item/agentMessage/delta",
+    ]

@@ -1,0 +1,1 @@
+"""Core events -> v2 notifications and the legacy `codex/event/*` stream."""

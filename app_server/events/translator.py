@@ -1,0 +1,170 @@
+"""One sink per thread: each core event goes out as `codex/event/<type>` and, where the reference has
+one, as a v2 notification, in the reference's order, to the thread's subscribers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from app_server.events import shapes
+from app_server.jsonrpc import RequestId, result_message
+
+if TYPE_CHECKING:
+    from app_server.connection import Connection
+    from app_server.state import ServerState
+
+
+@dataclass
+class ThreadEvents:
+    state: ServerState
+    thread_id: str
+    # Interrupt requests answered when the abort is recorded, just before turn/completed.
+    pending_interrupts: list[tuple[Connection, RequestId, Any]] = field(default_factory=list)
+    _turn_errors: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __call__(self, event_id: str, msg: dict[str, Any]) -> None:
+        kind = msg["type"]
+        notify = self.state.notify_thread
+        tid = self.thread_id
+        notify(tid, f"codex/event/{kind}", {"id": event_id, "msg": msg, "conversationId": tid})
+        v2 = _V2.get(kind)
+        if v2 is not None:
+            v2(self, event_id, msg)
+
+    # -- v2 translations ---------------------------------------------------------------------
+    def _item(self, method: str, msg: dict[str, Any]) -> None:
+        params = {
+            "item": shapes.thread_item(msg["item"]),
+            "threadId": self.thread_id,
+            "turnId": msg["turn_id"],
+        }
+        self.state.notify_thread(self.thread_id, method, params)
+
+    def item_started(self, event_id: str, msg: dict[str, Any]) -> None:
+        self._item("item/started", msg)
+
+    def item_completed(self, event_id: str, msg: dict[str, Any]) -> None:
+        self._item("item/completed", msg)
+
+    def agent_message_delta(self, event_id: str, msg: dict[str, Any]) -> None:
+        self.state.notify_thread(
+            self.thread_id,
+            "item/agentMessage/delta",
+            {
+                "threadId": self.thread_id,
+                "turnId": msg["turn_id"],
+                "itemId": msg["item_id"],
+                "delta": msg["delta"],
+            },
+        )
+
+    def reasoning_summary_delta(self, event_id: str, msg: dict[str, Any]) -> None:
+        self.state.notify_thread(
+            self.thread_id,
+            "item/reasoning/summaryTextDelta",
+            {
+                "threadId": self.thread_id,
+                "turnId": msg["turn_id"],
+                "itemId": msg["item_id"],
+                "delta": msg["delta"],
+                "summaryIndex": msg["summary_index"],
+            },
+        )
+
+    def reasoning_text_delta(self, event_id: str, msg: dict[str, Any]) -> None:
+        self.state.notify_thread(
+            self.thread_id,
+            "item/reasoning/textDelta",
+            {
+                "threadId": self.thread_id,
+                "turnId": msg["turn_id"],
+                "itemId": msg["item_id"],
+                "delta": msg["delta"],
+                "contentIndex": msg["content_index"],
+            },
+        )
+
+    def reasoning_part_added(self, event_id: str, msg: dict[str, Any]) -> None:
+        self.state.notify_thread(
+            self.thread_id,
+            "item/reasoning/summaryPartAdded",
+            {
+                "threadId": self.thread_id,
+                "turnId": event_id,
+                "itemId": msg["item_id"],
+                "summaryIndex": msg["summary_index"],
+            },
+        )
+
+    def token_count(self, event_id: str, msg: dict[str, Any]) -> None:
+        info = msg.get("info")
+        if info is not None:
+            self.state.notify_thread(
+                self.thread_id,
+                "thread/tokenUsage/updated",
+                {"threadId": self.thread_id, "turnId": event_id, "tokenUsage": shapes.token_usage_info(info)},
+            )
+        limits = msg.get("rate_limits")
+        if limits is not None:
+            # account/* go to every initialized connection, as in the reference.
+            self.state.broadcast("account/rateLimits/updated", {"rateLimits": shapes.rate_limits(limits)})
+
+    def error(self, event_id: str, msg: dict[str, Any]) -> None:
+        error = shapes.turn_error(msg)
+        self._turn_errors[event_id] = error
+        self.state.notify_thread(
+            self.thread_id,
+            "error",
+            {"error": error, "willRetry": False, "threadId": self.thread_id, "turnId": event_id},
+        )
+
+    def stream_error(self, event_id: str, msg: dict[str, Any]) -> None:
+        self.state.notify_thread(
+            self.thread_id,
+            "error",
+            {
+                "error": shapes.turn_error(msg),
+                "willRetry": True,
+                "threadId": self.thread_id,
+                "turnId": event_id,
+            },
+        )
+
+    def task_complete(self, event_id: str, msg: dict[str, Any]) -> None:
+        turn_id = msg.get("turn_id") or event_id
+        error = self._turn_errors.pop(turn_id, None)
+        status = "failed" if error is not None else "completed"
+        self._turn_completed(turn_id, status, error)
+
+    def turn_aborted(self, event_id: str, msg: dict[str, Any]) -> None:
+        turn_id = msg.get("turn_id") or event_id
+        self._turn_errors.pop(turn_id, None)
+        pending, self.pending_interrupts = self.pending_interrupts, []
+        for connection, request_id, result in pending:
+            connection.send(result_message(request_id, result))
+        self._turn_completed(turn_id, "interrupted", None)
+
+    def _turn_completed(self, turn_id: str, status: str, error: dict[str, Any] | None) -> None:
+        turn: dict[str, Any] = {"id": turn_id, "items": [], "status": status, "error": error}
+        self.state.notify_thread(self.thread_id, "turn/completed", {"threadId": self.thread_id, "turn": turn})
+
+    def context_compacted(self, event_id: str, msg: dict[str, Any]) -> None:
+        self.state.notify_thread(
+            self.thread_id, "thread/compacted", {"threadId": self.thread_id, "turnId": event_id}
+        )
+
+
+_V2 = {
+    "item_started": ThreadEvents.item_started,
+    "item_completed": ThreadEvents.item_completed,
+    "agent_message_content_delta": ThreadEvents.agent_message_delta,
+    "reasoning_content_delta": ThreadEvents.reasoning_summary_delta,
+    "reasoning_raw_content_delta": ThreadEvents.reasoning_text_delta,
+    "agent_reasoning_section_break": ThreadEvents.reasoning_part_added,
+    "token_count": ThreadEvents.token_count,
+    "error": ThreadEvents.error,
+    "stream_error": ThreadEvents.stream_error,
+    "task_complete": ThreadEvents.task_complete,
+    "turn_aborted": ThreadEvents.turn_aborted,
+    "context_compacted": ThreadEvents.context_compacted,
+}

@@ -1,0 +1,104 @@
+"""The v1 conversation API on the same threads: newConversation, listeners, sendUserMessage/Turn, interrupt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app_server.handlers import RequestContext, handler
+from app_server.handlers.threads import create_thread, loaded_session
+from app_server.handlers.turns import interrupt, start_turn, turn_settings
+from app_server.jsonrpc import JsonRpcError
+
+
+@handler("newConversation")
+async def new_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    config = dict(params.config or {})
+    if params.compact_prompt is not None:
+        config["compact_prompt"] = params.compact_prompt
+    session = await create_thread(
+        ctx,
+        config=config,
+        cwd=params.cwd,
+        base_instructions=params.base_instructions,
+        developer_instructions=params.developer_instructions,
+        model=params.model,
+        model_provider=params.model_provider,
+        approval_policy=params.approval_policy,
+        sandbox_mode=params.sandbox,
+        profile=params.profile,
+    )
+    # v1 clients receive events only after addConversationListener.
+    return {
+        "conversationId": session.thread_id,
+        "model": session.settings.model,
+        "reasoningEffort": session.settings.reasoning_effort,
+        "rolloutPath": str(session.rollout_path) if session.rollout_path is not None else "",
+    }
+
+
+@handler("addConversationListener")
+async def add_conversation_listener(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.uuid7 import uuid7_str
+
+    session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
+    subscription_id = uuid7_str()
+    ctx.state.listeners[subscription_id] = (ctx.connection.id, session.thread_id)
+    ctx.state.subscribe(ctx.connection, session.thread_id)
+    return {"subscriptionId": subscription_id}
+
+
+@handler("removeConversationListener")
+async def remove_conversation_listener(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    entry = ctx.state.listeners.pop(params.subscription_id, None)
+    if entry is None or entry[0] != ctx.connection.id:
+        raise JsonRpcError.invalid_request(f"subscription not found: {params.subscription_id}")
+    connection_id, thread_id = entry
+    still_listening = any(c == connection_id and t == thread_id for c, t in ctx.state.listeners.values())
+    if not still_listening:
+        ctx.connection.subscriptions.discard(thread_id)
+    return {}
+
+
+def _inputs(items: list[Any]) -> list[dict[str, Any]]:
+    from app_server.protocol import serialize
+    from codex_core.agent.items import from_v1_items
+
+    return from_v1_items([serialize.jsonable(item) for item in items])
+
+
+@handler("sendUserMessage")
+async def send_user_message(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
+    inputs = _inputs(params.items)
+    if not inputs:
+        raise JsonRpcError.invalid_request("input must not be empty")
+    start_turn(session, inputs, session.settings)
+    return {}
+
+
+@handler("sendUserTurn")
+async def send_user_turn(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from app_server.protocol import serialize
+
+    session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
+    inputs = _inputs(params.items)
+    if not inputs:
+        raise JsonRpcError.invalid_request("input must not be empty")
+    settings = turn_settings(
+        session,
+        cwd=params.cwd,
+        approval_policy=params.approval_policy,
+        sandbox_policy=serialize.jsonable(params.sandbox_policy),
+        model=params.model,
+        reasoning_effort=params.effort,
+        reasoning_summary=params.summary,
+        output_schema=params.output_schema,
+    )
+    start_turn(session, inputs, settings)
+    return {}
+
+
+@handler("interruptConversation", detached=True)
+async def interrupt_conversation(ctx: RequestContext, params: Any) -> Any:
+    session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
+    return await interrupt(ctx, session, {"abortReason": "interrupted"})

@@ -1,0 +1,120 @@
+"""thread/start, thread/read and thread/loaded/list for threads of this process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app_server.handlers import RequestContext, handler
+from app_server.jsonrpc import JsonRpcError
+from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
+
+
+async def create_thread(
+    ctx: RequestContext,
+    *,
+    config: dict[str, Any] | None,
+    cwd: str | None,
+    base_instructions: str | None = None,
+    developer_instructions: str | None = None,
+    ephemeral: bool = False,
+    **typed: Any,
+) -> Any:
+    """Load config with the request's overrides, resolve settings and create a loaded thread."""
+    from codex_core.agent.settings import resolve_settings
+    from codex_core.config.errors import ConfigError
+
+    work_dir = resolve_cwd(cwd)
+    if not work_dir.is_dir():
+        raise JsonRpcError.invalid_request(f"cwd is not a directory: {work_dir}")
+    overrides = config_overrides(config, **typed)
+    try:
+        loaded = ctx.state.load_config(cwd=work_dir, request_overrides=overrides)
+        settings = resolve_settings(
+            loaded,
+            cwd=work_dir,
+            base_instructions=base_instructions,
+            developer_instructions=developer_instructions,
+            env=dict(ctx.state.options.env) if ctx.state.options.env else None,
+        )
+    except ConfigError as exc:
+        raise JsonRpcError.invalid_request(f"Invalid configuration: {exc}") from None
+    state = ctx.state
+    from codex_core.uuid7 import uuid7_str
+
+    thread_id = uuid7_str()
+    return await state.threads.create(
+        settings,
+        sink=state.events_for(thread_id),
+        originator=state.originator or "codex_cli_rs",
+        user_agent=state.user_agent(),
+        ephemeral=ephemeral,
+        thread_id=thread_id,
+    )
+
+
+def start_response(session: Any) -> dict[str, Any]:
+    from codex_core.agent.settings import sandbox_policy_to_v2
+
+    settings = session.settings
+    return {
+        "thread": thread_wire(session),
+        "model": settings.model,
+        "modelProvider": settings.provider.id,
+        "cwd": str(settings.cwd),
+        "approvalPolicy": settings.approval_policy,
+        "sandbox": sandbox_policy_to_v2(settings.sandbox_policy),
+        "reasoningEffort": settings.reasoning_effort,
+    }
+
+
+@handler("thread/start")
+async def thread_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    session = await create_thread(
+        ctx,
+        config=params.config,
+        cwd=params.cwd,
+        base_instructions=params.base_instructions,
+        developer_instructions=params.developer_instructions,
+        ephemeral=bool(params.ephemeral),
+        model=params.model,
+        model_provider=params.model_provider,
+        approval_policy=params.approval_policy,
+        sandbox_mode=params.sandbox,
+        personality=params.personality,
+    )
+    ctx.state.subscribe(ctx.connection, session.thread_id)
+    response = start_response(session)
+    ctx.after.append(lambda: ctx.state.broadcast("thread/started", {"thread": response["thread"]}))
+    return response
+
+
+def loaded_session(ctx: RequestContext, thread_id: str, *, not_found: str = "thread not found") -> Any:
+    session = ctx.state.threads.get(thread_id)
+    if session is None:
+        raise JsonRpcError.invalid_request(f"{not_found}: {thread_id}")
+    return session
+
+
+@handler("thread/read")
+async def thread_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    session = loaded_session(ctx, params.thread_id, not_found="thread not loaded")
+    turns: list[dict[str, Any]] = []
+    if params.include_turns and session.rollout_path is not None:
+        await session.flush()
+        if session.rollout_path.exists():
+            from codex_core.rollout.history import build_turns_async
+
+            turns = await build_turns_async(session.rollout_path)
+    return {"thread": thread_wire(session, turns)}
+
+
+@handler("thread/loaded/list")
+async def thread_loaded_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.models_catalog import InvalidCursorError, paginate
+
+    ids = [{"id": thread_id} for thread_id in ctx.state.threads.loaded_ids()]
+    try:
+        page, next_cursor = paginate(ids, params.cursor, params.limit, noun="threads")
+    except InvalidCursorError as exc:
+        raise JsonRpcError.invalid_request(str(exc)) from None
+    return {"data": [entry["id"] for entry in page], "nextCursor": next_cursor}

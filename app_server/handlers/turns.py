@@ -1,0 +1,130 @@
+"""turn/start, turn/steer, turn/interrupt and thread/compact/start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app_server.handlers import DEFERRED, RequestContext, handler
+from app_server.handlers.threads import loaded_session
+from app_server.jsonrpc import JsonRpcError
+
+IN_PROGRESS = "inProgress"
+
+
+def inputs_wire(inputs: list[Any]) -> list[dict[str, Any]]:
+    from app_server.protocol import serialize
+
+    return [entry if isinstance(entry, dict) else serialize.jsonable(entry) for entry in inputs]
+
+
+def turn_settings(session: Any, **overrides: Any) -> Any:
+    """The thread's settings with this turn's overrides; they stick for later turns, as in the reference."""
+    from codex_core.agent.settings import sandbox_policy_from_v2
+    from codex_core.model.families import model_family
+
+    settings = session.settings
+    changes: dict[str, Any] = {}
+    if overrides.get("cwd"):
+        changes["cwd"] = Path(overrides["cwd"])
+    if overrides.get("approval_policy"):
+        changes["approval_policy"] = overrides["approval_policy"]
+    if overrides.get("sandbox_policy") is not None:
+        changes["sandbox_policy"] = sandbox_policy_from_v2(overrides["sandbox_policy"])
+    if overrides.get("model"):
+        changes["model"] = overrides["model"]
+        changes["family"] = model_family(overrides["model"])
+    for key in ("reasoning_effort", "reasoning_summary", "personality"):
+        if overrides.get(key):
+            changes[key] = overrides[key]
+    if "output_schema" in overrides:
+        changes["output_schema"] = overrides["output_schema"]
+    return settings.with_overrides(**changes) if changes else settings
+
+
+def start_turn(session: Any, inputs: list[dict[str, Any]], settings: Any, kind: str = "regular") -> str:
+    """Start a turn; input sent while one is running joins that turn (as the reference injects it)."""
+    from codex_core.uuid7 import uuid7_str
+
+    if session.running:
+        return str(session.steer(inputs))
+    turn = session.start_turn(uuid7_str(), inputs, settings, kind=kind)
+    return str(turn.id)
+
+
+@handler("turn/start")
+async def turn_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    session = loaded_session(ctx, params.thread_id)
+    inputs = inputs_wire(params.input)
+    if not inputs:
+        raise JsonRpcError.invalid_request("input must not be empty")
+    settings = turn_settings(
+        session,
+        cwd=params.cwd,
+        approval_policy=params.approval_policy,
+        sandbox_policy=inputs_wire([params.sandbox_policy])[0] if params.sandbox_policy is not None else None,
+        model=params.model,
+        reasoning_effort=params.effort,
+        reasoning_summary=params.summary,
+        personality=params.personality,
+        output_schema=params.output_schema,
+    )
+    turn_id = start_turn(session, inputs, settings)
+    turn: dict[str, Any] = {"id": turn_id, "items": [], "status": IN_PROGRESS, "error": None}
+    thread_id = session.thread_id
+    # turn/started goes to every initialized connection, as the reference does.
+    ctx.after.append(lambda: ctx.state.broadcast("turn/started", {"threadId": thread_id, "turn": turn}))
+    return {"turn": turn}
+
+
+@handler("turn/steer")
+async def turn_steer(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.agent.session import ThreadBusy
+
+    session = loaded_session(ctx, params.thread_id)
+    inputs = inputs_wire(params.input)
+    if not inputs:
+        raise JsonRpcError.invalid_request("input must not be empty")
+    try:
+        turn_id = session.steer(inputs, params.expected_turn_id)
+    except ThreadBusy as exc:
+        raise JsonRpcError.invalid_request(str(exc)) from None
+    return {"turnId": turn_id}
+
+
+@handler("turn/interrupt", detached=True)
+async def turn_interrupt(ctx: RequestContext, params: Any) -> Any:
+    session = loaded_session(ctx, params.thread_id)
+    return await interrupt(ctx, session, {})
+
+
+async def interrupt(ctx: RequestContext, session: Any, result: dict[str, Any]) -> Any:
+    """Abort the running turn; the answer goes out with the abort, just before turn/completed."""
+    if not session.running:
+        return result  # nothing running: already as interrupted as it gets
+    ctx.state.events_for(session.thread_id).pending_interrupts.append(
+        (ctx.connection, ctx.request_id, result)
+    )
+    await session.interrupt()
+    return DEFERRED
+
+
+@handler("thread/compact/start")
+async def thread_compact_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.agent.session import ThreadBusy
+
+    session = loaded_session(ctx, params.thread_id)
+    try:
+        start_turn_checked(session, kind="compact")
+    except ThreadBusy as exc:
+        raise JsonRpcError.invalid_request(str(exc)) from None
+    return {}
+
+
+def start_turn_checked(session: Any, *, kind: str) -> str:
+    from codex_core.agent.session import ThreadBusy
+    from codex_core.uuid7 import uuid7_str
+
+    if session.running:
+        raise ThreadBusy("a turn is already running on this thread")
+    return str(session.start_turn(uuid7_str(), [], session.settings, kind=kind).id)

@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Streaming throughput and added latency of an app-server: one message streamed as many deltas.
+
+    python benchmarks/stream.py --server "codex app-server" [--reference "/path/to/codex app-server"]
+        [--deltas 20000] [--paced-rate 2000] [--paced-deltas 4000]
+
+A local mock Responses API streams one assistant message as N deltas; every delta carries its
+sequence number, and the mock records when it wrote it. The client (this script) reads the
+server's stdout and records when each `item/agentMessage/delta` arrives. Per server it prints:
+- flood: N deltas written as fast as possible -> deltas/s at the client, server CPU ms per delta;
+- paced: deltas at a fixed rate -> added latency (mock write -> client read) p50 / p99 and CPU per delta.
+Stdlib only; everything binds to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class StreamPlan:
+    def __init__(self) -> None:
+        self.count = 0
+        self.rate: float | None = None
+        self.written: dict[int, int] = {}
+
+
+def _event(kind: str, payload: dict[str, Any]) -> bytes:
+    payload = {"type": kind, **payload}
+    return f"event: {kind}\ndata: {json.dumps(payload, separators=(',', ':'))}\n\n".encode()
+
+
+def make_mock(plan: StreamPlan) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            body = b'{"data":[],"models":[]}'
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("connection", "close")
+            self.end_headers()
+            item = {"type": "message", "role": "assistant", "id": "msg_bench", "content": []}
+            out = self.wfile
+            out.write(_event("response.created", {"response": {"id": "resp_bench"}}))
+            out.write(_event("response.output_item.added", {"output_index": 0, "item": item}))
+            out.flush()
+            interval = 1.0 / plan.rate if plan.rate else 0.0
+            start = time.perf_counter()
+            text: list[str] = []
+            for seq in range(plan.count):
+                if interval:
+                    target = start + seq * interval
+                    while (now := time.perf_counter()) < target:
+                        time.sleep(min(target - now, 0.0005))
+                delta = f"<{seq}>"
+                text.append(delta)
+                chunk = _event(
+                    "response.output_text.delta",
+                    {"item_id": "msg_bench", "output_index": 0, "content_index": 0, "delta": delta},
+                )
+                out.write(chunk)
+                if interval:
+                    out.flush()
+                plan.written[seq] = time.perf_counter_ns()
+            done = dict(item, content=[{"type": "output_text", "text": "".join(text)}])
+            out.write(_event("response.output_item.done", {"output_index": 0, "item": done}))
+            usage = {
+                "input_tokens": 10,
+                "input_tokens_details": {"cached_tokens": 0},
+                "output_tokens": plan.count,
+                "output_tokens_details": {"reasoning_tokens": 0},
+                "total_tokens": 10 + plan.count,
+            }
+            out.write(_event("response.completed", {"response": {"id": "resp_bench", "usage": usage}}))
+            out.flush()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def cpu_seconds(pid: int) -> float:
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            with open(f"/proc/{p}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+        except OSError:
+            pass
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            direct = [int(x) for x in handle.read().split()]
+    except OSError:
+        return []
+    return [c for child in direct for c in (child, *_children(child))]
+
+
+def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, float]:
+    home = tempfile.mkdtemp(prefix="bench-stream-")
+    codex_home = os.path.join(home, ".codex")
+    os.makedirs(codex_home)
+    with open(os.path.join(codex_home, "config.toml"), "w") as handle:
+        handle.write(
+            'model = "mock-model"\nmodel_provider = "bench"\napproval_policy = "never"\nsandbox_mode = "read-only"\n'
+            f'[model_providers.bench]\nname = "bench"\nbase_url = "{url}"\nenv_key = "BENCH_KEY"\nwire_api = "responses"\n'
+            "request_max_retries = 0\nstream_max_retries = 0\n"
+        )
+    env = {"HOME": home, "CODEX_HOME": codex_home, "PATH": os.environ.get("PATH", ""), "BENCH_KEY": "x"}
+    # BENCH_STDERR=path keeps the server's log (with BENCH_LOG=debug) for looking into a slow run.
+    stderr = open(os.environ["BENCH_STDERR"], "ab") if os.environ.get("BENCH_STDERR") else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        env={**env, "RUST_LOG": os.environ.get("BENCH_LOG", "warn")},
+        cwd=home,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def send(message: dict[str, Any]) -> None:
+        assert proc.stdin is not None
+        proc.stdin.write(json.dumps(message).encode() + b"\n")
+        proc.stdin.flush()
+
+    def read_until(predicate: Any) -> dict[str, Any]:
+        assert proc.stdout is not None
+        while True:
+            line = proc.stdout.readline()
+            if not line:
+                raise RuntimeError("server exited")
+            message = json.loads(line)
+            if predicate(message):
+                return message
+
+    try:
+        send({"id": 1, "method": "initialize", "params": {"clientInfo": {"name": "bench", "version": "1"}}})
+        read_until(lambda m: m.get("id") == 1)
+        send({"method": "initialized"})
+        send({"id": 2, "method": "thread/start", "params": {"experimentalRawEvents": False}})
+        thread = read_until(lambda m: m.get("id") == 2)["result"]["thread"]["id"]
+        cpu_before = cpu_seconds(proc.pid)
+        plan.written.clear()
+        send(
+            {
+                "id": 3,
+                "method": "turn/start",
+                "params": {
+                    "threadId": thread,
+                    "input": [{"type": "text", "text": "go", "text_elements": []}],
+                },
+            }
+        )
+        received: dict[int, int] = {}
+        first = last = 0
+        while True:
+            line = proc.stdout.readline()
+            if not line:
+                raise RuntimeError("server exited")
+            now = time.perf_counter_ns()
+            if b'"item/agentMessage/delta"' in line:
+                delta = json.loads(line)["params"]["delta"]
+                for token in delta.split(">"):
+                    if token.startswith("<"):
+                        received[int(token[1:])] = now
+                first = first or now
+                last = now
+            elif b'"turn/completed"' in line:
+                break
+        cpu = cpu_seconds(proc.pid) - cpu_before
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(home, ignore_errors=True)
+    latencies = sorted((received[s] - plan.written[s]) / 1e6 for s in received if s in plan.written)
+    elapsed = max((last - first) / 1e9, 1e-9)
+    return {
+        "received": float(len(received)),
+        "deltas_per_s": len(received) / elapsed,
+        "cpu_ms_per_delta": cpu * 1000 / max(plan.count, 1),
+        "p50_ms": statistics.median(latencies) if latencies else float("nan"),
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] if latencies else float("nan"),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--server", action="append", required=True)
+    parser.add_argument("--reference", action="append", default=[])
+    parser.add_argument("--deltas", type=int, default=20000)
+    parser.add_argument("--paced-rate", type=float, default=2000.0)
+    parser.add_argument("--paced-deltas", type=int, default=4000)
+    args = parser.parse_args()
+    plan = StreamPlan()
+    mock = make_mock(plan)
+    url = f"http://127.0.0.1:{mock.server_address[1]}/v1"
+    rows = []
+    for command in [*args.server, *args.reference]:
+        argv = shlex.split(command)
+        plan.count, plan.rate = args.deltas, None
+        flood = run_once(argv, plan, url)
+        plan.count, plan.rate = args.paced_deltas, args.paced_rate
+        paced = run_once(argv, plan, url)
+        rows.append((command, flood, paced))
+    print(
+        f"{'server':<60} {'flood d/s':>10} {'cpu ms/d':>9} | {'paced p50':>9} {'p99 ms':>8} {'cpu ms/d':>9}"
+    )
+    for command, flood, paced in rows:
+        print(
+            f"{command[-60:]:<60} {flood['deltas_per_s']:>10.0f} {flood['cpu_ms_per_delta']:>9.3f} | "
+            f"{paced['p50_ms']:>9.3f} {paced['p99_ms']:>8.3f} {paced['cpu_ms_per_delta']:>9.3f}"
+        )
+    if len(rows) > 1:
+        base = rows[0]
+        for command, flood, paced in rows[1:]:
+            print(
+                f"ratio ours/{command[-40:]}: throughput x{base[1]['deltas_per_s'] / flood['deltas_per_s']:.2f}, "
+                f"flood cpu/delta x{base[1]['cpu_ms_per_delta'] / max(flood['cpu_ms_per_delta'], 1e-9):.2f}, "
+                f"paced p99 x{base[2]['p99_ms'] / max(paced['p99_ms'], 1e-9):.2f}"
+            )
+    mock.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""A thread at runtime: settings, model-visible history, rollout, token usage, and its running turn."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex_core.agent.events import NULL_RATE_LIMITS, EventSink
+from codex_core.agent.tools import ToolRouter, default_router
+
+if TYPE_CHECKING:
+    from codex_core.agent.settings import SessionSettings
+    from codex_core.model.client import ModelClient
+    from codex_core.rollout.writer import RolloutWriter
+
+log = logging.getLogger("codex.agent")
+
+
+@dataclass
+class TurnState:
+    id: str
+    settings: SessionSettings
+    inputs: list[dict[str, Any]]
+    kind: str = "regular"  # "regular" or "compact"
+    pending_input: list[list[dict[str, Any]]] = field(default_factory=list)
+    task: asyncio.Task[None] | None = None
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    last_agent_message: str | None = None
+
+
+class ThreadBusy(Exception):
+    pass
+
+
+class Session:
+    def __init__(
+        self,
+        *,
+        thread_id: str,
+        settings: SessionSettings,
+        sink: EventSink,
+        created_at: datetime,
+        originator: str,
+        user_agent: str,
+        source: str = "vscode",
+        rollout: RolloutWriter | None = None,
+        rollout_path: Path | None = None,
+        history: list[dict[str, Any]] | None = None,
+        token_info: dict[str, Any] | None = None,
+        context_recorded: bool = False,
+        tools: ToolRouter | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.thread_id = thread_id
+        self.settings = settings
+        self.sink = sink
+        self.created_at = created_at
+        self.originator = originator
+        self.user_agent = user_agent
+        self.source = source
+        self.rollout = rollout
+        self.rollout_path = rollout_path
+        self.history: list[dict[str, Any]] = list(history or [])
+        self.token_info = token_info
+        # Size of the context at the last response (its total tokens): what auto-compaction watches.
+        self.context_tokens = int(token_info["last_token_usage"]["total_tokens"]) if token_info else 0
+        self.rate_limits: dict[str, Any] = dict(NULL_RATE_LIMITS)
+        self.context_recorded = context_recorded
+        self.tools = tools if tools is not None else default_router()
+        self.env = env
+        self.current: TurnState | None = None
+        self.preview = ""  # the first user message, as thread lists show it
+        self.git: dict[str, Any] | None = None
+        self._client: ModelClient | None = None
+        self._client_key: tuple[str, str | None] | None = None
+
+    # -- events and history ------------------------------------------------------------------
+    def emit(self, turn_id: str, msg: dict[str, Any]) -> None:
+        """Send an event to listeners and persist it when the reference's policy keeps it."""
+        if self.rollout is not None:
+            from codex_core.rollout.policy import should_persist_event
+
+            if should_persist_event(msg):
+                self.rollout.append("event_msg", msg)
+        self.sink(turn_id, msg)
+
+    def record(self, items: list[dict[str, Any]]) -> None:
+        """Add items to the model-visible history and to the rollout.
+
+        Both keep the item without its API id: with `store: false` an id would point the
+        provider at an item it never stored.
+        """
+        from codex_core.rollout.policy import sanitize_response_item, should_persist_response_item
+
+        clean = [sanitize_response_item(item) for item in items]
+        self.history.extend(clean)
+        if self.rollout is None:
+            return
+        for item in clean:
+            if should_persist_response_item(item):
+                self.rollout.append("response_item", item)
+
+    def persist(self, kind: str, payload: dict[str, Any]) -> None:
+        if self.rollout is not None:
+            self.rollout.append(kind, payload)
+
+    async def flush(self) -> None:
+        if self.rollout is not None:
+            await self.rollout.flush()
+
+    # -- model client ------------------------------------------------------------------------
+    def model_client(self, settings: SessionSettings) -> ModelClient:
+        key = (settings.provider.id, settings.provider.base_url)
+        if self._client is None or self._client_key != key:
+            from codex_core.model.auth import auth_for_provider
+            from codex_core.model.client import ModelClient
+
+            auth = auth_for_provider(settings.provider, self.env, codex_home=settings.config.codex_home)
+            self._client = ModelClient(
+                settings.provider, auth, originator=self.originator, user_agent=self.user_agent
+            )
+            self._client_key = key
+        return self._client
+
+    # -- turns -------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.current is not None and not self.current.done.is_set()
+
+    def start_turn(
+        self, turn_id: str, inputs: list[dict[str, Any]], settings: SessionSettings, kind: str = "regular"
+    ) -> TurnState:
+        from codex_core.agent.turn import run_turn
+
+        if self.running:
+            raise ThreadBusy("a turn is already running on this thread")
+        self.settings = settings
+        turn = TurnState(id=turn_id, settings=settings, inputs=inputs, kind=kind)
+        self.current = turn
+        turn.task = asyncio.create_task(run_turn(self, turn), name=f"turn {turn_id}")
+        return turn
+
+    def steer(self, inputs: list[dict[str, Any]], expected_turn_id: str | None = None) -> str:
+        """Add input to the running turn; the model sees it at its next step."""
+        turn = self.current
+        if turn is None or turn.done.is_set():
+            raise ThreadBusy("no active turn to steer")
+        if expected_turn_id is not None and expected_turn_id != turn.id:
+            raise ThreadBusy(f"expected active turn id {expected_turn_id} but found {turn.id}")
+        turn.pending_input.append(inputs)
+        return turn.id
+
+    async def interrupt(self) -> bool:
+        """Abort the running turn; returns once its abort is recorded (False when nothing was running)."""
+        turn = self.current
+        if turn is None or turn.done.is_set() or turn.task is None:
+            return False
+        turn.task.cancel()
+        await turn.done.wait()
+        return True
+
+    async def shutdown(self) -> None:
+        await self.interrupt()
+        if self.rollout is not None:
+            await self.rollout.close()

@@ -1,0 +1,153 @@
+"""What a thread runs with: model, provider, cwd, policies, instructions; resolved from config + overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codex_core.config.loader import LoadedConfig
+    from codex_core.config.providers import ModelProvider
+    from codex_core.model.families import ModelFamily
+
+DEFAULT_MODEL = "gpt-5.2-codex"
+DEFAULT_APPROVAL_POLICY = "on-request"
+DEFAULT_SANDBOX_MODE = "read-only"
+DEFAULT_REASONING_SUMMARY = "auto"
+
+
+def sandbox_policy_for_mode(mode: str, config: LoadedConfig | None = None) -> dict[str, Any]:
+    """The core (kebab-case) sandbox policy of a `sandbox_mode`, as turn_context records it."""
+    if mode == "danger-full-access":
+        return {"type": "danger-full-access"}
+    if mode == "workspace-write":
+        table = config.typed.sandbox_workspace_write if config is not None else None
+        policy: dict[str, Any] = {"type": "workspace-write"}
+        roots = list(table.writable_roots) if table is not None else []
+        if roots:
+            policy["writable_roots"] = roots
+        policy["network_access"] = bool(table.network_access) if table is not None else False
+        policy["exclude_tmpdir_env_var"] = bool(table.exclude_tmpdir_env_var) if table is not None else False
+        policy["exclude_slash_tmp"] = bool(table.exclude_slash_tmp) if table is not None else False
+        return policy
+    return {"type": "read-only"}
+
+
+def sandbox_policy_to_v2(policy: dict[str, Any]) -> dict[str, Any]:
+    """Core sandbox policy -> the v2 API's camelCase SandboxPolicy."""
+    kind = policy.get("type")
+    if kind == "danger-full-access":
+        return {"type": "dangerFullAccess"}
+    if kind == "workspace-write":
+        return {
+            "type": "workspaceWrite",
+            "writableRoots": list(policy.get("writable_roots", [])),
+            "readOnlyAccess": {"type": "fullAccess"},
+            "networkAccess": bool(policy.get("network_access", False)),
+            "excludeTmpdirEnvVar": bool(policy.get("exclude_tmpdir_env_var", False)),
+            "excludeSlashTmp": bool(policy.get("exclude_slash_tmp", False)),
+        }
+    if kind == "external-sandbox":
+        return {"type": "externalSandbox", "networkAccess": policy.get("network_access", "restricted")}
+    return {"type": "readOnly", "access": {"type": "fullAccess"}}
+
+
+def sandbox_policy_from_v2(policy: dict[str, Any]) -> dict[str, Any]:
+    """The v2 API's SandboxPolicy (turn/start, sendUserTurn) -> the core form."""
+    kind = policy.get("type")
+    if kind == "dangerFullAccess":
+        return {"type": "danger-full-access"}
+    if kind == "workspaceWrite":
+        core: dict[str, Any] = {"type": "workspace-write"}
+        roots = policy.get("writableRoots") or []
+        if roots:
+            core["writable_roots"] = list(roots)
+        core["network_access"] = bool(policy.get("networkAccess", False))
+        core["exclude_tmpdir_env_var"] = bool(policy.get("excludeTmpdirEnvVar", False))
+        core["exclude_slash_tmp"] = bool(policy.get("excludeSlashTmp", False))
+        return core
+    if kind == "externalSandbox":
+        return {"type": "external-sandbox", "network_access": policy.get("networkAccess", "restricted")}
+    return {"type": "read-only"}
+
+
+def sandbox_mode_of(policy: dict[str, Any]) -> str:
+    kind = str(policy.get("type", "read-only"))
+    return kind if kind in ("read-only", "workspace-write", "danger-full-access") else "read-only"
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    model: str
+    provider: ModelProvider
+    family: ModelFamily
+    cwd: Path
+    approval_policy: str
+    sandbox_policy: dict[str, Any]
+    reasoning_effort: str | None
+    reasoning_summary: str
+    verbosity: str | None
+    personality: str | None
+    base_instructions: str
+    developer_instructions: str | None
+    user_instructions: str | None
+    config: LoadedConfig = field(repr=False)
+    output_schema: Any = None
+    show_raw_agent_reasoning: bool = False
+
+    @property
+    def context_window(self) -> int:
+        configured = self.config.typed.model_context_window
+        return int(configured) if configured else self.family.context_window
+
+    @property
+    def auto_compact_limit(self) -> int:
+        configured = self.config.typed.model_auto_compact_token_limit
+        if configured:
+            return int(configured)
+        if self.family.auto_compact_token_limit:
+            return int(self.family.auto_compact_token_limit)
+        return int(self.context_window * 9 // 10)
+
+    def with_overrides(self, **changes: Any) -> SessionSettings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def resolve_settings(
+    config: LoadedConfig,
+    *,
+    cwd: Path,
+    base_instructions: str | None = None,
+    developer_instructions: str | None = None,
+    env: dict[str, str] | None = None,
+) -> SessionSettings:
+    """Settings for a new thread from an already loaded config (which carries request overrides)."""
+    from codex_core.agent.prompt import BASE_INSTRUCTIONS, load_user_instructions
+    from codex_core.config.providers import resolve_provider
+    from codex_core.model.families import model_family
+
+    typed = config.typed
+    model = typed.model or DEFAULT_MODEL
+    family = model_family(model)
+    mode = typed.sandbox_mode or DEFAULT_SANDBOX_MODE
+    effort = typed.model_reasoning_effort or (
+        family.default_reasoning_effort if family.supports_reasoning else None
+    )
+    return SessionSettings(
+        model=model,
+        provider=resolve_provider(typed, env),
+        family=family,
+        cwd=cwd,
+        approval_policy=typed.approval_policy or DEFAULT_APPROVAL_POLICY,
+        sandbox_policy=sandbox_policy_for_mode(mode, config),
+        reasoning_effort=effort,
+        reasoning_summary=typed.model_reasoning_summary or DEFAULT_REASONING_SUMMARY,
+        verbosity=typed.model_verbosity,
+        personality=typed.personality,
+        base_instructions=base_instructions or typed.instructions or BASE_INSTRUCTIONS,
+        developer_instructions=developer_instructions or typed.developer_instructions,
+        user_instructions=load_user_instructions(config.codex_home, cwd, config),
+        config=config,
+        show_raw_agent_reasoning=bool(typed.show_raw_agent_reasoning),
+    )

@@ -1,0 +1,318 @@
+"""The turn loop: sample the model, run its tool calls, feed the outputs back, until it stops.
+
+Every event goes through `session.emit`, in the order the reference emits them; the rollout is
+flushed before the turn's end is announced, so a client that saw turn/completed can rely on
+the history on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+from codex_core.agent import items as I
+from codex_core.agent.compact import compact_history, should_auto_compact
+from codex_core.agent.events import add_usage, core_error_info, usage_dict
+from codex_core.agent.prompt import initial_context
+from codex_core.agent.session import Session, TurnState
+from codex_core.agent.tools import ToolCall, ToolContext
+
+log = logging.getLogger("codex.agent")
+
+TURN_METADATA = json.dumps({"sandbox": "seccomp"}, separators=(",", ":"))
+ABORTED_MARKER = "<turn_aborted>\nThe user interrupted the previous turn; anything it was doing has stopped.\n</turn_aborted>"
+
+
+async def run_turn(session: Session, turn: TurnState) -> None:
+    started = time.monotonic()
+    try:
+        if not session.context_recorded:
+            session.record(initial_context(turn.settings))
+            session.context_recorded = True
+        session.emit(
+            turn.id,
+            {
+                "type": "task_started",
+                "turn_id": turn.id,
+                "model_context_window": turn.settings.context_window,
+                "collaboration_mode_kind": "default",
+            },
+        )
+        if turn.kind == "compact":
+            await compact_history(session, turn)
+        else:
+            record_user_input(session, turn, turn.inputs)
+            await _sampling_loop(session, turn)
+        await session.flush()
+        session.emit(
+            turn.id,
+            {"type": "task_complete", "turn_id": turn.id, "last_agent_message": turn.last_agent_message},
+        )
+    except asyncio.CancelledError:
+        await _abort(session, turn, started)
+    except Exception as exc:  # a failed turn is reported, never a dead thread
+        await _fail(session, turn, exc)
+    finally:
+        turn.done.set()
+
+
+def record_user_input(session: Session, turn: TurnState, inputs: list[dict[str, Any]]) -> None:
+    from codex_core.uuid7 import uuid7_str
+
+    item = {"type": "UserMessage", "id": uuid7_str(), "content": I.core_user_input(inputs)}
+    if not session.preview:
+        session.preview = I.user_message_event(inputs)["message"]
+    session.record([I.user_message_item(inputs)])
+    session.emit(
+        turn.id, {"type": "item_started", "thread_id": session.thread_id, "turn_id": turn.id, "item": item}
+    )
+    session.emit(
+        turn.id, {"type": "item_completed", "thread_id": session.thread_id, "turn_id": turn.id, "item": item}
+    )
+    session.emit(turn.id, I.user_message_event(inputs))
+
+
+async def _sampling_loop(session: Session, turn: TurnState) -> None:
+    while True:
+        if should_auto_compact(session, turn.settings):
+            await compact_history(session, turn)
+        calls = await sample(session, turn)
+        context = ToolContext(session=session, turn=turn)
+        for call in calls:
+            output = await session.tools.handle(call, context)
+            session.record([output])
+        if turn.pending_input:
+            for inputs in turn.pending_input:
+                record_user_input(session, turn, inputs)
+            turn.pending_input.clear()
+            continue
+        if not calls:
+            return
+
+
+def _turn_context(session: Session, turn: TurnState) -> dict[str, Any]:
+    settings = turn.settings
+    payload: dict[str, Any] = {
+        "turn_id": turn.id,
+        "cwd": str(settings.cwd),
+        "approval_policy": settings.approval_policy,
+        "sandbox_policy": settings.sandbox_policy,
+        "model": settings.model,
+    }
+    if settings.personality:
+        payload["personality"] = settings.personality
+    payload["collaboration_mode"] = {
+        "mode": "default",
+        "settings": {
+            "model": settings.model,
+            "reasoning_effort": settings.reasoning_effort,
+            "developer_instructions": None,
+        },
+    }
+    if settings.reasoning_effort:
+        payload["effort"] = settings.reasoning_effort
+    payload["summary"] = settings.reasoning_summary
+    if settings.user_instructions:
+        payload["user_instructions"] = settings.user_instructions
+    if settings.developer_instructions:
+        payload["developer_instructions"] = settings.developer_instructions
+    if settings.output_schema is not None:
+        payload["final_output_json_schema"] = settings.output_schema
+    mode, limit = settings.family.truncation_policy
+    payload["truncation_policy"] = {"mode": mode, "limit": limit}
+    return payload
+
+
+def build_prompt(session: Session, turn: TurnState, extra: list[dict[str, Any]] | None = None) -> Any:
+    from codex_core.model.request import Prompt
+
+    settings = turn.settings
+    family = settings.family
+    reasoning = None
+    if family.supports_reasoning:
+        reasoning = {"effort": settings.reasoning_effort, "summary": settings.reasoning_summary}
+    return Prompt(
+        model=settings.model,
+        instructions=settings.base_instructions,
+        input=[*session.history, *(extra or [])],
+        tools=session.tools.specs(ToolContext(session=session, turn=turn)),
+        parallel_tool_calls=family.parallel_tool_calls,
+        reasoning=reasoning,
+        output_schema=settings.output_schema,
+        verbosity=settings.verbosity if family.supports_verbosity else None,
+        prompt_cache_key=session.thread_id,
+    )
+
+
+async def sample(session: Session, turn: TurnState) -> list[ToolCall]:
+    """One model request: stream its output as events, record it, return the tool calls to run."""
+    from codex_core.model import events as E
+
+    session.persist("turn_context", _turn_context(session, turn))
+    client = session.model_client(turn.settings)
+    calls: list[ToolCall] = []
+    announced = False
+    tid, uid = session.thread_id, turn.id
+    async for event in client.stream(
+        build_prompt(session, turn), session_id=tid, turn_metadata=TURN_METADATA
+    ):
+        if isinstance(event, E.Retrying):
+            session.emit(
+                uid,
+                {
+                    "type": "stream_error",
+                    "message": f"Reconnecting... {event.attempt}/{event.max_attempts}",
+                    "codex_error_info": None,
+                    "additional_details": event.message,
+                },
+            )
+            continue
+        if isinstance(event, E.RateLimits) and event.snapshot is not None:
+            session.rate_limits = event.snapshot
+        if not announced:
+            # Once the response starts: the thread's usage so far and the provider's rate limits.
+            announced = True
+            session.emit(
+                uid, {"type": "token_count", "info": session.token_info, "rate_limits": session.rate_limits}
+            )
+        if isinstance(event, E.OutputTextDelta):
+            session.emit(
+                uid,
+                {
+                    "type": "agent_message_content_delta",
+                    "thread_id": tid,
+                    "turn_id": uid,
+                    "item_id": event.item_id,
+                    "delta": event.delta,
+                },
+            )
+            session.emit(uid, {"type": "agent_message_delta", "delta": event.delta})
+        elif isinstance(event, E.ReasoningSummaryDelta):
+            session.emit(
+                uid,
+                {
+                    "type": "reasoning_content_delta",
+                    "thread_id": tid,
+                    "turn_id": uid,
+                    "item_id": event.item_id,
+                    "delta": event.delta,
+                    "summary_index": event.summary_index,
+                },
+            )
+            session.emit(uid, {"type": "agent_reasoning_delta", "delta": event.delta})
+        elif isinstance(event, E.ReasoningContentDelta):
+            session.emit(
+                uid,
+                {
+                    "type": "reasoning_raw_content_delta",
+                    "thread_id": tid,
+                    "turn_id": uid,
+                    "item_id": event.item_id,
+                    "delta": event.delta,
+                    "content_index": event.content_index,
+                },
+            )
+            session.emit(uid, {"type": "agent_reasoning_raw_content_delta", "delta": event.delta})
+        elif isinstance(event, E.ReasoningSummaryPartAdded):
+            session.emit(
+                uid,
+                {
+                    "type": "agent_reasoning_section_break",
+                    "item_id": event.item_id,
+                    "summary_index": event.summary_index,
+                },
+            )
+        elif isinstance(event, E.OutputItemAdded):
+            _item_added(session, turn, event.item)
+        elif isinstance(event, E.OutputItemDone):
+            call = _item_done(session, turn, event.item)
+            if call is not None:
+                calls.append(call)
+        elif isinstance(event, E.Completed):
+            if event.usage is not None:
+                session.token_info = add_usage(
+                    session.token_info, usage_dict(event.usage), turn.settings.context_window
+                )
+                session.context_tokens = int(event.usage.total_tokens)
+            session.emit(
+                uid, {"type": "token_count", "info": session.token_info, "rate_limits": session.rate_limits}
+            )
+    return calls
+
+
+def _item_added(session: Session, turn: TurnState, item: dict[str, Any]) -> None:
+    kind = item.get("type")
+    core: dict[str, Any] | None = None
+    if kind == "message" and item.get("role") == "assistant":
+        core = {"type": "AgentMessage", "id": item.get("id", ""), "content": []}
+    elif kind == "reasoning":
+        core = {"type": "Reasoning", "id": item.get("id", ""), "summary_text": [], "raw_content": []}
+    if core is not None:
+        session.emit(
+            turn.id,
+            {"type": "item_started", "thread_id": session.thread_id, "turn_id": turn.id, "item": core},
+        )
+
+
+def _item_done(session: Session, turn: TurnState, item: dict[str, Any]) -> ToolCall | None:
+    kind = item.get("type")
+    tid, uid = session.thread_id, turn.id
+    if kind == "message" and item.get("role") == "assistant":
+        text = I.assistant_text(item)
+        core = {"type": "AgentMessage", "id": item.get("id", ""), "content": [{"type": "Text", "text": text}]}
+        session.emit(uid, {"type": "item_completed", "thread_id": tid, "turn_id": uid, "item": core})
+        session.emit(uid, {"type": "agent_message", "message": text})
+        turn.last_agent_message = text
+        session.record([item])
+        return None
+    if kind == "reasoning":
+        summary, content = I.reasoning_texts(item)
+        core = {
+            "type": "Reasoning",
+            "id": item.get("id", ""),
+            "summary_text": summary,
+            "raw_content": content,
+        }
+        session.emit(uid, {"type": "item_completed", "thread_id": tid, "turn_id": uid, "item": core})
+        for text in summary:
+            session.emit(uid, {"type": "agent_reasoning", "text": text})
+        if turn.settings.show_raw_agent_reasoning:
+            for text in content:
+                session.emit(uid, {"type": "agent_reasoning_raw_content", "text": text})
+        session.record([item])
+        return None
+    session.record([item])
+    return ToolCall.from_item(item)
+
+
+async def _abort(session: Session, turn: TurnState, started: float) -> None:
+    session.record([I.user_message_item([{"type": "text", "text": ABORTED_MARKER}])])
+    turn.pending_input.clear()
+    session.emit(turn.id, {"type": "turn_aborted", "turn_id": turn.id, "reason": "interrupted"})
+    try:
+        await session.flush()
+    except Exception:
+        log.exception("could not flush the rollout after an interrupt")
+
+
+async def _fail(session: Session, turn: TurnState, exc: Exception) -> None:
+    from codex_core.model.errors import ModelError
+
+    if isinstance(exc, ModelError):
+        info = core_error_info(exc.codex_error_info, exc.http_status)
+        message = str(exc)
+    else:
+        log.exception("turn %s failed", turn.id)
+        info = core_error_info("other")
+        message = f"unexpected error: {exc}"
+    session.emit(turn.id, {"type": "error", "message": message, "codex_error_info": info})
+    try:
+        await session.flush()
+    except Exception:
+        log.exception("could not flush the rollout after a failed turn")
+    session.emit(
+        turn.id, {"type": "task_complete", "turn_id": turn.id, "last_agent_message": turn.last_agent_message}
+    )

@@ -1,0 +1,299 @@
+"""Streaming model client with the reference's retry behaviour.
+
+``ModelClient.stream`` POSTs one request and yields normalized events.  Failures before the
+stream starts (connection errors, 5xx, 429) are retried up to ``request_max_retries``; a
+stream that drops, idles or fails before completing is re-POSTed up to
+``stream_max_retries``.  Each retry is announced with a `Retrying` event before the sleep.
+
+Cancelling the consuming task (how turn/interrupt works) closes the HTTP stream right away:
+the cancellation lands inside our ``async with`` around the response.  Consumers that stop
+iterating early should close the generator (``contextlib.aclosing``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import weakref
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from codex_core.model.errors import (
+    ConnectionFailed,
+    ModelError,
+    Other,
+    StreamDisconnected,
+    Unauthorized,
+    error_from_http,
+)
+from codex_core.model.events import ModelEvent, RateLimits, Retrying
+from codex_core.model.request import Prompt, build_headers, build_responses_body, endpoint_url
+from codex_core.model.sse import ResponsesStreamParser, StreamParser, parse_rate_limit_headers
+
+if TYPE_CHECKING:
+    import httpx
+
+    from codex_core.config.providers import ModelProvider
+    from codex_core.model.auth import AuthSource
+
+__all__ = [
+    "CONNECT_TIMEOUT_S",
+    "ModelClient",
+    "backoff_delay",
+    "close_shared_http_client",
+    "shared_http_client",
+]
+
+CONNECT_TIMEOUT_S = 30.0
+INITIAL_DELAY_S = 0.2
+MAX_BACKOFF_S = 30.0
+DRAIN_S = 0.25
+
+SleepFn = Callable[[float], Awaitable[None]]
+
+# One pool per event loop: httpx connections cannot move between loops (tests run many loops;
+# the server runs one, so in practice this is one client per process).
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_http_client() -> httpx.AsyncClient:
+    """The process-wide HTTP client (lazily built; keep-alive pooling, no HTTP/2, no read timeout)."""
+    loop = asyncio.get_running_loop()
+    client = _clients.get(loop)
+    if client is None or client.is_closed:
+        import httpx
+
+        client = httpx.AsyncClient(
+            http2=False,
+            # Streams may legitimately idle for minutes; idleness is policed per provider instead.
+            timeout=httpx.Timeout(None, connect=CONNECT_TIMEOUT_S),
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=90.0),
+            follow_redirects=False,
+        )
+        _clients[loop] = client
+    return client
+
+
+async def close_shared_http_client() -> None:
+    """Close this loop's shared client (server shutdown)."""
+    client = _clients.pop(asyncio.get_running_loop(), None)
+    if client is not None:
+        await client.aclose()
+
+
+def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> float:
+    """~200 ms × 2^(attempt-1), ±10 % jitter, capped (attempt is 1-based)."""
+    base = INITIAL_DELAY_S * 2.0 ** max(min(attempt, 32) - 1, 0)
+    return min(base * (0.9 + 0.2 * rand()), MAX_BACKOFF_S)
+
+
+class ModelClient:
+    def __init__(
+        self,
+        provider: ModelProvider,
+        auth: AuthSource,
+        *,
+        originator: str,
+        user_agent: str,
+        http: httpx.AsyncClient | None = None,
+        env: Mapping[str, str] | None = None,
+        sleep: SleepFn | None = None,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.provider = provider
+        self.auth = auth
+        self.originator = originator
+        self.user_agent = user_agent
+        self._http = http
+        self._env = env
+        # Injected in tests so retry delays can be asserted without waiting.
+        self._sleep: SleepFn = sleep or asyncio.sleep
+        self._rand = rand
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        return self._http if self._http is not None else shared_http_client()
+
+    def stream(
+        self,
+        prompt: Prompt,
+        *,
+        session_id: str,
+        turn_metadata: str | None = None,
+        subagent: str | None = None,
+    ) -> AsyncGenerator[ModelEvent, None]:
+        """Events for one sampling request (Responses, or Chat Completions for wire_api=chat)."""
+        if self.provider.wire_api == "chat":
+            from codex_core.model.chat import ChatStreamParser, build_chat_body
+
+            return self._run(
+                "chat/completions",
+                build_chat_body(prompt),
+                ChatStreamParser,
+                session_id=session_id,
+                turn_metadata=turn_metadata,
+                subagent=subagent,
+                rate_limits=False,
+            )
+        return self._run(
+            "responses",
+            build_responses_body(prompt),
+            ResponsesStreamParser,
+            session_id=session_id,
+            turn_metadata=turn_metadata,
+            subagent=subagent,
+            rate_limits=True,
+        )
+
+    async def _run(
+        self,
+        path: str,
+        body: dict[str, Any],
+        make_parser: Callable[[], StreamParser],
+        *,
+        session_id: str,
+        turn_metadata: str | None,
+        subagent: str | None,
+        rate_limits: bool,
+    ) -> AsyncGenerator[ModelEvent, None]:
+        url = endpoint_url(self.provider, self.auth, path)
+        payload = orjson.dumps(body)
+        request_retries = 0
+        stream_retries = 0
+        refreshed_auth = False
+        idle_s = max(self.provider.stream_idle_timeout_ms, 1) / 1000.0
+        while True:
+            headers = await build_headers(
+                self.provider,
+                self.auth,
+                originator=self.originator,
+                user_agent=self.user_agent,
+                session_id=session_id,
+                turn_metadata=turn_metadata,
+                subagent=subagent,
+                env=self._env,
+            )
+            started = False
+            attempt_events = self._attempt(url, payload, headers, make_parser(), idle_s, rate_limits)
+            try:
+                # aclosing: if our consumer stops early, the HTTP stream is closed with us.
+                async with contextlib.aclosing(attempt_events):
+                    async for event in attempt_events:
+                        started = True
+                        yield event
+                return
+            except _Started as marker:
+                # The HTTP handshake succeeded; any failure from here on is a stream failure.
+                error = marker.error
+                started = True
+            except ModelError as exc:
+                error = exc
+
+            if isinstance(error, Unauthorized) and not refreshed_auth:
+                refreshed_auth = True
+                if await self.auth.on_unauthorized():
+                    continue
+            if not error.retryable:
+                raise error
+            if started or isinstance(error, StreamDisconnected):
+                stream_retries += 1
+                attempt, limit = stream_retries, self.provider.stream_max_retries
+            else:
+                request_retries += 1
+                attempt, limit = request_retries, self.provider.request_max_retries
+            if attempt > limit:
+                raise error
+            delay = error.retry_after if error.retry_after is not None else backoff_delay(attempt, self._rand)
+            yield Retrying(attempt, limit, delay, f"Reconnecting... {attempt}/{limit}", error)
+            await self._sleep(delay)
+
+    async def _attempt(
+        self,
+        url: str,
+        payload: bytes,
+        headers: dict[str, str],
+        parser: StreamParser,
+        idle_s: float,
+        rate_limits: bool,
+    ) -> AsyncGenerator[ModelEvent, None]:
+        import httpx
+        from httpx_sse import EventSource, SSEError
+
+        http = self.http  # built outside the timeout: the first build loads TLS certificates
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                try:
+                    # The idle window also bounds the wait for the response headers.
+                    async with asyncio.timeout(idle_s):
+                        response = await stack.enter_async_context(
+                            http.stream("POST", url, content=payload, headers=headers)
+                        )
+                except TimeoutError:
+                    raise ConnectionFailed(
+                        f"Connection failed: no response from {url} (request timed out)"
+                    ) from None
+                if not 200 <= response.status_code < 300:
+                    try:
+                        async with asyncio.timeout(idle_s):
+                            raw = await response.aread()
+                    except (httpx.HTTPError, TimeoutError):
+                        raw = b""
+                    raise error_from_http(
+                        response.status_code, raw.decode("utf-8", "replace"), response.headers
+                    )
+                if rate_limits:
+                    yield RateLimits(parse_rate_limit_headers(response.headers))
+                try:
+                    async with contextlib.aclosing(EventSource(response).aiter_sse()) as events:
+                        while True:
+                            # After completion only drain briefly, so the connection can be reused.
+                            wait_s = min(idle_s, DRAIN_S) if parser.completed else idle_s
+                            try:
+                                async with asyncio.timeout(wait_s):
+                                    sse = await anext(events)
+                            except StopAsyncIteration:
+                                break
+                            except TimeoutError:
+                                if parser.completed:
+                                    return
+                                raise StreamDisconnected(
+                                    "stream disconnected before completion: idle timeout waiting for SSE"
+                                ) from None
+                            if parser.completed:
+                                continue
+                            for event in parser.feed(sse.event, sse.data):
+                                yield event
+                    for event in parser.finish():
+                        yield event
+                except ModelError as exc:
+                    raise _Started(exc) from exc
+                except SSEError as exc:
+                    raise _Started(Other(str(exc), http_status=response.status_code)) from exc
+                except httpx.HTTPError as exc:
+                    if parser.completed:
+                        return  # Whatever broke after completion does not matter.
+                    raise _Started(
+                        StreamDisconnected(f"stream disconnected before completion: {_describe(exc)}")
+                    ) from exc
+        except httpx.HTTPError as exc:
+            raise ConnectionFailed(
+                f"Connection failed: error sending request for url ({url}): {_describe(exc)}"
+            ) from exc
+
+
+class _Started(Exception):
+    """Carries an error raised after the response headers arrived (so it counts as a stream retry)."""
+
+    def __init__(self, error: ModelError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return text if text else type(exc).__name__

@@ -1,0 +1,185 @@
+"""Streaming rollout reader.
+
+Files can be very large, so everything here reads line by line and keeps nothing but what
+the caller asks for. Tolerated damage: blank lines, a torn last line (crash mid-write), invalid
+lines and unknown line kinds (skipped, counted in `ReadStats`, logged once per file).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import orjson
+
+from .policy import ROLLOUT_KINDS
+
+log = logging.getLogger("codex.rollout")
+
+# The reference reads a few head records and then keeps scanning a bounded number of lines
+# for the first user message (list.rs HEAD_RECORD_LIMIT / USER_EVENT_SCAN_LIMIT).
+HEAD_RECORD_LIMIT = 10
+USER_EVENT_SCAN_LIMIT = 200
+
+
+class RolloutRecord(NamedTuple):
+    timestamp: str
+    kind: str
+    payload: dict[str, Any]
+
+
+@dataclass
+class ReadStats:
+    lines: int = 0
+    records: int = 0
+    blank: int = 0
+    invalid: int = 0
+    torn_tail: bool = False
+    unknown_kinds: Counter[str] = field(default_factory=Counter)
+
+
+def iter_records(path: Path, stats: ReadStats | None = None) -> Generator[RolloutRecord, None, None]:
+    """Yield `(timestamp, kind, payload)` for each valid line of a rollout file, in order."""
+    st = stats if stats is not None else ReadStats()
+    warned_invalid = warned_unknown = False
+    with Path(path).open("rb") as handle:
+        for raw in handle:
+            st.lines += 1
+            if not raw.strip():
+                st.blank += 1
+                continue
+            record = _parse(raw)
+            if record is None:
+                if not raw.endswith(b"\n"):
+                    # Only the final line can lack its newline: a write cut short by a crash.
+                    st.torn_tail = True
+                    log.warning("rollout %s: ignoring torn last line (%d bytes)", path, len(raw))
+                    continue
+                st.invalid += 1
+                if not warned_invalid:
+                    warned_invalid = True
+                    log.warning(
+                        "rollout %s: skipping invalid line %d (further ones not logged)", path, st.lines
+                    )
+                continue
+            if record.kind not in ROLLOUT_KINDS:
+                st.unknown_kinds[record.kind] += 1
+                if not warned_unknown:
+                    warned_unknown = True
+                    log.warning("rollout %s: skipping unknown line kind %r", path, record.kind)
+                continue
+            st.records += 1
+            yield record
+
+
+def _parse(raw: bytes) -> RolloutRecord | None:
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    kind, payload = value.get("type"), value.get("payload")
+    if not isinstance(kind, str) or not isinstance(payload, dict):
+        return None
+    ts = value.get("timestamp")
+    return RolloutRecord(ts if isinstance(ts, str) else "", kind, payload)
+
+
+def read_session_meta(path: Path) -> dict[str, Any] | None:
+    """The payload of the first `session_meta` line within the head of the file."""
+    with contextlib.closing(iter_records(path)) as records:
+        for index, record in enumerate(records):
+            if record.kind == "session_meta":
+                return record.payload
+            if index >= HEAD_RECORD_LIMIT:
+                break
+    return None
+
+
+@dataclass
+class RolloutHead:
+    """What listing needs from the top of a rollout file."""
+
+    path: Path
+    session_meta: dict[str, Any]
+    preview: str  # text of the first user_message event, in full; "" without one
+    has_user_message: bool
+
+    @property
+    def id(self) -> str | None:
+        return _str(self.session_meta.get("id"))
+
+    @property
+    def created(self) -> str | None:
+        """session_meta.timestamp (creation time, ms precision)."""
+        return _str(self.session_meta.get("timestamp"))
+
+    @property
+    def cwd(self) -> str | None:
+        return _str(self.session_meta.get("cwd"))
+
+    @property
+    def originator(self) -> str | None:
+        return _str(self.session_meta.get("originator"))
+
+    @property
+    def cli_version(self) -> str | None:
+        return _str(self.session_meta.get("cli_version"))
+
+    @property
+    def model_provider(self) -> str | None:
+        return _str(self.session_meta.get("model_provider"))
+
+    @property
+    def source(self) -> Any:
+        """`"vscode"`, `"cli"`, `"exec"`, `"mcp"` or an object such as `{"subagent": ...}`."""
+        return self.session_meta.get("source")
+
+    @property
+    def git(self) -> dict[str, Any] | None:
+        git = self.session_meta.get("git")
+        return git if isinstance(git, dict) else None
+
+    @property
+    def forked_from_id(self) -> str | None:
+        return _str(self.session_meta.get("forked_from_id"))
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def read_head(path: Path, max_records: int = HEAD_RECORD_LIMIT + USER_EVENT_SCAN_LIMIT) -> RolloutHead | None:
+    """session_meta plus first-user-message info, reading only as far as needed.
+
+    Returns None when no session_meta appears within the first `max_records` records (not a
+    listable rollout). Stops at the first user_message event.
+    """
+    meta: dict[str, Any] | None = None
+    preview: str | None = None
+    with contextlib.closing(iter_records(path)) as records:
+        for index, record in enumerate(records):
+            if record.kind == "session_meta":
+                if meta is None:  # forks carry the source's session_meta too; the first is ours
+                    meta = record.payload
+            elif record.kind == "event_msg" and record.payload.get("type") == "user_message":
+                message = record.payload.get("message")
+                preview = message if isinstance(message, str) else ""
+            if meta is not None and preview is not None:
+                break
+            if index + 1 >= max_records:
+                break
+    if meta is None:
+        return None
+    return RolloutHead(Path(path), meta, preview or "", preview is not None)
+
+
+async def read_head_async(path: Path) -> RolloutHead | None:
+    return await asyncio.to_thread(read_head, path)

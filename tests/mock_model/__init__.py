@@ -1,0 +1,43 @@
+"""Our scriptable mock of the model APIs; see `mock_model.server`."""
+
+from mock_model.server import (
+    CHAT_USAGE,
+    DEFAULT_USAGE,
+    HttpError,
+    MockModelServer,
+    RecordedRequest,
+    Reply,
+    SseReply,
+    chat_text_response,
+    chat_tool_call_response,
+    custom_tool_call_response,
+    function_call_response,
+    http_error,
+    message_response,
+    reasoning_then_message,
+    response_failed,
+    slow,
+    sse,
+    stall,
+)
+
+__all__ = [
+    "CHAT_USAGE",
+    "DEFAULT_USAGE",
+    "HttpError",
+    "MockModelServer",
+    "RecordedRequest",
+    "Reply",
+    "SseReply",
+    "chat_text_response",
+    "chat_tool_call_response",
+    "custom_tool_call_response",
+    "function_call_response",
+    "http_error",
+    "message_response",
+    "reasoning_then_message",
+    "response_failed",
+    "slow",
+    "sse",
+    "stall",
+]
