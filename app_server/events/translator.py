@@ -27,7 +27,7 @@ class ThreadEvents:
         notify = self.state.notify_thread
         tid = self.thread_id
         notify(tid, f"codex/event/{kind}", {"id": event_id, "msg": msg, "conversationId": tid})
-        v2 = _V2.get(kind)
+        v2 = _V2.get(kind) or EXTRA_V2.get(kind)
         if v2 is not None:
             v2(self, event_id, msg)
 
@@ -154,7 +154,23 @@ class ThreadEvents:
         )
 
 
-_V2 = {
+# Translations owned by other modules (tool items: command executions, file changes, plans ...)
+# register here: event type -> function(ThreadEvents, event id, msg).
+EXTRA_V2: dict[str, Any] = {}
+
+
+def _load_extras() -> None:
+    import importlib
+
+    for module in ("app_server.events.exec_items", "app_server.events.patch_items"):
+        try:
+            extras = importlib.import_module(module).V2_HANDLERS
+        except ModuleNotFoundError:
+            continue
+        EXTRA_V2.update(extras)
+
+
+_V2: dict[str, Any] = {
     "item_started": ThreadEvents.item_started,
     "item_completed": ThreadEvents.item_completed,
     "agent_message_content_delta": ThreadEvents.agent_message_delta,
@@ -168,3 +184,5 @@ _V2 = {
     "turn_aborted": ThreadEvents.turn_aborted,
     "context_compacted": ThreadEvents.context_compacted,
 }
+
+_load_extras()

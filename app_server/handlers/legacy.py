@@ -26,6 +26,7 @@ async def new_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
         approval_policy=params.approval_policy,
         sandbox_mode=params.sandbox,
         profile=params.profile,
+        api_version="v1",
     )
     # v1 clients receive events only after addConversationListener.
     return {

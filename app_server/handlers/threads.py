@@ -17,6 +17,7 @@ async def create_thread(
     base_instructions: str | None = None,
     developer_instructions: str | None = None,
     ephemeral: bool = False,
+    api_version: str = "v2",
     **typed: Any,
 ) -> Any:
     """Load config with the request's overrides, resolve settings and create a loaded thread."""
@@ -39,10 +40,11 @@ async def create_thread(
     except ConfigError as exc:
         raise JsonRpcError.invalid_request(f"Invalid configuration: {exc}") from None
     state = ctx.state
+    from app_server.approvals import ThreadApprover
     from codex_core.uuid7 import uuid7_str
 
     thread_id = uuid7_str()
-    return await state.threads.create(
+    session = await state.threads.create(
         settings,
         sink=state.events_for(thread_id),
         originator=state.originator or "codex_cli_rs",
@@ -50,6 +52,8 @@ async def create_thread(
         ephemeral=ephemeral,
         thread_id=thread_id,
     )
+    session.approver = ThreadApprover(state, thread_id, api_version)
+    return session
 
 
 def start_response(session: Any) -> dict[str, Any]:

@@ -74,6 +74,9 @@ class Session:
         self.env = env
         self.current: TurnState | None = None
         self.preview = ""  # the first user message, as thread lists show it
+        from codex_core.agent.approver import Approver, DenyAll
+
+        self.approver: Approver = DenyAll()
         self.git: dict[str, Any] | None = None
         self._client: ModelClient | None = None
         self._client_key: tuple[str, str | None] | None = None

@@ -1,0 +1,128 @@
+"""The app-server's side of approvals: core requests -> server requests to the thread's clients.
+
+v2 threads get `item/commandExecution/requestApproval` / `item/fileChange/requestApproval`; threads
+created through the v1 API get `execCommandApproval` / `applyPatchApproval`. The answer is mapped
+back to the core's ReviewDecision. If every client that was asked disconnects, the request counts
+as declined: nothing runs without someone having said yes.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from typing import TYPE_CHECKING, Any
+
+from app_server.server_requests import ClientError, ConnectionLost
+
+if TYPE_CHECKING:
+    from app_server.state import ServerState
+
+log = logging.getLogger("codex.app_server")
+
+_V2_TO_CORE = {
+    "accept": "approved",
+    "acceptForSession": "approved_for_session",
+    "decline": "denied",
+    "cancel": "abort",
+}
+_V1_DECISIONS = frozenset({"approved", "approved_for_session", "denied", "abort"})
+
+
+def command_display(argv: list[str]) -> str:
+    """The argv as one shell-quoted string (how v2 shows `command`)."""
+    return " ".join(shlex.quote(part) for part in argv)
+
+
+def parsed_to_actions(parsed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Core `parsed_cmd` ({type, cmd, ...}) -> v2 `commandActions` ({type, command, ...})."""
+    actions = []
+    for entry in parsed:
+        action = {"type": entry.get("type", "unknown"), "command": entry.get("cmd", "")}
+        for key, value in entry.items():
+            if key not in ("type", "cmd"):
+                action[key] = value
+        actions.append(action)
+    return actions
+
+
+def decision_from_v2(result: Any) -> Any:
+    decision = result.get("decision") if isinstance(result, dict) else None
+    if isinstance(decision, str) and decision in _V2_TO_CORE:
+        return _V2_TO_CORE[decision]
+    if isinstance(decision, dict) and "acceptWithExecpolicyAmendment" in decision:
+        amendment = decision["acceptWithExecpolicyAmendment"].get("execpolicy_amendment") or []
+        return {"approved_execpolicy_amendment": {"proposed_execpolicy_amendment": list(amendment)}}
+    log.warning("unrecognised approval decision %r; treating it as declined", decision)
+    return "denied"
+
+
+def decision_from_v1(result: Any) -> Any:
+    decision = result.get("decision") if isinstance(result, dict) else None
+    if isinstance(decision, str) and decision in _V1_DECISIONS:
+        return decision
+    if isinstance(decision, dict) and "approved_execpolicy_amendment" in decision:
+        return decision
+    log.warning("unrecognised approval decision %r; treating it as declined", decision)
+    return "denied"
+
+
+class ThreadApprover:
+    def __init__(self, state: ServerState, thread_id: str, api_version: str = "v2") -> None:
+        self.state = state
+        self.thread_id = thread_id
+        self.api_version = api_version
+
+    async def _ask(self, method: str, params: dict[str, Any]) -> Any:
+        connections = self.state.thread_subscribers(self.thread_id)
+        try:
+            return await self.state.server_requests.request(method, params, connections)
+        except (ConnectionLost, ClientError) as exc:
+            log.warning("approval %s for thread %s not answered: %s", method, self.thread_id, exc)
+            return None
+
+    async def command(self, turn_id: str, request: dict[str, Any]) -> Any:
+        argv = list(request.get("command") or [])
+        if self.api_version == "v1":
+            params = {
+                "conversationId": self.thread_id,
+                "callId": request.get("call_id"),
+                "command": argv,
+                "cwd": request.get("cwd"),
+                "reason": request.get("reason"),
+                "parsedCmd": request.get("parsed_cmd", []),
+            }
+            result = await self._ask("execCommandApproval", params)
+            return "denied" if result is None else decision_from_v1(result)
+        params = {
+            "threadId": self.thread_id,
+            "turnId": turn_id,
+            "itemId": request.get("call_id"),
+            "reason": request.get("reason"),
+            "command": command_display(argv),
+            "cwd": request.get("cwd"),
+            "commandActions": parsed_to_actions(request.get("parsed_cmd", [])),
+            "proposedExecpolicyAmendment": request.get("proposed_execpolicy_amendment"),
+        }
+        result = await self._ask("item/commandExecution/requestApproval", params)
+        return "denied" if result is None else decision_from_v2(result)
+
+    async def patch(self, turn_id: str, request: dict[str, Any]) -> Any:
+        if self.api_version == "v1":
+            params = {
+                "conversationId": self.thread_id,
+                "callId": request.get("call_id"),
+                "fileChanges": request.get("changes", {}),
+                "reason": request.get("reason"),
+                "grantRoot": request.get("grant_root"),
+            }
+            result = await self._ask("applyPatchApproval", params)
+            return "denied" if result is None else decision_from_v1(result)
+        params = {
+            "threadId": self.thread_id,
+            "turnId": turn_id,
+            "itemId": request.get("call_id"),
+            "reason": request.get("reason"),
+            "grantRoot": request.get("grant_root"),
+        }
+        result = await self._ask("item/fileChange/requestApproval", params)
+        return "denied" if result is None else decision_from_v2(result)
