@@ -11,6 +11,7 @@ from codex_core.version import CLI_VERSION
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session
+    from codex_core.rollout.reader import RolloutHead
 
 
 def git_info_wire(git: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -74,3 +75,36 @@ def resolve_cwd(cwd: str | None) -> Path:
         return Path(os.getcwd())
     path = Path(cwd).expanduser()
     return path if path.is_absolute() else Path(os.getcwd()) / path
+
+
+def thread_wire_from_head(
+    head: RolloutHead, path: Path, turns: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The v2 Thread of a thread known only from its rollout file (not loaded in this process)."""
+    from codex_core.rollout.timefmt import parse_timestamp
+
+    created = 0
+    if head.created:
+        try:
+            created = int(parse_timestamp(head.created).timestamp())
+        except ValueError:
+            created = 0
+    try:
+        updated = int(os.stat(path).st_mtime)
+    except OSError:
+        updated = created
+    source = head.source if isinstance(head.source, str) else "vscode"
+    git = head.git
+    return {
+        "id": head.id,
+        "preview": head.preview or "",
+        "modelProvider": head.model_provider or "",
+        "createdAt": created,
+        "updatedAt": updated,
+        "path": str(path),
+        "cwd": head.cwd or "",
+        "cliVersion": head.cli_version or "",
+        "source": source,
+        "gitInfo": git_info_wire(git if isinstance(git, dict) else None),
+        "turns": turns or [],
+    }

@@ -24,6 +24,7 @@ HANDLER_MODULES = (
     "app_server.handlers.threads",
     "app_server.handlers.turns",
     "app_server.handlers.legacy",
+    "app_server.handlers.thread_history",
 )
 
 

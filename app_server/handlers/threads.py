@@ -99,19 +99,6 @@ def loaded_session(ctx: RequestContext, thread_id: str, *, not_found: str = "thr
     return session
 
 
-@handler("thread/read")
-async def thread_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    session = loaded_session(ctx, params.thread_id, not_found="thread not loaded")
-    turns: list[dict[str, Any]] = []
-    if params.include_turns and session.rollout_path is not None:
-        await session.flush()
-        if session.rollout_path.exists():
-            from codex_core.rollout.history import build_turns_async
-
-            turns = await build_turns_async(session.rollout_path)
-    return {"thread": thread_wire(session, turns)}
-
-
 @handler("thread/loaded/list")
 async def thread_loaded_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
     from codex_core.models_catalog import InvalidCursorError, paginate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,3 +85,115 @@ class ThreadManager:
         await asyncio.gather(
             *(session.shutdown() for session in self.threads.values()), return_exceptions=True
         )
+
+
+def find_rollout(codex_home: Path, thread_id: str) -> Path | None:
+    """The rollout file of a thread, active or archived (names end with `-<uuid>.jsonl`)."""
+    from codex_core.rollout.paths import archived_dir, sessions_dir
+
+    suffix = f"-{thread_id}.jsonl"
+    sessions = sessions_dir(codex_home)
+    for match in sorted(sessions.glob(f"*/*/*/rollout-*{suffix}"), reverse=True):
+        return match
+    for match in archived_dir(codex_home).glob(f"rollout-*{suffix}"):
+        return match
+    return None
+
+
+def _has_initial_context(items: list[dict[str, Any]]) -> bool:
+    for item in items[:4]:
+        for part in item.get("content") or []:
+            if isinstance(part, dict) and str(part.get("text", "")).startswith("<permissions instructions>"):
+                return True
+    return False
+
+
+async def load_session(
+    manager: ThreadManager,
+    path: Path,
+    settings: SessionSettings,
+    *,
+    sink: EventSink,
+    originator: str,
+    user_agent: str,
+    thread_id: str | None = None,
+) -> Session:
+    """A loaded thread continuing the rollout at `path` (new turns append to the same file)."""
+    from codex_core.agent.prompt import initial_context
+    from codex_core.rollout.history import model_history_async
+    from codex_core.rollout.reader import read_head_async
+    from codex_core.rollout.timefmt import parse_timestamp
+    from codex_core.rollout.writer import RolloutWriter
+
+    state = await model_history_async(path)
+    head = await read_head_async(path)
+    meta = state.session_meta or {}
+    new_id = thread_id or str(meta.get("id"))
+    created = parse_timestamp(str(meta["timestamp"])) if meta.get("timestamp") else datetime.now(UTC)
+    history = list(state.items)
+    if not _has_initial_context(history):
+        # After a compaction the file keeps only the summary and recent messages.
+        history = [*initial_context(settings), *history]
+    session = Session(
+        thread_id=new_id,
+        settings=settings,
+        sink=sink,
+        created_at=created,
+        originator=originator,
+        user_agent=user_agent,
+        source=str(meta.get("source", "vscode")) if isinstance(meta.get("source"), str) else "vscode",
+        rollout=RolloutWriter.append_to_existing(path),
+        rollout_path=path,
+        history=history,
+        token_info=state.token_usage,
+        context_recorded=True,
+        env=manager.env,
+    )
+    session.preview = head.preview if head is not None and head.preview else ""
+    git = meta.get("git")
+    session.git = git if isinstance(git, dict) else None
+    manager.threads[new_id] = session
+    return session
+
+
+async def fork_rollout(codex_home: Path, source: Path, new_id: str, originator: str) -> Path:
+    """A new rollout: a fresh session_meta (with forked_from_id) then the source's lines, as the reference writes forks."""
+    from codex_core.rollout.paths import rollout_path
+    from codex_core.rollout.reader import read_session_meta
+    from codex_core.rollout.timefmt import format_envelope
+    from codex_core.rollout.writer import encode_line
+
+    def copy() -> Path:
+        created = datetime.now(UTC)
+        target = rollout_path(codex_home, new_id, created)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        meta = dict(read_session_meta(source) or {})
+        meta.update(
+            {
+                "id": new_id,
+                "forked_from_id": meta.get("id"),
+                "timestamp": format_envelope(created),
+                "originator": originator,
+            }
+        )
+        temp = target.with_suffix(".jsonl.partial")
+        with open(temp, "wb") as out, open(source, "rb") as src:
+            out.write(encode_line("session_meta", meta))
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+            if chunk_ends_without_newline(src):
+                out.write(b"\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)  # a fork is visible complete or not at all
+        return target
+
+    return await asyncio.to_thread(copy)
+
+
+def chunk_ends_without_newline(handle: Any) -> bool:
+    try:
+        handle.seek(-1, os.SEEK_END)
+    except OSError:
+        return False
+    return handle.read(1) not in (b"\n", b"")

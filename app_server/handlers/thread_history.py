@@ -1,0 +1,204 @@
+"""Threads that live on disk: thread/read, thread/resume, thread/fork, thread/name/set, thread/rollback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app_server.handlers import RequestContext, handler
+from app_server.handlers.threads import loaded_session, start_response
+from app_server.jsonrpc import JsonRpcError
+from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
+
+
+def _rollout_of(ctx: RequestContext, thread_id: str) -> Path | None:
+    from codex_core.agent.manager import find_rollout
+
+    session = ctx.state.threads.get(thread_id)
+    if session is not None and session.rollout_path is not None:
+        return Path(session.rollout_path)
+    return find_rollout(ctx.state.codex_home, thread_id)
+
+
+def _safe_path(ctx: RequestContext, raw: str) -> Path:
+    from codex_core.rollout.paths import RolloutPathError, resolve_inside
+
+    try:
+        return resolve_inside(ctx.state.codex_home, raw)
+    except RolloutPathError as exc:
+        raise JsonRpcError.invalid_request(str(exc)) from None
+
+
+async def _settings_for(ctx: RequestContext, params: Any, meta_cwd: str | None) -> Any:
+    from codex_core.agent.settings import resolve_settings
+    from codex_core.config.errors import ConfigError
+
+    cwd = resolve_cwd(params.cwd or meta_cwd)
+    overrides = config_overrides(
+        params.config,
+        model=params.model,
+        model_provider=params.model_provider,
+        approval_policy=params.approval_policy,
+        sandbox_mode=params.sandbox,
+    )
+    try:
+        loaded = ctx.state.load_config(cwd=cwd if cwd.is_dir() else None, request_overrides=overrides)
+        return resolve_settings(
+            loaded,
+            cwd=cwd,
+            base_instructions=params.base_instructions,
+            developer_instructions=params.developer_instructions,
+        )
+    except ConfigError as exc:
+        raise JsonRpcError.invalid_request(f"Invalid configuration: {exc}") from None
+
+
+async def _thread_from_disk(ctx: RequestContext, path: Path, include_turns: bool) -> dict[str, Any]:
+    from codex_core.rollout.history import build_turns_async
+    from codex_core.rollout.reader import read_head_async
+
+    head = await read_head_async(path)
+    if head is None:
+        raise JsonRpcError.invalid_request(f"failed to read thread from {path}: no session metadata")
+    from app_server.thread_wire import thread_wire_from_head
+
+    turns = await build_turns_async(path) if include_turns else []
+    return thread_wire_from_head(head, path, turns)
+
+
+@handler("thread/read")
+async def thread_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.rollout.history import build_turns_async
+
+    session = ctx.state.threads.get(params.thread_id)
+    if session is not None:
+        turns: list[dict[str, Any]] = []
+        if params.include_turns and session.rollout_path is not None:
+            await session.flush()
+            if session.rollout_path.exists():
+                turns = await build_turns_async(session.rollout_path)
+        return {"thread": thread_wire(session, turns)}
+    path = _rollout_of(ctx, params.thread_id)
+    if path is None:
+        raise JsonRpcError.invalid_request(f"thread not loaded: {params.thread_id}")
+    return {"thread": await _thread_from_disk(ctx, path, bool(params.include_turns))}
+
+
+@handler("thread/resume")
+async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from app_server.approvals import ThreadApprover
+    from codex_core.agent.manager import load_session
+    from codex_core.rollout.history import build_turns_async
+    from codex_core.rollout.reader import read_session_meta
+
+    state = ctx.state
+    session = state.threads.get(params.thread_id)
+    if session is None:
+        path = _safe_path(ctx, params.path) if params.path else _rollout_of(ctx, params.thread_id)
+        if path is None:
+            raise JsonRpcError.invalid_request(f"no rollout found for thread id {params.thread_id}")
+        meta = read_session_meta(path) or {}
+        settings = await _settings_for(ctx, params, meta.get("cwd"))
+        thread_id = str(meta.get("id") or params.thread_id)
+        session = await load_session(
+            state.threads,
+            path,
+            settings,
+            sink=state.events_for(thread_id),
+            originator=state.originator or "codex_cli_rs",
+            user_agent=state.user_agent(),
+            thread_id=thread_id,
+        )
+        session.approver = ThreadApprover(state, thread_id)
+    state.subscribe(ctx.connection, session.thread_id)
+    await session.flush()
+    response = start_response(session)
+    if session.rollout_path is not None and session.rollout_path.exists():
+        response["thread"]["turns"] = await build_turns_async(session.rollout_path)
+    return response
+
+
+@handler("thread/fork")
+async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from app_server.approvals import ThreadApprover
+    from codex_core.agent.manager import fork_rollout, load_session
+    from codex_core.rollout.history import build_turns_async
+    from codex_core.rollout.reader import read_session_meta
+    from codex_core.uuid7 import uuid7_str
+
+    state = ctx.state
+    source_session = state.threads.get(params.thread_id)
+    if source_session is not None:
+        await source_session.flush()
+    source = _safe_path(ctx, params.path) if params.path else _rollout_of(ctx, params.thread_id)
+    if source is None or not source.exists():
+        raise JsonRpcError.invalid_request(f"no rollout found for thread id {params.thread_id}")
+    meta = read_session_meta(source) or {}
+    settings = await _settings_for(ctx, params, meta.get("cwd"))
+    new_id = uuid7_str()
+    path = await fork_rollout(state.codex_home, source, new_id, state.originator or "codex_cli_rs")
+    session = await load_session(
+        state.threads,
+        path,
+        settings,
+        sink=state.events_for(new_id),
+        originator=state.originator or "codex_cli_rs",
+        user_agent=state.user_agent(),
+        thread_id=new_id,
+    )
+    session.approver = ThreadApprover(state, new_id)
+    state.subscribe(ctx.connection, new_id)
+    response = start_response(session)
+    response["thread"]["turns"] = await build_turns_async(path)
+    thread = response["thread"]
+    ctx.after.append(lambda: state.broadcast("thread/started", {"thread": thread}))
+    return response
+
+
+@handler("thread/name/set")
+async def thread_name_set(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.rollout.session_index import append_thread_name_async
+    from codex_core.uuid7 import uuid7_str
+
+    name = params.name.strip()
+    if not name:
+        raise JsonRpcError.invalid_request("thread name must not be empty")
+    session = ctx.state.threads.get(params.thread_id)
+    if session is not None and session.rollout_path is None:
+        raise JsonRpcError.invalid_request("Session persistence is disabled; cannot rename thread.")
+    if session is None and _rollout_of(ctx, params.thread_id) is None:
+        raise JsonRpcError.invalid_request(f"thread not found: {params.thread_id}")
+    await append_thread_name_async(ctx.state.codex_home, params.thread_id, name)
+    state, thread_id = ctx.state, params.thread_id
+    event = {"type": "thread_name_updated", "thread_id": thread_id, "thread_name": name}
+
+    def announce() -> None:
+        state.notify_thread(
+            thread_id,
+            "codex/event/thread_name_updated",
+            {"id": uuid7_str(), "msg": event, "conversationId": thread_id},
+        )
+        state.broadcast("thread/name/updated", {"threadId": thread_id, "threadName": name})
+
+    ctx.after.append(announce)
+    return {}
+
+
+@handler("thread/rollback")
+async def thread_rollback(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.rollout.history import build_turns_async, drop_last_user_turns
+
+    session = loaded_session(ctx, params.thread_id)
+    if session.running:
+        raise JsonRpcError.invalid_request("Cannot rollback while a turn is in progress.")
+    if params.num_turns < 1:
+        raise JsonRpcError.invalid_request("num_turns must be >= 1")
+    session.history = drop_last_user_turns(session.history, int(params.num_turns))
+    session.emit("", {"type": "thread_rolled_back", "num_turns": int(params.num_turns)})
+    await session.flush()
+    turns = (
+        await build_turns_async(session.rollout_path)
+        if session.rollout_path is not None and session.rollout_path.exists()
+        else []
+    )
+    return {"thread": thread_wire(session, turns)}

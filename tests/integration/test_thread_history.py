@@ -1,0 +1,160 @@
+"""Threads on disk: read, resume (also after a restart and after kill -9), fork, rollback, names."""
+
+from __future__ import annotations
+
+import json
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mock_model.server import MockModelServer, message_response, stall
+from support.appserver import StdioAppServer
+from support.turns import model_env, of, run_turn, start_thread, write_mock_config
+
+
+@pytest.fixture
+def mock() -> Iterator[MockModelServer]:
+    with MockModelServer() as server:
+        yield server
+
+
+@pytest.fixture
+def codex_home(isolated_env: dict[str, str], mock: MockModelServer) -> Path:
+    home = Path(isolated_env["CODEX_HOME"])
+    write_mock_config(home, mock.url)
+    return home
+
+
+def serve(codex_bin: str, env: dict[str, str]) -> StdioAppServer:
+    server = StdioAppServer(codex_bin, model_env(env))
+    server.initialize("pytest")
+    return server
+
+
+def test_resume_after_restart_continues_the_same_file(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    mock.enqueue(message_response("first answer"), message_response("second answer"))
+    with serve(codex_bin, isolated_env) as server:
+        thread_id = start_thread(server)
+        run_turn(server, thread_id, "remember the number 42")
+        assert server.close() == 0
+    with serve(codex_bin, isolated_env) as server:
+        resumed = server.request("thread/resume", {"threadId": thread_id})["result"]
+        turns = resumed["thread"]["turns"]
+        assert [item["type"] for item in turns[0]["items"]] == ["userMessage", "agentMessage"]
+        assert resumed["thread"]["preview"] == "remember the number 42"
+        _, events = run_turn(server, thread_id, "what was it?")
+        assert of(events, "turn/completed")[-1]["turn"]["status"] == "completed"
+        usage = of(events, "thread/tokenUsage/updated")[-1]["tokenUsage"]
+        assert usage["total"]["totalTokens"] == 2 * usage["last"]["totalTokens"]  # totals restored from disk
+    second_request = json.dumps(mock.requests[-1].body["input"])
+    assert "remember the number 42" in second_request and "first answer" in second_request
+    assert second_request.count("<permissions instructions>") == 1
+    files = list(codex_home.glob("sessions/*/*/*/rollout-*.jsonl"))
+    assert len(files) == 1
+    kinds = [json.loads(line)["type"] for line in files[0].read_text().splitlines()]
+    assert kinds.count("session_meta") == 1
+
+
+def test_read_from_disk_and_unknown_thread(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    mock.enqueue(message_response("stored"))
+    with serve(codex_bin, isolated_env) as server:
+        thread_id = start_thread(server)
+        run_turn(server, thread_id, "keep me")
+    with serve(codex_bin, isolated_env) as server:
+        thread = server.request("thread/read", {"threadId": thread_id, "includeTurns": True})["result"][
+            "thread"
+        ]
+        assert thread["preview"] == "keep me" and len(thread["turns"]) == 1
+        missing = "00000000-0000-7000-8000-000000000000"
+        error = server.request("thread/read", {"threadId": missing, "includeTurns": False})["error"]
+        assert error["message"] == f"thread not loaded: {missing}"
+        escape = server.request("thread/resume", {"threadId": missing, "path": "/etc/passwd"})["error"]
+        assert escape["code"] == -32600
+
+
+def test_fork_copies_history_and_diverges(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    mock.enqueue(message_response("base"), message_response("fork reply"))
+    with serve(codex_bin, isolated_env) as server:
+        thread_id = start_thread(server)
+        run_turn(server, thread_id, "base question")
+        fork = server.request("thread/fork", {"threadId": thread_id})["result"]["thread"]
+        assert fork["id"] != thread_id and len(fork["turns"]) == 1
+        run_turn(server, fork["id"], "fork question")
+        source = server.request("thread/read", {"threadId": thread_id, "includeTurns": True})["result"][
+            "thread"
+        ]
+        forked = server.request("thread/read", {"threadId": fork["id"], "includeTurns": True})["result"][
+            "thread"
+        ]
+    assert len(source["turns"]) == 1 and len(forked["turns"]) == 2
+    lines = [json.loads(line) for line in Path(fork["path"]).read_text().splitlines()]
+    metas = [line["payload"] for line in lines if line["type"] == "session_meta"]
+    assert (
+        metas[0]["id"] == fork["id"]
+        and metas[0]["forked_from_id"] == thread_id
+        and metas[1]["id"] == thread_id
+    )
+
+
+def test_rollback_and_names(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    mock.enqueue(message_response("one"), message_response("two"), message_response("three"))
+    with serve(codex_bin, isolated_env) as server:
+        thread_id = start_thread(server)
+        run_turn(server, thread_id, "turn one")
+        run_turn(server, thread_id, "turn two")
+        rolled = server.request("thread/rollback", {"threadId": thread_id, "numTurns": 1})["result"]["thread"]
+        assert len(rolled["turns"]) == 1
+        assert (
+            server.request("thread/rollback", {"threadId": thread_id, "numTurns": 0})["error"]["message"]
+            == "num_turns must be >= 1"
+        )
+        run_turn(server, thread_id, "turn three")
+        assert "turn two" not in json.dumps(mock.requests[-1].body["input"])
+        assert (
+            server.request("thread/name/set", {"threadId": thread_id, "name": "  "})["error"]["message"]
+            == "thread name must not be empty"
+        )
+        assert server.request("thread/name/set", {"threadId": thread_id, "name": "Named"})["result"] == {}
+        updated = server.notification("thread/name/updated")
+        assert updated["params"] == {"threadId": thread_id, "threadName": "Named"}
+    index = (codex_home / "session_index.jsonl").read_text().splitlines()
+    assert json.loads(index[-1])["thread_name"] == "Named"
+
+
+def test_kill_9_mid_turn_leaves_a_resumable_rollout(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    mock.enqueue(message_response("completed before the crash"))
+    first = message_response("never finished", deltas=3)
+    mock.enqueue(stall(after_events=first[:4]))
+    server = serve(codex_bin, isolated_env)
+    thread_id = start_thread(server)
+    run_turn(server, thread_id, "first, completes")
+    server.request(
+        "turn/start",
+        {"threadId": thread_id, "input": [{"type": "text", "text": "second, stalls", "text_elements": []}]},
+    )
+    server.notification("item/agentMessage/delta")
+    server.proc.send_signal(signal.SIGKILL)
+    server.proc.wait(timeout=30)
+    mock.enqueue(message_response("after the crash"))
+    with serve(codex_bin, isolated_env) as revived:
+        resumed = revived.request("thread/resume", {"threadId": thread_id})["result"]["thread"]
+        first_turn = resumed["turns"][0]
+        assert [i.get("text") for i in first_turn["items"] if i["type"] == "agentMessage"] == [
+            "completed before the crash"
+        ]
+        _, events = run_turn(revived, thread_id, "third")
+        assert of(events, "turn/completed")[-1]["turn"]["status"] == "completed"
+    path = next(codex_home.glob("sessions/*/*/*/rollout-*.jsonl"))
+    for line in path.read_text().splitlines():
+        json.loads(line)  # every line parses
