@@ -103,3 +103,85 @@ async def send_user_turn(ctx: RequestContext, params: Any) -> dict[str, Any]:
 async def interrupt_conversation(ctx: RequestContext, params: Any) -> Any:
     session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
     return await interrupt(ctx, session, {"abortReason": "interrupted"})
+
+
+class _NoOverrides:
+    """Stands in for an absent `overrides` object: every field unset."""
+
+    def __getattr__(self, name: str) -> None:
+        return None
+
+
+async def _initial_messages(path: Any) -> list[dict[str, Any]]:
+    """The events stored in a rollout, which v1 clients replay to show the conversation so far."""
+    import asyncio
+
+    from codex_core.rollout.reader import iter_records
+
+    def collect() -> list[dict[str, Any]]:
+        return [payload for _, kind, payload in iter_records(path) if kind == "event_msg"]
+
+    return await asyncio.to_thread(collect)
+
+
+async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str, Any]:
+    from app_server.approvals import ThreadApprover
+    from app_server.handlers.thread_history import rollout_of, safe_path, settings_for
+    from codex_core.agent.manager import fork_rollout, load_session
+    from codex_core.rollout.reader import read_session_meta
+    from codex_core.uuid7 import uuid7_str
+
+    state = ctx.state
+    if params.path:
+        path = safe_path(ctx, params.path)
+    elif params.conversation_id:
+        found = rollout_of(ctx, params.conversation_id)
+        if found is None:
+            raise JsonRpcError.invalid_request(
+                f"no rollout found for conversation id {params.conversation_id}"
+            )
+        path = found
+    else:
+        raise JsonRpcError.invalid_request("either path or conversationId is required")
+    meta = read_session_meta(path) or {}
+    overrides = params.overrides if params.overrides is not None else _NoOverrides()
+    settings = await settings_for(ctx, overrides, meta.get("cwd"))
+    if fork:
+        thread_id = uuid7_str()
+        path = await fork_rollout(state.codex_home, path, thread_id, state.originator or "codex_cli_rs")
+    else:
+        thread_id = str(meta.get("id") or params.conversation_id)
+        existing = state.threads.get(thread_id)
+        if existing is not None:
+            return {
+                "conversationId": thread_id,
+                "model": existing.settings.model,
+                "initialMessages": await _initial_messages(path),
+                "rolloutPath": str(path),
+            }
+    session = await load_session(
+        state.threads,
+        path,
+        settings,
+        sink=state.events_for(thread_id),
+        originator=state.originator or "codex_cli_rs",
+        user_agent=state.user_agent(),
+        thread_id=thread_id,
+    )
+    session.approver = ThreadApprover(state, thread_id, "v1")
+    return {
+        "conversationId": thread_id,
+        "model": session.settings.model,
+        "initialMessages": await _initial_messages(path),
+        "rolloutPath": str(path),
+    }
+
+
+@handler("resumeConversation")
+async def resume_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    return await _v1_open(ctx, params, fork=False)
+
+
+@handler("forkConversation")
+async def fork_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    return await _v1_open(ctx, params, fork=True)

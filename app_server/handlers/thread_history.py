@@ -11,7 +11,7 @@ from app_server.jsonrpc import JsonRpcError
 from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
 
 
-def _rollout_of(ctx: RequestContext, thread_id: str) -> Path | None:
+def rollout_of(ctx: RequestContext, thread_id: str) -> Path | None:
     from codex_core.agent.manager import find_rollout
 
     session = ctx.state.threads.get(thread_id)
@@ -20,7 +20,7 @@ def _rollout_of(ctx: RequestContext, thread_id: str) -> Path | None:
     return find_rollout(ctx.state.codex_home, thread_id)
 
 
-def _safe_path(ctx: RequestContext, raw: str) -> Path:
+def safe_path(ctx: RequestContext, raw: str) -> Path:
     from codex_core.rollout.paths import RolloutPathError, resolve_inside
 
     try:
@@ -29,7 +29,7 @@ def _safe_path(ctx: RequestContext, raw: str) -> Path:
         raise JsonRpcError.invalid_request(str(exc)) from None
 
 
-async def _settings_for(ctx: RequestContext, params: Any, meta_cwd: str | None) -> Any:
+async def settings_for(ctx: RequestContext, params: Any, meta_cwd: str | None) -> Any:
     from codex_core.agent.settings import resolve_settings
     from codex_core.config.errors import ConfigError
 
@@ -78,7 +78,7 @@ async def thread_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
             if session.rollout_path.exists():
                 turns = await build_turns_async(session.rollout_path)
         return {"thread": thread_wire(session, turns)}
-    path = _rollout_of(ctx, params.thread_id)
+    path = rollout_of(ctx, params.thread_id)
     if path is None:
         raise JsonRpcError.invalid_request(f"thread not loaded: {params.thread_id}")
     return {"thread": await _thread_from_disk(ctx, path, bool(params.include_turns))}
@@ -94,11 +94,11 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
     state = ctx.state
     session = state.threads.get(params.thread_id)
     if session is None:
-        path = _safe_path(ctx, params.path) if params.path else _rollout_of(ctx, params.thread_id)
+        path = safe_path(ctx, params.path) if params.path else rollout_of(ctx, params.thread_id)
         if path is None:
             raise JsonRpcError.invalid_request(f"no rollout found for thread id {params.thread_id}")
         meta = read_session_meta(path) or {}
-        settings = await _settings_for(ctx, params, meta.get("cwd"))
+        settings = await settings_for(ctx, params, meta.get("cwd"))
         thread_id = str(meta.get("id") or params.thread_id)
         session = await load_session(
             state.threads,
@@ -130,11 +130,11 @@ async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
     source_session = state.threads.get(params.thread_id)
     if source_session is not None:
         await source_session.flush()
-    source = _safe_path(ctx, params.path) if params.path else _rollout_of(ctx, params.thread_id)
+    source = safe_path(ctx, params.path) if params.path else rollout_of(ctx, params.thread_id)
     if source is None or not source.exists():
         raise JsonRpcError.invalid_request(f"no rollout found for thread id {params.thread_id}")
     meta = read_session_meta(source) or {}
-    settings = await _settings_for(ctx, params, meta.get("cwd"))
+    settings = await settings_for(ctx, params, meta.get("cwd"))
     new_id = uuid7_str()
     path = await fork_rollout(state.codex_home, source, new_id, state.originator or "codex_cli_rs")
     session = await load_session(
@@ -166,7 +166,7 @@ async def thread_name_set(ctx: RequestContext, params: Any) -> dict[str, Any]:
     session = ctx.state.threads.get(params.thread_id)
     if session is not None and session.rollout_path is None:
         raise JsonRpcError.invalid_request("Session persistence is disabled; cannot rename thread.")
-    if session is None and _rollout_of(ctx, params.thread_id) is None:
+    if session is None and rollout_of(ctx, params.thread_id) is None:
         raise JsonRpcError.invalid_request(f"thread not found: {params.thread_id}")
     await append_thread_name_async(ctx.state.codex_home, params.thread_id, name)
     state, thread_id = ctx.state, params.thread_id

@@ -158,3 +158,34 @@ def test_kill_9_mid_turn_leaves_a_resumable_rollout(
     path = next(codex_home.glob("sessions/*/*/*/rollout-*.jsonl"))
     for line in path.read_text().splitlines():
         json.loads(line)  # every line parses
+
+
+def test_v1_resume_and_fork_conversation(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    mock.enqueue(message_response("v1 stored"), message_response("v1 continued"))
+    with serve(codex_bin, isolated_env) as server:
+        conversation = server.request("newConversation", {})["result"]
+        conversation_id = conversation["conversationId"]
+        server.request("addConversationListener", {"conversationId": conversation_id})
+        server.request(
+            "sendUserMessage",
+            {"conversationId": conversation_id, "items": [{"type": "text", "data": {"text": "v1 hello"}}]},
+        )
+        server.notification("codex/event/task_complete")
+    with serve(codex_bin, isolated_env) as server:
+        resumed = server.request("resumeConversation", {"conversationId": conversation_id})["result"]
+        assert resumed["conversationId"] == conversation_id
+        kinds = [m["type"] for m in resumed["initialMessages"]]
+        assert "user_message" in kinds and "agent_message" in kinds
+        forked = server.request("forkConversation", {"conversationId": conversation_id})["result"]
+        assert forked["conversationId"] != conversation_id and Path(forked["rolloutPath"]).exists()
+        server.request("addConversationListener", {"conversationId": conversation_id})
+        server.request(
+            "sendUserMessage",
+            {"conversationId": conversation_id, "items": [{"type": "text", "data": {"text": "again"}}]},
+        )
+        done = server.notification("codex/event/task_complete")
+        assert done["params"]["msg"]["last_agent_message"] == "v1 continued"
+        missing = server.request("resumeConversation", {"path": str(codex_home.parent / "elsewhere.jsonl")})
+        assert missing["error"]["code"] == -32600
