@@ -32,6 +32,8 @@ def thread_item(item: dict[str, Any]) -> dict[str, Any]:
             "query": item.get("query", ""),
             "action": item.get("action"),
         }
+    if kind in ("enteredReviewMode", "exitedReviewMode"):
+        return item
     # Items the core emits already in v2 form (command executions, file changes, MCP calls).
     return item
 

@@ -128,3 +128,34 @@ def start_turn_checked(session: Any, *, kind: str) -> str:
     if session.running:
         raise ThreadBusy("a turn is already running on this thread")
     return str(session.start_turn(uuid7_str(), [], session.settings, kind=kind).id)
+
+
+@handler("review/start")
+async def review_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    """A review turn: inline on the thread, or `detached` on a new thread that starts from the same settings."""
+    from app_server.approvals import ThreadApprover
+    from app_server.protocol import serialize
+    from codex_core.agent.session import ThreadBusy
+    from codex_core.uuid7 import uuid7_str
+
+    state = ctx.state
+    session = loaded_session(ctx, params.thread_id)
+    target = serialize.jsonable(params.target)
+    if params.delivery == "detached":
+        review_id = uuid7_str()
+        session = await state.threads.create(
+            session.settings,
+            sink=state.events_for(review_id),
+            originator=state.originator or "codex_cli_rs",
+            user_agent=state.user_agent(),
+            thread_id=review_id,
+        )
+        session.approver = ThreadApprover(state, review_id)
+        state.subscribe(ctx.connection, review_id)
+    if session.running:
+        raise JsonRpcError.invalid_request(str(ThreadBusy("a turn is already running on this thread")))
+    turn = session.start_turn(uuid7_str(), [], session.settings, kind="review", review_target=target)
+    wire: dict[str, Any] = {"id": turn.id, "items": [], "status": IN_PROGRESS, "error": None}
+    thread_id = session.thread_id
+    ctx.after.append(lambda: state.broadcast("turn/started", {"threadId": thread_id, "turn": wire}))
+    return {"turn": wire, "reviewThreadId": thread_id}

@@ -30,6 +30,7 @@ class TurnState:
     task: asyncio.Task[None] | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
     last_agent_message: str | None = None
+    review_target: dict[str, Any] | None = None
 
 
 class ThreadBusy(Exception):
@@ -135,14 +136,19 @@ class Session:
         return self.current is not None and not self.current.done.is_set()
 
     def start_turn(
-        self, turn_id: str, inputs: list[dict[str, Any]], settings: SessionSettings, kind: str = "regular"
+        self,
+        turn_id: str,
+        inputs: list[dict[str, Any]],
+        settings: SessionSettings,
+        kind: str = "regular",
+        review_target: dict[str, Any] | None = None,
     ) -> TurnState:
         from codex_core.agent.turn import run_turn
 
         if self.running:
             raise ThreadBusy("a turn is already running on this thread")
         self.settings = settings
-        turn = TurnState(id=turn_id, settings=settings, inputs=inputs, kind=kind)
+        turn = TurnState(id=turn_id, settings=settings, inputs=inputs, kind=kind, review_target=review_target)
         self.current = turn
         turn.task = asyncio.create_task(run_turn(self, turn), name=f"turn {turn_id}")
         return turn

@@ -43,6 +43,10 @@ async def run_turn(session: Session, turn: TurnState) -> None:
         )
         if turn.kind == "compact":
             await compact_history(session, turn)
+        elif turn.kind == "review":
+            from codex_core.agent.review import run_review
+
+            await run_review(session, turn)
         else:
             record_user_input(session, turn, turn.inputs)
             await _sampling_loop(session, turn)

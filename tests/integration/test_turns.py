@@ -350,3 +350,51 @@ def test_ephemeral_thread_writes_nothing(
         assert started["thread"]["path"] is None
         run_turn(server, started["thread"]["id"], "x")
     assert not (codex_home / "sessions").exists()
+
+
+def test_review_mode_has_its_own_history(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    write_mock_config(codex_home, mock.url)
+    review = {
+        "findings": [
+            {
+                "title": "Off-by-one in loop",
+                "body": "The loop skips the last element.",
+                "confidence_score": 0.8,
+                "priority": 1,
+                "code_location": {"absolute_file_path": "/w/a.py", "line_range": {"start": 3, "end": 4}},
+            }
+        ],
+        "overall_correctness": "patch is incorrect",
+        "overall_explanation": "One bug found.",
+        "overall_confidence_score": 0.7,
+    }
+    mock.enqueue(
+        message_response("earlier chat SECRET-CONTEXT"),
+        message_response(json.dumps(review)),
+        message_response("ok"),
+    )
+    with serve(codex_bin, isolated_env) as server:
+        thread_id = start_thread(server)
+        run_turn(server, thread_id, "hello")
+        started = server.request(
+            "review/start",
+            {"threadId": thread_id, "target": {"type": "custom", "instructions": "check a.py"}},
+        )["result"]
+        assert started["reviewThreadId"] == thread_id
+        turn_id = started["turn"]["id"]
+        items: list[dict[str, object]] = []
+        while True:
+            message = server.wait_for(lambda m: "method" in m and "id" not in m)
+            if message["method"] == "item/completed":
+                items.append(message["params"]["item"])
+            if message["method"] == "turn/completed" and message["params"]["turn"]["id"] == turn_id:
+                break
+        kinds = [item["type"] for item in items]
+        assert kinds[0] == "enteredReviewMode" and kinds[-1] == "exitedReviewMode"
+        assert "Off-by-one in loop" in str(items[-1]["review"])
+        run_turn(server, thread_id, "fix it")
+    review_request = json.dumps(mock.requests[1].body)
+    assert "check a.py" in review_request and "SECRET-CONTEXT" not in review_request
+    assert "Off-by-one in loop" in json.dumps(mock.requests[2].body["input"])
