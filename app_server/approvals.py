@@ -33,11 +33,15 @@ def command_display(argv: list[str]) -> str:
     return " ".join(shlex.quote(part) for part in argv)
 
 
+_ACTION_TYPES = {"list_files": "listFiles"}
+
+
 def parsed_to_actions(parsed: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Core `parsed_cmd` ({type, cmd, ...}) -> v2 `commandActions` ({type, command, ...})."""
+    """Core `parsed_cmd` ({type, cmd, ...}) -> v2 `commandActions` ({type, command, ...}, types camelCase)."""
     actions = []
     for entry in parsed:
-        action = {"type": entry.get("type", "unknown"), "command": entry.get("cmd", "")}
+        kind = str(entry.get("type", "unknown"))
+        action: dict[str, Any] = {"type": _ACTION_TYPES.get(kind, kind), "command": entry.get("cmd", "")}
         for key, value in entry.items():
             if key not in ("type", "cmd"):
                 action[key] = value

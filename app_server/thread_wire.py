@@ -24,25 +24,66 @@ def git_info_wire(git: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def v2_source(source: Any) -> Any:
+    """session_meta.source -> the v2 `SessionSource` (core `mcp` is `appServer` on the wire)."""
+    if source is None:
+        return "vscode"
+    if source == "mcp":
+        return "appServer"
+    if isinstance(source, dict) and "subagent" in source:
+        return {"subAgent": source["subagent"]}
+    return source
+
+
+def thread_object(
+    *,
+    thread_id: str,
+    preview: str,
+    model_provider: str,
+    created_at: int,
+    updated_at: int,
+    path: str | None,
+    cwd: str,
+    cli_version: str,
+    source: Any,
+    git_info: dict[str, Any] | None,
+    turns: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The v2 `Thread`, whatever we know the thread from (loaded, a rollout head, the listing index)."""
+    return {
+        "id": thread_id,
+        "preview": preview,
+        "modelProvider": model_provider,
+        "createdAt": created_at,
+        "updatedAt": updated_at,
+        "path": path,
+        "cwd": cwd,
+        "cliVersion": cli_version,
+        "source": v2_source(source),
+        "gitInfo": git_info,
+        "turns": turns or [],
+    }
+
+
 def thread_wire(session: Session, turns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     created = int(session.created_at.timestamp())
     updated = created
     if session.rollout_path is not None:
         with contextlib.suppress(OSError):
             updated = int(os.stat(session.rollout_path).st_mtime)
-    return {
-        "id": session.thread_id,
-        "preview": session.preview,
-        "modelProvider": session.settings.provider.id,
-        "createdAt": created,
-        "updatedAt": updated,
-        "path": str(session.rollout_path) if session.rollout_path is not None else None,
-        "cwd": str(session.settings.cwd),
-        "cliVersion": CLI_VERSION,
-        "source": session.source,
-        "gitInfo": git_info_wire(session.git),
-        "turns": turns or [],
-    }
+    return thread_object(
+        thread_id=session.thread_id,
+        preview=session.preview,
+        model_provider=session.settings.provider.id,
+        created_at=created,
+        updated_at=updated,
+        path=str(session.rollout_path) if session.rollout_path is not None else None,
+        cwd=str(session.settings.cwd),
+        cli_version=CLI_VERSION,
+        source=session.source,
+        git_info=git_info_wire(session.git),
+        turns=turns,
+    )
 
 
 def config_overrides(
@@ -93,18 +134,17 @@ def thread_wire_from_head(
         updated = int(os.stat(path).st_mtime)
     except OSError:
         updated = created
-    source = head.source if isinstance(head.source, str) else "vscode"
     git = head.git
-    return {
-        "id": head.id,
-        "preview": head.preview or "",
-        "modelProvider": head.model_provider or "",
-        "createdAt": created,
-        "updatedAt": updated,
-        "path": str(path),
-        "cwd": head.cwd or "",
-        "cliVersion": head.cli_version or "",
-        "source": source,
-        "gitInfo": git_info_wire(git if isinstance(git, dict) else None),
-        "turns": turns or [],
-    }
+    return thread_object(
+        thread_id=head.id or "",
+        preview=head.preview or "",
+        model_provider=head.model_provider or "",
+        created_at=created,
+        updated_at=updated,
+        path=str(path),
+        cwd=head.cwd or "",
+        cli_version=head.cli_version or "",
+        source=head.source,
+        git_info=git_info_wire(git if isinstance(git, dict) else None),
+        turns=turns,
+    )

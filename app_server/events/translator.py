@@ -155,19 +155,15 @@ class ThreadEvents:
 
 
 # Translations owned by other modules (tool items: command executions, file changes, plans ...)
-# register here: event type -> function(ThreadEvents, event id, msg).
+# join the table at import time: event type -> function(ThreadEvents, event id, msg).
 EXTRA_V2: dict[str, Any] = {}
 
 
 def _load_extras() -> None:
-    import importlib
+    from app_server.events import exec_items, patch_items
 
-    for module in ("app_server.events.exec_items", "app_server.events.patch_items"):
-        try:
-            extras = importlib.import_module(module).V2_HANDLERS
-        except ModuleNotFoundError:
-            continue
-        EXTRA_V2.update(extras)
+    EXTRA_V2.update(exec_items.V2_HANDLERS)
+    EXTRA_V2.update(patch_items.V2_HANDLERS)
 
 
 _V2: dict[str, Any] = {

@@ -24,7 +24,10 @@ HANDLER_MODULES = (
     "app_server.handlers.threads",
     "app_server.handlers.turns",
     "app_server.handlers.legacy",
+    "app_server.handlers.exec",
     "app_server.handlers.thread_history",
+    "app_server.handlers.thread_list",
+    "app_server.handlers.account",
 )
 
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-from pathlib import Path
 from typing import Any
-
-import orjson
 
 from app_server.handlers import RequestContext, handler
 
@@ -43,17 +39,8 @@ async def get_user_agent(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 @handler("userInfo")
 async def user_info(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    return {"allegedUserEmail": email_from_auth_file(ctx.state.codex_home / "auth.json")}
+    from app_server.handlers.account import auth_manager
 
-
-def email_from_auth_file(path: Path) -> str | None:
-    """The email claim of the stored ChatGPT id token; "alleged" because it is not verified here."""
-    try:
-        auth = orjson.loads(path.read_bytes())
-        token = auth["tokens"]["id_token"]
-        payload = token.split(".")[1]
-        claims = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (OSError, KeyError, TypeError, IndexError, ValueError, AttributeError):
-        return None
-    email = claims.get("email") if isinstance(claims, dict) else None
-    return email if isinstance(email, str) else None
+    # "alleged": the id token's email claim, not verified here.
+    auth = auth_manager(ctx.state).current()
+    return {"allegedUserEmail": auth.email if auth is not None and auth.is_chatgpt else None}

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
 
 
 def _uses_chatgpt_login(ctx: RequestContext) -> bool:
     # Presets only the ChatGPT backend serves are listed to ChatGPT users, as the reference does.
-    try:
-        auth = orjson.loads((ctx.state.codex_home / "auth.json").read_bytes())
-    except (OSError, ValueError):
-        return False
-    if not isinstance(auth, dict):
-        return False
-    mode = auth.get("auth_mode")
-    return mode in ("chatgpt", "chatgptAuthTokens") or (mode is None and isinstance(auth.get("tokens"), dict))
+    from app_server.handlers.account import auth_manager
+
+    auth = auth_manager(ctx.state).current()
+    return auth is not None and auth.is_chatgpt
 
 
 @handler("model/list")

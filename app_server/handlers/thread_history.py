@@ -87,6 +87,7 @@ async def thread_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
 @handler("thread/resume")
 async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
     from app_server.approvals import ThreadApprover
+    from app_server.client_tools import attach_client_tools
     from codex_core.agent.manager import load_session
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_session_meta
@@ -110,6 +111,7 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
             thread_id=thread_id,
         )
         session.approver = ThreadApprover(state, thread_id)
+        attach_client_tools(state, session, thread_id)
     state.subscribe(ctx.connection, session.thread_id)
     await session.flush()
     response = start_response(session)
@@ -121,6 +123,7 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
 @handler("thread/fork")
 async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
     from app_server.approvals import ThreadApprover
+    from app_server.client_tools import attach_client_tools
     from codex_core.agent.manager import fork_rollout, load_session
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_session_meta
@@ -147,6 +150,7 @@ async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
         thread_id=new_id,
     )
     session.approver = ThreadApprover(state, new_id)
+    attach_client_tools(state, session, new_id)
     state.subscribe(ctx.connection, new_id)
     response = start_response(session)
     response["thread"]["turns"] = await build_turns_async(path)

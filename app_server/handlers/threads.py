@@ -18,6 +18,7 @@ async def create_thread(
     developer_instructions: str | None = None,
     ephemeral: bool = False,
     api_version: str = "v2",
+    dynamic_tools: list[dict[str, Any]] | None = None,
     **typed: Any,
 ) -> Any:
     """Load config with the request's overrides, resolve settings and create a loaded thread."""
@@ -41,6 +42,7 @@ async def create_thread(
         raise JsonRpcError.invalid_request(f"Invalid configuration: {exc}") from None
     state = ctx.state
     from app_server.approvals import ThreadApprover
+    from app_server.client_tools import attach_client_tools
     from codex_core.uuid7 import uuid7_str
 
     thread_id = uuid7_str()
@@ -53,7 +55,18 @@ async def create_thread(
         thread_id=thread_id,
     )
     session.approver = ThreadApprover(state, thread_id, api_version)
+    attach_client_tools(state, session, thread_id, dynamic_tools)
     return session
+
+
+def _dynamic_tools(params: Any) -> list[dict[str, Any]] | None:
+    """Client-provided tools (experimental `dynamicTools`), as plain JSON specs."""
+    tools = getattr(params, "dynamic_tools", None)
+    if not tools:
+        return None
+    from app_server.protocol import serialize
+
+    return [serialize.jsonable(tool) for tool in tools]
 
 
 def start_response(session: Any) -> dict[str, Any]:
@@ -80,6 +93,7 @@ async def thread_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
         base_instructions=params.base_instructions,
         developer_instructions=params.developer_instructions,
         ephemeral=bool(params.ephemeral),
+        dynamic_tools=_dynamic_tools(params),
         model=params.model,
         model_provider=params.model_provider,
         approval_policy=params.approval_policy,

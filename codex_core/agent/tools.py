@@ -87,4 +87,11 @@ class ToolRouter:
 
 def default_router() -> ToolRouter:
     """The tools every thread gets. Each tool module registers itself here."""
-    return ToolRouter()
+    router = ToolRouter()
+    from codex_core.tools import register_exec_tools
+
+    register_exec_tools(router)
+    from codex_core.tools.patch_tools import register_patch_tools
+
+    register_patch_tools(router)
+    return router

@@ -19,6 +19,7 @@ from codex_core.agent.events import add_usage, core_error_info, usage_dict
 from codex_core.agent.prompt import initial_context
 from codex_core.agent.session import Session, TurnState
 from codex_core.agent.tools import ToolCall, ToolContext
+from codex_core.tools.patch_tools import after_tool_calls
 
 log = logging.getLogger("codex.agent")
 
@@ -88,6 +89,7 @@ async def _sampling_loop(session: Session, turn: TurnState) -> None:
         for call in calls:
             output = await session.tools.handle(call, context)
             session.record([output])
+        after_tool_calls(session, turn)
         if turn.pending_input:
             for inputs in turn.pending_input:
                 record_user_input(session, turn, inputs)

@@ -6,12 +6,10 @@ piece) implements the same protocol and sets ``chatgpt_mode = True``.
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from codex_core.model.errors import MissingEnvVar
 
@@ -19,7 +17,6 @@ if TYPE_CHECKING:
     from codex_core.config.providers import ModelProvider
 
 __all__ = [
-    "ApiKeyFileAuth",
     "AuthSource",
     "EnvKeyAuth",
     "StaticAuth",
@@ -84,38 +81,6 @@ class EnvKeyAuth:
         return False
 
 
-class ApiKeyFileAuth:
-    """``OPENAI_API_KEY`` from ``$CODEX_HOME/auth.json`` (API-key login), read off the event loop."""
-
-    chatgpt_mode = False
-
-    def __init__(self, codex_home: Path) -> None:
-        self._path = Path(codex_home) / "auth.json"
-        self._key: str | None = None
-        self._loaded = False
-
-    def _read(self) -> str | None:
-        try:
-            data: Any = json.loads(self._path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        key = data.get("OPENAI_API_KEY") if isinstance(data, dict) else None
-        return key if isinstance(key, str) and key else None
-
-    async def headers(self) -> dict[str, str]:
-        if not self._loaded:
-            self._key = await asyncio.to_thread(self._read)
-            self._loaded = True
-        return {"authorization": f"Bearer {self._key}"} if self._key else {}
-
-    async def on_unauthorized(self) -> bool:
-        # The file may have been rewritten by a login since we read it.
-        fresh = await asyncio.to_thread(self._read)
-        changed = fresh != self._key
-        self._key = fresh
-        return changed and fresh is not None
-
-
 def auth_for_provider(
     provider: ModelProvider,
     env: Mapping[str, str] | None = None,
@@ -125,7 +90,7 @@ def auth_for_provider(
     """Credentials for ``provider``.
 
     Order: the provider's ``env_key`` → ``experimental_bearer_token`` → for providers that use
-    OpenAI auth, ``OPENAI_API_KEY`` from the environment, then auth.json's API key → none.
+    OpenAI auth, ``OPENAI_API_KEY`` from the environment, then the login.AuthManager → none.
     """
     environ: Mapping[str, str] = os.environ if env is None else env
     if provider.env_key:
@@ -137,5 +102,8 @@ def auth_for_provider(
         if key.strip():
             return StaticAuth(key)
         if codex_home is not None:
-            return ApiKeyFileAuth(codex_home)
+            # The process-wide AuthManager: API key or ChatGPT tokens, refreshed and shared.
+            from login.manager import AuthManager
+
+            return AuthManager.for_home(codex_home, env=env).auth_source()
     return StaticAuth(None)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from mock_issuer import MockIssuer
+from mock_model.server import MockModelServer
 from support.appserver import StdioAppServer
 
 
@@ -10,3 +13,30 @@ from support.appserver import StdioAppServer
 def server(codex_bin: str, isolated_env: dict[str, str]) -> Iterator[StdioAppServer]:
     with StdioAppServer(codex_bin, isolated_env) as proc:
         yield proc
+
+
+@pytest.fixture
+def mock() -> Iterator[MockModelServer]:
+    """Our scriptable Responses/Chat model server for this test."""
+    with MockModelServer() as model:
+        yield model
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    path = tmp_path / "ws"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def issuer() -> Iterator[MockIssuer]:
+    """A local OAuth issuer (authorize, token, device-code and refresh endpoints)."""
+    with MockIssuer() as server:
+        yield server
+
+
+@pytest.fixture
+def env(isolated_env: dict[str, str], issuer: MockIssuer) -> dict[str, str]:
+    """The isolated environment pointed at the mock issuer, with an ephemeral login callback port."""
+    return {**isolated_env, "CODEX_AUTH_ISSUER": issuer.base_url, "CODEX_LOGIN_SERVER_PORT": "0"}

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import json
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from mock_model.server import MockModelServer, message_response, stall
 from support.appserver import StdioAppServer
 from support.turns import model_env, of, run_turn, start_thread, write_mock_config
-
-
-@pytest.fixture
-def mock() -> Iterator[MockModelServer]:
-    with MockModelServer() as server:
-        yield server
 
 
 @pytest.fixture

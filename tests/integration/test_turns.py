@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,6 @@ from mock_model.server import (
 )
 from support.appserver import StdioAppServer
 from support.turns import model_env, of, run_turn, start_thread, write_mock_config
-
-
-@pytest.fixture
-def mock() -> Iterator[MockModelServer]:
-    with MockModelServer() as server:
-        yield server
 
 
 @pytest.fixture

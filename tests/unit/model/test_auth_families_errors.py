@@ -9,7 +9,7 @@ import pytest
 from mock_model import MockModelServer
 
 from codex_core.config.providers import ModelProvider
-from codex_core.model.auth import ApiKeyFileAuth, EnvKeyAuth, StaticAuth, auth_for_provider
+from codex_core.model.auth import EnvKeyAuth, StaticAuth, auth_for_provider
 from codex_core.model.errors import (
     BadRequest,
     ContextWindowExceeded,
@@ -25,6 +25,7 @@ from codex_core.model.errors import (
 )
 from codex_core.model.families import model_family
 from codex_core.model.sse import ResponsesStreamParser, parse_rate_limit_headers
+from login.manager import ManagedAuthSource
 from unit.model.helpers import collect, make_client
 
 # ---- auth ----
@@ -53,7 +54,7 @@ async def test_auth_for_provider_choices(tmp_path: Path) -> None:
 
     (tmp_path / "auth.json").write_text(json.dumps({"auth_mode": "apikey", "OPENAI_API_KEY": "sk-file"}))
     file_auth = auth_for_provider(openai, {}, codex_home=tmp_path)
-    assert isinstance(file_auth, ApiKeyFileAuth)
+    assert isinstance(file_auth, ManagedAuthSource)  # auth.json is read through the one AuthManager
     assert await file_auth.headers() == {"authorization": "Bearer sk-file"}
     assert await file_auth.on_unauthorized() is False  # unchanged key: retrying is pointless
 

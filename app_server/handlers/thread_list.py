@@ -1,0 +1,362 @@
+"""thread/list, thread/archive, thread/unarchive and their v1 forms (listConversations,
+archiveConversation): threads known from disk, served from the listing index
+(codex_core.rollout.index).
+
+Archive and unarchive move one file with a single no-replace rename(2) within CODEX_HOME, so a
+crash leaves the file either where it was or where it goes, never both and never neither; on
+any error nothing on disk changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import logging
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from app_server.handlers import RequestContext, handler
+from app_server.jsonrpc import JsonRpcError
+from app_server.thread_wire import thread_object
+from codex_core.rollout.index import (
+    IndexedThread,
+    InvalidCursor,
+    ListPage,
+    ListQuery,
+    SortKey,
+    ThreadIndex,
+    expand_source_kinds,
+    get_index,
+    parse_cursor,
+)
+from codex_core.rollout.paths import archived_dir, parse_rollout_file_name, sessions_dir, unarchived_path
+
+log = logging.getLogger("codex.app_server.thread_list")
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+
+
+# -- wire shapes --------------------------------------------------------------------------------
+
+
+def thread_wire_from_index(entry: IndexedThread, default_provider: str) -> dict[str, Any]:
+    """The v2 `Thread` of a thread known from the listing index."""
+    has_git = entry.git_sha is not None or entry.git_branch is not None or entry.git_origin_url is not None
+    return thread_object(
+        thread_id=entry.id,
+        preview=entry.preview,
+        model_provider=entry.model_provider or default_provider,
+        created_at=entry.created_at,
+        updated_at=entry.updated_at,
+        path=entry.path,
+        cwd=entry.cwd or "",
+        cli_version=entry.cli_version or "",
+        source=entry.source,
+        git_info={"sha": entry.git_sha, "branch": entry.git_branch, "originUrl": entry.git_origin_url}
+        if has_git
+        else None,
+    )
+
+
+def conversation_summary_wire(entry: IndexedThread, default_provider: str) -> dict[str, Any]:
+    """The v1 `ConversationSummary`."""
+    from datetime import UTC, datetime
+
+    has_git = entry.git_sha is not None or entry.git_branch is not None or entry.git_origin_url is not None
+    updated = datetime.fromtimestamp(entry.updated_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "conversationId": entry.id,
+        "path": entry.path,
+        "preview": entry.preview,
+        "timestamp": entry.meta_timestamp,
+        "updatedAt": updated,
+        "modelProvider": entry.model_provider or default_provider,
+        "cwd": entry.cwd or "",
+        "cliVersion": entry.cli_version or "",
+        "source": entry.source if entry.source is not None else "vscode",
+        "gitInfo": {"sha": entry.git_sha, "branch": entry.git_branch, "origin_url": entry.git_origin_url}
+        if has_git
+        else None,
+    }
+
+
+# -- listing ------------------------------------------------------------------------------------
+
+
+def _index(ctx: RequestContext) -> ThreadIndex:
+    return get_index(ctx.state.codex_home)
+
+
+def _own_rollouts(ctx: RequestContext) -> list[str]:
+    """Rollout files our loaded threads write: re-checked on every listing (our own writes)."""
+    manager = ctx.state._threads  # not `.threads`: listing must not create the manager
+    if manager is None:
+        return []
+    return [os.fspath(s.rollout_path) for s in manager.threads.values() if s.rollout_path is not None]
+
+
+def _default_provider(ctx: RequestContext) -> str:
+    try:
+        loaded = ctx.state.load_config()
+    except Exception as exc:  # a broken config.toml must not break listing
+        log.debug("config unavailable for thread listing: %s", exc)
+        return "openai"
+    return loaded.typed.model_provider or "openai"
+
+
+def _parse_cursor(cursor: str | None) -> Any:
+    if cursor is None:
+        return None
+    try:
+        return parse_cursor(cursor)
+    except InvalidCursor:
+        raise JsonRpcError.invalid_request(f"invalid cursor: {cursor}") from None
+
+
+def _provider_filter(model_providers: list[str] | None, default_provider: str) -> list[str] | None:
+    # The reference: omitted -> the configured provider only; [] -> every provider.
+    if model_providers is None:
+        return [default_provider]
+    return list(model_providers) or None
+
+
+async def _list(
+    ctx: RequestContext,
+    *,
+    limit: int,
+    cursor: str | None,
+    sort_key: SortKey,
+    archived: bool,
+    model_providers: list[str] | None,
+    source_kinds: list[str] | None,
+) -> tuple[ListPage, str]:
+    parsed = _parse_cursor(cursor)
+    own = _own_rollouts(ctx)
+    index = _index(ctx)
+
+    def run() -> tuple[ListPage, str]:
+        default_provider = _default_provider(ctx)
+        query = ListQuery(
+            limit=limit,
+            cursor=parsed,
+            sort_key=sort_key,
+            archived=archived,
+            model_providers=_provider_filter(model_providers, default_provider),
+            default_provider=default_provider,
+            source_kinds=expand_source_kinds(source_kinds),
+        )
+        return index.list_page(query, extra_paths=own), default_provider
+
+    return await asyncio.to_thread(run)
+
+
+@handler("thread/list")
+async def thread_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    requested = params.limit if params.limit is not None else DEFAULT_LIMIT
+    page, default_provider = await _list(
+        ctx,
+        limit=max(1, min(MAX_LIMIT, requested)),
+        cursor=params.cursor,
+        sort_key=params.sort_key or "created_at",
+        archived=bool(params.archived),
+        model_providers=params.model_providers,
+        source_kinds=params.source_kinds,
+    )
+    return {
+        "data": [thread_wire_from_index(item, default_provider) for item in page.items],
+        "nextCursor": page.next_cursor,
+    }
+
+
+@handler("listConversations")
+async def list_conversations(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    requested = params.page_size if params.page_size is not None else DEFAULT_LIMIT
+    page, default_provider = await _list(
+        ctx,
+        limit=max(1, requested),
+        cursor=params.cursor,
+        sort_key="created_at",
+        archived=False,
+        model_providers=params.model_providers,
+        source_kinds=None,
+    )
+    return {
+        "items": [conversation_summary_wire(item, default_provider) for item in page.items],
+        "nextCursor": page.next_cursor,
+    }
+
+
+# -- archive / unarchive ------------------------------------------------------------------------
+
+
+class MoveRefused(Exception):
+    pass
+
+
+_RENAME_NOREPLACE = 1
+_renameat2: Any = None
+
+
+def _load_renameat2() -> Any:
+    global _renameat2
+    if _renameat2 is None:
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            fn = libc.renameat2
+            fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+            fn.restype = ctypes.c_int
+            _renameat2 = fn
+        except (OSError, AttributeError):
+            _renameat2 = False
+    return _renameat2
+
+
+def rename_no_replace(src: Path, dst: Path) -> None:
+    """Atomically rename, refusing (FileExistsError) when `dst` exists.
+
+    renameat2(RENAME_NOREPLACE) makes the check and the move one step; where it is missing we
+    check first (a tiny window in which a concurrent creator of `dst` could be overwritten).
+    """
+    fn = _load_renameat2()
+    if fn:
+        at_fdcwd = -100
+        if fn(at_fdcwd, os.fsencode(src), at_fdcwd, os.fsencode(dst), _RENAME_NOREPLACE) == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.ENOSYS, errno.EINVAL):
+            raise OSError(err, os.strerror(err), os.fspath(src), None, os.fspath(dst))
+    if os.path.lexists(dst):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fspath(dst))
+    os.rename(src, dst)
+
+
+def move_rollout(src: Path, dst: Path) -> None:
+    """Create the destination folder, then one no-replace rename. Raises MoveRefused on conflict."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        rename_no_replace(src, dst)
+    except FileExistsError:
+        raise MoveRefused(f"destination {dst} already exists; refusing to overwrite it") from None
+
+
+def _check_thread_id(raw: str, noun: str = "thread") -> str:
+    try:
+        return str(uuid.UUID(raw))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise JsonRpcError.invalid_request(f"invalid {noun} id: {exc}") from None
+
+
+async def _unload(ctx: RequestContext, thread_id: str) -> None:
+    """A loaded thread being archived is shut down first (as the reference does): its rollout is
+    flushed and closed, so nothing appends to the file after it moves."""
+    manager = ctx.state._threads
+    if manager is None:
+        return
+    session = manager.threads.get(thread_id)
+    if session is None:
+        return
+    try:
+        await session.shutdown()
+    except Exception:
+        log.exception("shutting down thread %s before archiving it", thread_id)
+    manager.threads.pop(thread_id, None)
+    ctx.state.thread_events.pop(thread_id, None)
+
+
+async def _archive(ctx: RequestContext, thread_id: str, rollout: Path) -> None:
+    codex_home = ctx.state.codex_home
+    sessions = Path(os.path.realpath(sessions_dir(codex_home)))
+    real = Path(os.path.realpath(rollout))
+    if not real.is_relative_to(sessions) or real == sessions:
+        raise JsonRpcError.invalid_request(f"rollout path `{rollout}` must be in sessions directory")
+    if not real.name.endswith(f"{thread_id}.jsonl") or parse_rollout_file_name(real.name) is None:
+        raise JsonRpcError.invalid_request(f"rollout path `{rollout}` does not match thread id {thread_id}")
+    if not real.is_file():
+        raise JsonRpcError.invalid_request(f"no rollout found for thread id {thread_id}")
+    dest = archived_dir(codex_home) / real.name
+    if dest.exists():
+        raise JsonRpcError.invalid_request(
+            f"cannot archive thread {thread_id}: {dest} already exists; refusing to overwrite it"
+        )
+    await _unload(ctx, thread_id)
+    try:
+        await asyncio.to_thread(move_rollout, real, dest)
+    except MoveRefused as exc:
+        raise JsonRpcError.invalid_request(f"cannot archive thread {thread_id}: {exc}") from None
+    except OSError as exc:
+        raise JsonRpcError.internal(f"failed to archive thread: {exc}") from None
+    await _reindex(ctx, (real, dest))
+
+
+async def _reindex(ctx: RequestContext, paths: tuple[Path, ...]) -> list[IndexedThread]:
+    """Tell the index about our own move right away. It is only a cache: if this fails, the next
+    refresh sees the same thing from the folders' mtimes."""
+    index = _index(ctx)
+    try:
+        return await asyncio.to_thread(index.update_paths, paths)
+    except Exception:
+        log.exception("re-indexing %s", paths)
+        return []
+
+
+async def _find(ctx: RequestContext, thread_id: str, *, archived: bool) -> Path | None:
+    index = _index(ctx)
+    entry = await asyncio.to_thread(index.find, thread_id, archived=archived)
+    return Path(entry.path) if entry is not None else None
+
+
+@handler("thread/archive")
+async def thread_archive(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    thread_id = _check_thread_id(params.thread_id)
+    rollout = await _find(ctx, thread_id, archived=False)
+    if rollout is None:
+        raise JsonRpcError.invalid_request(f"no rollout found for thread id {thread_id}")
+    await _archive(ctx, thread_id, rollout)
+    return {}
+
+
+@handler("archiveConversation")
+async def archive_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    thread_id = _check_thread_id(str(params.conversation_id), "conversation")
+    raw = Path(params.rollout_path)
+    rollout = raw if raw.is_absolute() else ctx.state.codex_home / raw
+    await _archive(ctx, thread_id, rollout)
+    return {}
+
+
+@handler("thread/unarchive")
+async def thread_unarchive(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    thread_id = _check_thread_id(params.thread_id)
+    archived = await _find(ctx, thread_id, archived=True)
+    if archived is None:
+        raise JsonRpcError.invalid_request(f"no archived rollout found for thread id {thread_id}")
+    dest = unarchived_path(ctx.state.codex_home, archived.name)
+    if dest.exists():
+        raise JsonRpcError.invalid_request(
+            f"cannot unarchive thread {thread_id}: {dest} already exists; refusing to overwrite it"
+        )
+
+    def restore() -> None:
+        move_rollout(archived, dest)
+        # The reference bumps the mtime, so the thread's updatedAt is the unarchive time.
+        with contextlib.suppress(OSError):
+            os.utime(dest)
+
+    try:
+        await asyncio.to_thread(restore)
+    except MoveRefused as exc:
+        raise JsonRpcError.invalid_request(f"cannot unarchive thread {thread_id}: {exc}") from None
+    except OSError as exc:
+        raise JsonRpcError.internal(f"failed to unarchive thread: {exc}") from None
+    found = await _reindex(ctx, (archived, dest))
+    entry = next((e for e in found if e.path == os.fspath(dest)), None)
+    if entry is None:
+        raise JsonRpcError.internal(f"failed to read unarchived thread: {dest}")
+    default_provider = await asyncio.to_thread(_default_provider, ctx)
+    return {"thread": thread_wire_from_index(entry, default_provider)}

@@ -1,0 +1,398 @@
+"""The apply_patch tool as the model sees it, and the patch flow shared by every way it arrives.
+
+A patch can come as the freeform custom tool (GPT-5 family), as a JSON function
+`apply_patch {input}` (models without freeform tools), or smuggled through the shell tool
+(`apply_patch <<'EOF' ... EOF`), which the reference intercepts so it is still applied as a
+patch. All three end in `run_patch`:
+
+    verify -> safety check -> patch_apply_begin -> [approval] -> apply -> patch_apply_end -> turn_diff
+
+The model gets the reference's exec-style JSON (`{"output": ..., "metadata": {...}}`) on
+success or failure, and a plain message when the patch is refused or declined.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import re
+import time
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex_core.tools.apply_patch.apply import PatchAction, PatchError, apply_patch_text, verify
+from codex_core.tools.apply_patch.diff import TurnDiffTracker
+from codex_core.tools.apply_patch.parser import ParseError, parse_patch
+from codex_core.tools.turn_local import turn_local
+
+if TYPE_CHECKING:
+    from codex_core.agent.session import Session, TurnState
+    from codex_core.agent.tools import ToolCall, ToolContext
+
+APPLY_PATCH_COMMANDS = ("apply_patch", "applypatch")
+REJECTED_BY_USER = "patch rejected by user"
+IMPLICIT_INVOCATION = (
+    'patch detected without explicit call to apply_patch. Rerun as ["apply_patch", "<patch>"]'
+)
+
+# Accepts exactly the language `parser.parse_patch` reads (its strict form).
+LARK_GRAMMAR = """start: begin_patch hunk+ end_patch
+begin_patch: "*** Begin Patch" LF
+end_patch: "*** End Patch" LF?
+
+hunk: add_hunk | delete_hunk | update_hunk
+add_hunk: "*** Add File: " filename LF add_line+
+delete_hunk: "*** Delete File: " filename LF
+update_hunk: "*** Update File: " filename LF change_move? change?
+
+filename: /(.+)/
+add_line: "+" /(.*)/ LF -> line
+
+change_move: "*** Move to: " filename LF
+change: (change_context | change_line)+ eof_line?
+change_context: ("@@" | "@@ " /(.+)/) LF
+change_line: ("+" | "-" | " ") /(.*)/ LF
+eof_line: "*** End of File" LF
+
+%import common.LF
+"""
+
+_FREEFORM_DESCRIPTION = (
+    "Edit files with a patch. This tool takes raw patch text (not JSON): "
+    "*** Begin Patch, then Add File / Delete File / Update File sections, then *** End Patch."
+)
+
+_FUNCTION_DESCRIPTION = """Edit files by sending a patch in the `input` argument.
+
+The patch is wrapped in `*** Begin Patch` and `*** End Patch` lines. Between them, each file
+operation starts with a header:
+
+*** Add File: <path>      every following line starts with `+` and is a line of the new file
+*** Delete File: <path>   removes the file; nothing follows
+*** Update File: <path>   edits the file in place; may be followed by `*** Move to: <new path>`
+
+An update is made of chunks. Each chunk starts with `@@`, optionally followed by a line that
+locates it (such as a class or function header), then lines prefixed with ` ` (unchanged
+context), `-` (removed) or `+` (added). Give about three lines of context around each change
+and add more `@@` locator lines when that is not enough to find the spot. `*** End of File`
+pins the last chunk to the end of the file.
+
+Example:
+
+*** Begin Patch
+*** Add File: notes.txt
++first line
+*** Update File: src/app.py
+@@ def greet():
+-    print("Hi")
++    print("Hello")
+*** Delete File: old.txt
+*** End Patch
+
+Paths must be relative to the working directory, never absolute.
+"""
+
+
+def freeform_spec() -> dict[str, Any]:
+    return {
+        "type": "custom",
+        "name": "apply_patch",
+        "description": _FREEFORM_DESCRIPTION,
+        "format": {"type": "grammar", "syntax": "lark", "definition": LARK_GRAMMAR},
+    }
+
+
+def function_spec() -> dict[str, Any]:
+    return {
+        "type": "function",
+        "name": "apply_patch",
+        "description": _FUNCTION_DESCRIPTION,
+        "strict": False,
+        "parameters": {
+            "type": "object",
+            "properties": {"input": {"type": "string", "description": "The whole patch, markers included."}},
+            "required": ["input"],
+            "additionalProperties": False,
+        },
+    }
+
+
+def spec_for(context: ToolContext) -> dict[str, Any] | None:
+    kind = context.turn.settings.family.apply_patch_tool
+    if kind == "freeform":
+        return freeform_spec()
+    if kind == "function":
+        return function_spec()
+    return None
+
+
+# ---- the tool handler --------------------------------------------------------------------------
+
+
+async def handle_apply_patch(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+    if call.kind == "custom_tool_call":
+        patch_text = call.arguments
+    else:
+        try:
+            args = json.loads(call.arguments)
+            patch_text = args["input"]
+            if not isinstance(patch_text, str):
+                raise TypeError("`input` must be a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            return call.output(f"failed to parse function arguments: {exc}")
+    try:
+        action = verify(patch_text, context.turn.settings.cwd)
+    except (ParseError, PatchError) as exc:
+        return call.output(f"apply_patch verification failed: {exc}")
+    return await run_patch(call, context, action)
+
+
+# ---- shell interception ------------------------------------------------------------------------
+
+# `[cd <dir> &&] apply_patch <<'TAG' ... TAG` as the whole script, nothing before or after.
+_HEREDOC = re.compile(
+    r"""\A\s*
+    (?:cd\s+(?P<cd>'[^']*'|"[^"\\$`]*"|[^\s'";&|<>()$`\\]+)\s*&&\s*)?
+    (?:apply_patch|applypatch)[ \t]*<<-?[ \t]*(?P<q>['"]?)(?P<tag>[A-Za-z_][A-Za-z0-9_]*)(?P=q)[ \t]*\n
+    (?P<body>.*?)
+    ^(?P=tag)[ \t]*(?:\n\s*)?\Z""",
+    re.VERBOSE | re.DOTALL | re.MULTILINE,
+)
+_UNIX_SHELLS = ("bash", "zsh", "sh")
+
+
+def _shell_script(argv: list[str]) -> str | None:
+    """The script of `bash -lc <script>` (and the like), or None."""
+    shell = os.path.basename(argv[0]).lower().split(".")[0] if argv else ""
+    if len(argv) == 4 and shell in ("pwsh", "powershell") and argv[1].lower() == "-noprofile":
+        argv = [argv[0], argv[2], argv[3]]
+    if len(argv) != 3:
+        return None
+    flag = argv[1]
+    if (shell in _UNIX_SHELLS and flag in ("-lc", "-c")) or (
+        shell in ("pwsh", "powershell") and flag.lower() == "-command"
+    ):
+        return argv[2]
+    if shell == "cmd" and flag.lower() == "/c":
+        return argv[2]
+    return None
+
+
+def extract_heredoc(script: str) -> tuple[str, str | None] | None:
+    """(patch body, `cd` directory or None) when the script is only an apply_patch heredoc."""
+    match = _HEREDOC.match(script)
+    if match is None:
+        return None
+    body = match.group("body").rstrip("\n")
+    cd = match.group("cd")
+    if cd is not None and cd[:1] in ("'", '"'):
+        cd = cd[1:-1]
+    return body, cd
+
+
+def find_shell_patch(argv_or_cmd: list[str] | str) -> tuple[str, str | None] | str | None:
+    """Recognise an apply_patch invocation in a shell command.
+
+    Returns (patch text, workdir from a leading `cd`), an error message for the model (a bare
+    patch without the apply_patch command), or None when the command is something else.
+    """
+    argv = ["bash", "-lc", argv_or_cmd] if isinstance(argv_or_cmd, str) else list(argv_or_cmd)
+    script = _shell_script(argv)
+    for candidate in ([argv[0]] if len(argv) == 1 else []) + ([script] if script is not None else []):
+        try:
+            parse_patch(candidate)
+        except ParseError:
+            continue
+        return IMPLICIT_INVOCATION
+    if len(argv) == 2 and argv[0] in APPLY_PATCH_COMMANDS:
+        return argv[1], None
+    if script is None:
+        return None
+    return extract_heredoc(script)
+
+
+async def intercept_shell_patch(
+    call: ToolCall, context: ToolContext, argv_or_cmd: list[str] | str, workdir: str | None = None
+) -> dict[str, Any] | None:
+    """Apply a patch the model sent through a shell tool; None when the command is not one.
+
+    `argv_or_cmd` is the argv (`["bash", "-lc", script]`, `["apply_patch", patch]`) or the
+    script string of `exec_command`; `workdir` the tool's own workdir argument, if any. The
+    returned item is the call's output, with the reference's events already emitted.
+    """
+    found = find_shell_patch(argv_or_cmd)
+    if found is None:
+        return None
+    if isinstance(found, str):
+        return call.output(f"apply_patch verification failed: {found}")
+    patch_text, cd = found
+    cwd = context.turn.settings.cwd
+    if workdir:
+        cwd = cwd / workdir
+    if cd:
+        cwd = cwd / cd
+    try:
+        action = verify(patch_text, Path(os.path.normpath(cwd)))
+    except (ParseError, PatchError) as exc:
+        return call.output(f"apply_patch verification failed: {exc}")
+    # The reference nudges the model (in its history, as a user message) towards the real tool.
+    from codex_core.agent.items import user_message_item
+
+    warning = (
+        f"Warning: apply_patch was requested via {call.name}. "
+        "Use the apply_patch tool instead of exec_command."
+    )
+    context.session.record([user_message_item([{"type": "text", "text": warning}])])
+    return await run_patch(call, context, action)
+
+
+# ---- approval policy ---------------------------------------------------------------------------
+
+
+def _writable_roots(policy: dict[str, Any], cwd: Path) -> list[Path] | None:
+    """Roots a patch may write under without asking; None means anywhere."""
+    kind = policy.get("type")
+    if kind in ("danger-full-access", "external-sandbox"):
+        return None
+    if kind != "workspace-write":
+        return []
+    roots = [cwd, *(Path(p) for p in policy.get("writable_roots", []))]
+    if not policy.get("exclude_slash_tmp"):
+        roots.append(Path("/tmp"))
+    tmpdir = os.environ.get("TMPDIR")
+    if tmpdir and not policy.get("exclude_tmpdir_env_var"):
+        roots.append(Path(tmpdir))
+    return [Path(os.path.normpath(root)) for root in roots]
+
+
+def _writable(path: Path, roots: list[Path]) -> bool:
+    for root in roots:
+        if path == root or root in path.parents:
+            git = root / ".git"  # kept read-only inside writable roots
+            return not (path == git or git in path.parents)
+    return False
+
+
+def assess(action: PatchAction, approval_policy: str, sandbox_policy: dict[str, Any]) -> tuple[str, str]:
+    """("auto" | "ask" | "reject", reason): whether the patch may be applied without asking."""
+    if not action.changes:
+        return "reject", "empty patch"
+    if approval_policy == "untrusted":
+        return "ask", ""
+    roots = _writable_roots(sandbox_policy, action.cwd)
+    targets: list[Path] = []
+    for path, change in action.changes.items():
+        targets.append(path)
+        if change.move_path is not None:
+            targets.append(change.move_path)
+    constrained = roots is None or all(_writable(path, roots) for path in targets)
+    if constrained or approval_policy == "on-failure":
+        return "auto", ""
+    if approval_policy == "never":
+        if sandbox_policy.get("type") == "read-only":
+            return "reject", "writing is blocked by read-only sandbox; rejected by user approval settings"
+        return "reject", "writing outside of the project; rejected by user approval settings"
+    return "ask", ""
+
+
+# Paths the user approved "for the session": later patches touching only these don't ask again.
+_SESSION_APPROVALS: weakref.WeakKeyDictionary[Session, set[Path]] = weakref.WeakKeyDictionary()
+
+
+def diff_tracker(turn: TurnState) -> TurnDiffTracker:
+    tracker = turn_local(turn, "turn_diff", TurnDiffTracker)
+    assert tracker is not None
+    return tracker
+
+
+def emit_turn_diff(session: Session, turn: TurnState) -> None:
+    """Send the turn's whole diff so far, if a patch changed anything this turn."""
+    tracker = turn_local(turn, "turn_diff")
+    if isinstance(tracker, TurnDiffTracker):
+        diff = tracker.unified_diff()
+        if diff is not None:
+            session.emit(turn.id, {"type": "turn_diff", "unified_diff": diff})
+
+
+# ---- the flow ----------------------------------------------------------------------------------
+
+
+def exec_style_output(output: str, exit_code: int, seconds: float) -> str:
+    """The JSON the reference returns for exec-run tools (apply_patch included)."""
+    payload = {"output": output, "metadata": {"exit_code": exit_code, "duration_seconds": round(seconds, 1)}}
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+async def run_patch(call: ToolCall, context: ToolContext, action: PatchAction) -> dict[str, Any]:
+    """Approve (or not), apply and report a verified patch; returns the call's output item."""
+    session, turn = context.session, context.turn
+    started = time.monotonic()
+    verdict, reason = assess(action, turn.settings.approval_policy, turn.settings.sandbox_policy)
+    if verdict == "reject":
+        return call.output(f"patch rejected: {reason}")
+    changes = action.event_changes()
+    diff_tracker(turn).on_patch_begin(action.changes)
+    base = {"call_id": call.call_id, "turn_id": turn.id}
+    session.emit(
+        turn.id, {"type": "patch_apply_begin", **base, "auto_approved": verdict == "auto", "changes": changes}
+    )
+    approved_paths = _SESSION_APPROVALS.setdefault(session, set())
+    touched = set(action.changes) | {c.move_path for c in action.changes.values() if c.move_path is not None}
+    if verdict == "ask" and not touched <= approved_paths:
+        request = {"type": "apply_patch_approval_request", **base, "changes": changes}
+        session.emit(turn.id, request)
+        payload = {k: v for k, v in request.items() if k != "type"}
+        decision = await session.approver.patch(turn.id, payload)
+        if decision == "approved_for_session":
+            approved_paths |= touched
+        elif decision != "approved":
+            _emit_end(session, turn, base, changes, "", REJECTED_BY_USER, False)
+            if decision == "abort":
+                # Cancel ends the turn, like an interrupt; the call still gets its answer.
+                elapsed = time.monotonic() - started
+                session.record([call.output(f"aborted by user after {elapsed:.1f}s")])
+                raise asyncio.CancelledError
+            return call.output(REJECTED_BY_USER)
+    applying = time.monotonic()  # the reported duration covers the write, not the wait for approval
+    result = await asyncio.to_thread(apply_patch_text, action.patch, action.cwd)
+    for stream, text in (("stdout", result.stdout), ("stderr", result.stderr)):
+        if text:
+            chunk = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            session.emit(
+                turn.id,
+                {
+                    "type": "exec_command_output_delta",
+                    "call_id": call.call_id,
+                    "stream": stream,
+                    "chunk": chunk,
+                },
+            )
+    _emit_end(session, turn, base, changes, result.stdout, result.stderr, result.success)
+    seconds = time.monotonic() - applying
+    return call.output(exec_style_output(result.stdout + result.stderr, result.exit_code, seconds))
+
+
+def _emit_end(
+    session: Session,
+    turn: TurnState,
+    base: dict[str, Any],
+    changes: dict[str, Any],
+    stdout: str,
+    stderr: str,
+    success: bool,
+) -> None:
+    session.emit(
+        turn.id,
+        {
+            "type": "patch_apply_end",
+            **base,
+            "stdout": stdout,
+            "stderr": stderr,
+            "success": success,
+            "changes": changes,
+        },
+    )
+    emit_turn_diff(session, turn)

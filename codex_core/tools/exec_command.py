@@ -1,0 +1,691 @@
+"""`exec_command` / `write_stdin`: the unified-exec tools (commands that may keep running, with PTYs).
+
+Flow of one call: assess (known-safe list, rules, policy) -> maybe `exec_approval_request` and
+wait for the decision -> spawn (sandboxed per policy) -> `exec_command_begin` -> output deltas
+for commands that keep running -> `exec_command_end` when the process exits. If the process is
+still running when the yield time is up, the model gets a session id to poll with write_stdin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import pwd
+import secrets
+import time
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex_core.approvals.policy import ApprovalStore, assess_command, proposed_amendment
+from codex_core.approvals.rules import ExecRules, append_allow_rule
+from codex_core.sandbox.env import EXEC_DEFAULTS, build_env
+from codex_core.sandbox.policy import SandboxPlan, plan_for_policy
+from codex_core.tools.exec_runner import (
+    ExecProcess,
+    SpawnError,
+    SpawnRequest,
+    approx_tokens,
+    decode,
+    formatted_truncate,
+    likely_sandbox_denial,
+    spawn,
+)
+from codex_core.tools.parse_command import parse_command
+
+if TYPE_CHECKING:
+    from codex_core.agent.session import Session
+    from codex_core.agent.tools import ToolCall, ToolContext
+
+SOURCE_STARTUP = "unified_exec_startup"
+DEFAULT_YIELD_MS = 10_000
+DEFAULT_STDIN_YIELD_MS = 250
+MIN_YIELD_MS = 250
+MAX_YIELD_MS = 30_000
+DEFAULT_MAX_OUTPUT_TOKENS = 10_000
+MAX_PROCESSES = 64
+MAX_DELTAS_PER_CALL = 10_000
+# Quick commands report their output only in exec_command_end (the reference's streaming starts
+# late enough that short commands never produce deltas); longer ones stream from this point.
+DELTA_START_S = 0.25
+REJECTED_BY_USER = "rejected by user"
+
+
+# -- per-session state ---------------------------------------------------------------------------
+@dataclass
+class ManagedProcess:
+    process_id: int
+    call_id: str
+    turn_id: str
+    command: list[str]
+    cwd: str
+    parsed: list[dict[str, Any]]
+    tty: bool
+    process: ExecProcess | None = None
+    watcher: asyncio.Task[None] | None = None
+    last_used: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class ExecState:
+    approvals: ApprovalStore = field(default_factory=ApprovalStore)
+    processes: dict[int, ManagedProcess] = field(default_factory=dict)
+
+    def allocate_id(self) -> int:
+        while True:
+            candidate = 1000 + secrets.randbelow(99_000)
+            if candidate not in self.processes:
+                return candidate
+
+    def store(self, managed: ManagedProcess) -> None:
+        if len(self.processes) >= MAX_PROCESSES:
+            oldest = min(self.processes.values(), key=lambda m: m.last_used)
+            self.processes.pop(oldest.process_id, None)
+            if oldest.process is not None:
+                oldest.process.kill()
+        self.processes[managed.process_id] = managed
+
+
+_STATES: weakref.WeakKeyDictionary[Any, ExecState] = weakref.WeakKeyDictionary()
+
+
+def exec_state(session: Session) -> ExecState:
+    state = _STATES.get(session)
+    if state is None:
+        state = ExecState()
+        _STATES[session] = state
+    return state
+
+
+def kill_session_processes(session: Session) -> None:
+    """Kill every background command of a thread (background terminals clean, shutdown)."""
+    state = _STATES.get(session)
+    if state is None:
+        return
+    for managed in list(state.processes.values()):
+        if managed.process is not None:
+            managed.process.kill()
+    state.processes.clear()
+
+
+# -- helpers shared with the classic shell tools and command/exec --------------------------------
+def user_shell() -> str:
+    try:
+        shell = pwd.getpwuid(os.getuid()).pw_shell
+    except KeyError:
+        shell = ""
+    if os.path.basename(shell) in ("bash", "zsh") and os.path.exists(shell):
+        return shell
+    return "/bin/bash" if os.path.exists("/bin/bash") else "/bin/sh"
+
+
+def command_env(settings: Any) -> dict[str, str]:
+    policy = getattr(settings.config.typed, "shell_environment_policy", None)
+    env = build_env(policy)
+    env.update(EXEC_DEFAULTS)
+    return env
+
+
+def resolve_cwd(settings: Any, workdir: Any) -> str:
+    base = Path(settings.cwd)
+    if isinstance(workdir, str) and workdir:
+        return str((base / workdir).resolve()) if not os.path.isabs(workdir) else workdir
+    return str(base)
+
+
+def debug_str(text: str) -> str:
+    """A Rust `{:?}` rendering of a string (what the reference's error texts embed)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def create_process_error(tool: str, message: str) -> str:
+    return f"{tool} failed: CreateProcess {{ message: {debug_str(message)} }}"
+
+
+def rejected_text(tool: str, reason: str = REJECTED_BY_USER) -> str:
+    return create_process_error(tool, f"Rejected({debug_str(reason)})")
+
+
+def duration_wire(seconds: float) -> dict[str, int]:
+    seconds = max(seconds, 0.0)
+    secs = int(seconds)
+    return {"secs": secs, "nanos": round((seconds - secs) * 1e9) % 1_000_000_000}
+
+
+def output_budget(settings: Any, max_output_tokens: Any) -> tuple[int, str]:
+    """(bytes budget, unit) for what the model sees: the smaller of the call's and the family's."""
+    mode, limit = settings.family.truncation_policy
+    family_bytes = int(limit) * 4 if mode == "tokens" else int(limit)
+    tokens = DEFAULT_MAX_OUTPUT_TOKENS
+    if isinstance(max_output_tokens, int | float) and max_output_tokens > 0:
+        tokens = int(max_output_tokens)
+    return min(tokens * 4, family_bytes), ("tokens" if mode == "tokens" else "chars")
+
+
+class Aborted(Exception):
+    """The user chose `abort` (cancel): the turn must end as interrupted."""
+
+
+@dataclass
+class Approval:
+    allowed: bool
+    bypass_sandbox: bool = False
+    message: str | None = None  # for the model when not allowed
+
+
+async def ask_approval(
+    context: ToolContext,
+    call: ToolCall,
+    argv: list[str],
+    cwd: str,
+    parsed: list[dict[str, Any]],
+    *,
+    reason: str | None,
+    amendment: list[str] | None,
+    cache_key_escalated: bool,
+) -> str:
+    """Emit the request, wait for the decision; returns "run", "denied" or raises Aborted."""
+    session, turn = context.session, context.turn
+    payload: dict[str, Any] = {
+        "type": "exec_approval_request",
+        "call_id": call.call_id,
+        "turn_id": turn.id,
+        "command": argv,
+        "cwd": cwd,
+    }
+    if reason is not None:
+        payload["reason"] = reason
+    if amendment is not None:
+        payload["proposed_execpolicy_amendment"] = amendment
+    payload["parsed_cmd"] = parsed
+    session.emit(turn.id, payload)
+    decision = await session.approver.command(turn.id, payload)
+    if decision == "approved":
+        return "run"
+    if decision == "approved_for_session":
+        exec_state(session).approvals.remember(argv, cwd, cache_key_escalated)
+        return "run"
+    if isinstance(decision, dict) and "approved_execpolicy_amendment" in decision:
+        inner = decision["approved_execpolicy_amendment"] or {}
+        prefix = inner.get("proposed_execpolicy_amendment") if isinstance(inner, dict) else None
+        if prefix:
+            await asyncio.to_thread(append_allow_rule, turn.settings.config.codex_home, list(prefix))
+        return "run"
+    if decision == "abort":
+        raise Aborted
+    return "denied"
+
+
+async def decide(
+    context: ToolContext,
+    call: ToolCall,
+    argv: list[str],
+    cwd: str,
+    parsed: list[dict[str, Any]],
+    *,
+    tool: str,
+    escalated: bool,
+    justification: str | None,
+    prefix_rule: list[str] | None,
+) -> Approval:
+    settings = context.turn.settings
+    rules = await asyncio.to_thread(ExecRules.load, Path(settings.config.codex_home))
+    assessment = assess_command(
+        argv,
+        approval_policy=settings.approval_policy,
+        sandbox_policy=settings.sandbox_policy,
+        escalated=escalated,
+        rules=rules,
+    )
+    if assessment.action == "forbid":
+        return Approval(False, message=rejected_text(tool, assessment.reason or "forbidden"))
+    if assessment.action == "run":
+        return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
+    if exec_state(context.session).approvals.is_approved(argv, cwd, escalated):
+        return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
+    answer = await ask_approval(
+        context,
+        call,
+        argv,
+        cwd,
+        parsed,
+        reason=justification,
+        amendment=proposed_amendment(argv, prefix_rule),
+        cache_key_escalated=escalated,
+    )
+    if answer == "run":
+        return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
+    return Approval(False, message=rejected_text(tool))
+
+
+def emit_declined(
+    context: ToolContext, call_id: str, argv: list[str], cwd: str, parsed: list[dict[str, Any]], source: str
+) -> None:
+    """The end of a command the user declined (v2 shows it as a `declined` commandExecution)."""
+    turn = context.turn
+    context.session.emit(
+        turn.id,
+        {
+            "type": "exec_command_end",
+            "call_id": call_id,
+            "process_id": None,
+            "turn_id": turn.id,
+            "command": argv,
+            "cwd": cwd,
+            "parsed_cmd": parsed,
+            "source": source,
+            "stdout": "",
+            "stderr": REJECTED_BY_USER,
+            "aggregated_output": REJECTED_BY_USER,
+            "exit_code": -1,
+            "duration": duration_wire(0),
+            "formatted_output": "",
+            "status": "declined",
+        },
+    )
+
+
+def record_abort(context: ToolContext, call: ToolCall, started: float) -> None:
+    """Answer the call in history before the turn aborts (every call needs an output)."""
+    context.session.record([call.output(f"aborted by user after {time.monotonic() - started:.1f}s")])
+
+
+def sandbox_plan(settings: Any, cwd: str, env: dict[str, str], bypass: bool) -> SandboxPlan | None:
+    if bypass:
+        return None
+    return plan_for_policy(settings.sandbox_policy, cwd, env)
+
+
+# -- exec_command --------------------------------------------------------------------------------
+def _clamp_yield(value: Any, default: int) -> float:
+    ms = int(value) if isinstance(value, int | float) and value >= 0 else default
+    return min(max(ms, MIN_YIELD_MS), MAX_YIELD_MS) / 1000
+
+
+def format_model_output(
+    *, wall: float, exit_code: int | None, session_id: int | None, output: str, budget: tuple[int, str]
+) -> str:
+    lines = [f"Chunk ID: {secrets.token_hex(3)}", f"Wall time: {wall:.4f} seconds"]
+    if exit_code is not None:
+        lines.append(f"Process exited with code {exit_code}")
+    if session_id is not None:
+        lines.append(f"Process running with session ID {session_id}")
+    lines.append(f"Original token count: {approx_tokens(output)}")
+    lines.append("Output:")
+    lines.append(formatted_truncate(output, budget[0], unit=budget[1]))
+    return "\n".join(lines)
+
+
+def _end_event(managed: ManagedProcess, process: ExecProcess, settings: Any) -> dict[str, Any]:
+    aggregated = decode(process.aggregated.to_bytes())
+    budget, unit = output_budget(settings, None)
+    return {
+        "type": "exec_command_end",
+        "call_id": managed.call_id,
+        "process_id": str(managed.process_id),
+        "turn_id": managed.turn_id,
+        "command": managed.command,
+        "cwd": managed.cwd,
+        "parsed_cmd": managed.parsed,
+        "source": SOURCE_STARTUP,
+        "stdout": aggregated,
+        "stderr": "",
+        "aggregated_output": aggregated,
+        "exit_code": process.returncode if process.returncode is not None else -1,
+        "duration": duration_wire(time.monotonic() - process.started),
+        "formatted_output": formatted_truncate(aggregated, budget, unit=unit),
+    }
+
+
+class _DeltaStreamer:
+    """Turns output chunks into exec_command_output_delta events once the command is long-running."""
+
+    def __init__(self, session: Session, turn_id: str, call_id: str) -> None:
+        self.session, self.turn_id, self.call_id = session, turn_id, call_id
+        self.started = time.monotonic()
+        self.pending: list[tuple[str, bytes]] = []
+        self.live = False
+        self.count = 0
+        self.timer: asyncio.TimerHandle | None = None
+
+    def arm(self) -> None:
+        self.started = time.monotonic()
+        self.timer = asyncio.get_running_loop().call_later(DELTA_START_S, self.go_live)
+
+    def go_live(self) -> None:
+        self.live = True
+        pending, self.pending = self.pending, []
+        for stream, data in pending:
+            self._emit(stream, data)
+
+    def stop(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        self.pending.clear()
+        self.live = False
+
+    def __call__(self, stream: str, data: bytes) -> None:
+        if self.live:
+            self._emit(stream, data)
+        elif self.timer is not None:
+            self.pending.append((stream, data))
+
+    def _emit(self, stream: str, data: bytes) -> None:
+        if self.count >= MAX_DELTAS_PER_CALL:
+            return
+        self.count += 1
+        self.session.emit(
+            self.turn_id,
+            {
+                "type": "exec_command_output_delta",
+                "call_id": self.call_id,
+                "stream": stream,
+                "chunk": base64.b64encode(data).decode("ascii"),
+            },
+        )
+
+
+async def _watch_background(
+    session: Session, managed: ManagedProcess, settings: Any, streamer: _DeltaStreamer
+) -> None:
+    process = managed.process
+    assert process is not None
+    await process.wait(None)
+    streamer.stop()
+    session.emit(managed.turn_id, _end_event(managed, process, settings))
+
+
+def _parse_args(call: ToolCall) -> dict[str, Any] | str:
+    try:
+        args = json.loads(call.arguments or "{}")
+    except json.JSONDecodeError as exc:
+        return f"failed to parse function arguments: {exc}"
+    if not isinstance(args, dict):
+        return "failed to parse function arguments: expected an object"
+    return args
+
+
+async def handle_exec_command(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+    started = time.monotonic()
+    args = _parse_args(call)
+    if isinstance(args, str):
+        return call.output(args)
+    cmd = args.get("cmd")
+    if not isinstance(cmd, str):
+        return call.output("failed to parse function arguments: missing field `cmd`")
+    settings = context.turn.settings
+    cwd = resolve_cwd(settings, args.get("workdir"))
+    shell = args.get("shell") if isinstance(args.get("shell"), str) and args.get("shell") else user_shell()
+    login = args.get("login") is not False
+    argv = [str(shell), "-lc" if login else "-c", cmd]
+    parsed = parse_command(argv)
+    escalated = args.get("sandbox_permissions") == "require_escalated"
+    prefix_rule = args.get("prefix_rule") if isinstance(args.get("prefix_rule"), list) else None
+    justification = args.get("justification") if isinstance(args.get("justification"), str) else None
+    try:
+        approval = await decide(
+            context, call, argv, cwd, parsed, tool="exec_command", escalated=escalated,
+            justification=justification, prefix_rule=prefix_rule,
+        )  # fmt: skip
+        if not approval.allowed:
+            emit_declined(context, call.call_id, argv, cwd, parsed, SOURCE_STARTUP)
+            return call.output(approval.message or rejected_text("exec_command"))
+        text = await _run_unified(
+            context,
+            call,
+            argv,
+            cwd,
+            parsed,
+            args,
+            started,
+            bypass=approval.bypass_sandbox,
+            retry_allowed=True,
+        )
+    except Aborted:
+        emit_declined(context, call.call_id, argv, cwd, parsed, SOURCE_STARTUP)
+        record_abort(context, call, started)
+        raise asyncio.CancelledError from None
+    except asyncio.CancelledError:
+        record_abort(context, call, started)
+        raise
+    return call.output(text)
+
+
+async def _run_unified(
+    context: ToolContext,
+    call: ToolCall,
+    argv: list[str],
+    cwd: str,
+    parsed: list[dict[str, Any]],
+    args: dict[str, Any],
+    started: float,
+    *,
+    bypass: bool,
+    retry_allowed: bool,
+) -> str:
+    session, turn = context.session, context.turn
+    settings = turn.settings
+    state = exec_state(session)
+    env = command_env(settings)
+    tty = bool(args.get("tty", False))
+    managed = ManagedProcess(state.allocate_id(), call.call_id, turn.id, argv, cwd, parsed, tty)
+    streamer = _DeltaStreamer(session, turn.id, call.call_id)
+    plan = sandbox_plan(settings, cwd, env, bypass)
+    try:
+        process = await spawn(SpawnRequest(argv, cwd, env, plan, tty=tty, on_output=streamer))
+    except SpawnError as exc:
+        return create_process_error("exec_command", str(exc))
+    managed.process = process
+    streamer.arm()
+    session.emit(
+        turn.id,
+        {
+            "type": "exec_command_begin",
+            "call_id": call.call_id,
+            "process_id": str(managed.process_id),
+            "turn_id": turn.id,
+            "command": argv,
+            "cwd": cwd,
+            "parsed_cmd": parsed,
+            "source": SOURCE_STARTUP,
+        },
+    )
+    budget = output_budget(settings, args.get("max_output_tokens"))
+    try:
+        finished = await process.wait(_clamp_yield(args.get("yield_time_ms"), DEFAULT_YIELD_MS))
+    except asyncio.CancelledError:
+        streamer.stop()
+        await process.terminate()
+        session.emit(turn.id, _end_event(managed, process, settings))
+        raise
+    output = decode(process.take_unread())
+    if not finished:
+        state.store(managed)
+        managed.watcher = asyncio.create_task(_watch_background(session, managed, settings, streamer))
+        return format_model_output(
+            wall=time.monotonic() - started,
+            exit_code=None,
+            session_id=managed.process_id,
+            output=output,
+            budget=budget,
+        )
+    streamer.stop()
+    session.emit(turn.id, _end_event(managed, process, settings))
+    code = process.returncode if process.returncode is not None else -1
+    if (
+        retry_allowed
+        and plan is not None
+        and settings.approval_policy == "on-failure"
+        and likely_sandbox_denial(code, decode(process.aggregated.to_bytes()))
+    ):
+        answer = await ask_approval(
+            context, call, argv, cwd, parsed,
+            reason="command failed; retry without sandbox?", amendment=proposed_amendment(argv),
+            cache_key_escalated=True,
+        )  # fmt: skip
+        if answer == "run":
+            return await _run_unified(
+                context, call, argv, cwd, parsed, args, started, bypass=True, retry_allowed=False
+            )
+    return format_model_output(
+        wall=time.monotonic() - started, exit_code=code, session_id=None, output=output, budget=budget
+    )
+
+
+# -- write_stdin ---------------------------------------------------------------------------------
+async def handle_write_stdin(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+    started = time.monotonic()
+    args = _parse_args(call)
+    if isinstance(args, str):
+        return call.output(args)
+    session_id = args.get("session_id")
+    if not isinstance(session_id, int | float):
+        return call.output("failed to parse function arguments: missing field `session_id`")
+    state = exec_state(context.session)
+    managed = state.processes.get(int(session_id))
+    if managed is None or managed.process is None:
+        return call.output(f"write_stdin failed: Unknown process id {int(session_id)}")
+    process = managed.process
+    managed.last_used = time.monotonic()
+    chars = args.get("chars") if isinstance(args.get("chars"), str) else ""
+    if chars:
+        if not managed.tty or process.master_fd is None:
+            return call.output(
+                "write_stdin failed: stdin is closed for this session; rerun exec_command with tty=true to keep stdin open"
+            )
+        try:
+            process.write(chars.encode("utf-8"))
+        except OSError as exc:
+            return call.output(f"write_stdin failed: {exc}")
+        context.session.emit(
+            context.turn.id,
+            {
+                "type": "terminal_interaction",
+                "call_id": managed.call_id,
+                "process_id": str(managed.process_id),
+                "stdin": chars,
+            },
+        )
+    finished = await process.wait(_clamp_yield(args.get("yield_time_ms"), DEFAULT_STDIN_YIELD_MS))
+    output = decode(process.take_unread())
+    budget = output_budget(context.turn.settings, args.get("max_output_tokens"))
+    if finished:
+        state.processes.pop(managed.process_id, None)
+        if managed.watcher is not None:
+            await asyncio.shield(managed.watcher)
+    return call.output(
+        format_model_output(
+            wall=time.monotonic() - started,
+            exit_code=(process.returncode if finished else None),
+            session_id=None if finished else managed.process_id,
+            output=output,
+            budget=budget,
+        )
+    )
+
+
+# -- tool specs ----------------------------------------------------------------------------------
+def _function(name: str, description: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {
+        "type": "function",
+        "name": name,
+        "description": description,
+        "strict": False,
+        "parameters": {
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+        },
+    }
+
+
+ESCALATION_PROPERTIES: dict[str, Any] = {
+    "sandbox_permissions": {
+        "type": "string",
+        "description": (
+            'Sandbox permissions for this command. Use "use_default" (or omit it) to run inside the '
+            'sandbox; use "require_escalated" to ask the user to run it without the sandbox.'
+        ),
+    },
+    "justification": {
+        "type": "string",
+        "description": (
+            'Only with sandbox_permissions "require_escalated": one short question for the user '
+            "explaining why the command needs to run outside the sandbox."
+        ),
+    },
+    "prefix_rule": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": (
+            'Only with sandbox_permissions "require_escalated": a short command prefix (for example '
+            '["npm", "test"]) the user may allow for similar commands later.'
+        ),
+    },
+}
+
+
+def exec_command_spec() -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "cmd": {"type": "string", "description": "The shell command to run."},
+        "workdir": {
+            "type": "string",
+            "description": "Directory to run the command in; the turn's working directory when omitted.",
+        },
+        "shell": {
+            "type": "string",
+            "description": "Shell binary to use; the user's default shell when omitted.",
+        },
+        "login": {
+            "type": "boolean",
+            "description": "Run the shell as a login shell (-l). Defaults to true.",
+        },
+        "tty": {
+            "type": "boolean",
+            "description": (
+                "Attach the command to a pseudo-terminal, keeping stdin open for write_stdin. "
+                "Defaults to false (plain pipes)."
+            ),
+        },
+        "yield_time_ms": {
+            "type": "number",
+            "description": "How long to wait for output before returning, in milliseconds (default 10000).",
+        },
+        "max_output_tokens": {
+            "type": "number",
+            "description": "Upper bound on the output tokens returned; longer output is cut in the middle.",
+        },
+        **ESCALATION_PROPERTIES,
+    }
+    return _function(
+        "exec_command",
+        "Runs a command in a shell session and returns its output. A command still running when "
+        "the wait ends keeps going; the result then carries a session ID for write_stdin.",
+        properties,
+        ["cmd"],
+    )
+
+
+def write_stdin_spec() -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "session_id": {"type": "number", "description": "Session ID of a running exec_command."},
+        "chars": {"type": "string", "description": "Text to send to its stdin; empty just polls for output."},
+        "yield_time_ms": {
+            "type": "number",
+            "description": "How long to wait for output before returning, in milliseconds (default 250).",
+        },
+        "max_output_tokens": {
+            "type": "number",
+            "description": "Upper bound on the output tokens returned; longer output is cut in the middle.",
+        },
+    }
+    return _function(
+        "write_stdin",
+        "Sends characters to a running exec_command session and returns the output produced since the last read.",
+        properties,
+        ["session_id"],
+    )

@@ -1,0 +1,203 @@
+"""The classic one-shot tools, offered instead of exec_command when unified exec is off:
+`shell` (argv array) and `shell_command` (a script string run by the user's shell)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from codex_core.approvals.policy import proposed_amendment
+from codex_core.tools.exec_command import (
+    ESCALATION_PROPERTIES,
+    Aborted,
+    _function,
+    _parse_args,
+    ask_approval,
+    command_env,
+    create_process_error,
+    decide,
+    duration_wire,
+    emit_declined,
+    output_budget,
+    record_abort,
+    rejected_text,
+    resolve_cwd,
+    sandbox_plan,
+    user_shell,
+)
+from codex_core.tools.exec_runner import (
+    RunResult,
+    SpawnError,
+    SpawnRequest,
+    formatted_truncate,
+    likely_sandbox_denial,
+    run_to_completion,
+)
+from codex_core.tools.parse_command import parse_command
+
+if TYPE_CHECKING:
+    from codex_core.agent.tools import ToolCall, ToolContext
+
+SOURCE_AGENT = "agent"
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+def format_freeform(result: RunResult, budget: tuple[int, str]) -> str:
+    output = result.aggregated
+    if result.timed_out:
+        output = f"command timed out after {int(result.duration * 1000)} milliseconds\n{output}"
+    return (
+        f"Exit code: {result.exit_code}\nWall time: {result.duration:.1f} seconds\nOutput:\n"
+        f"{formatted_truncate(output, budget[0], unit=budget[1])}"
+    )
+
+
+async def _run_classic(
+    context: ToolContext,
+    call: ToolCall,
+    tool: str,
+    argv: list[str],
+    args: dict[str, Any],
+) -> str:
+    started = time.monotonic()
+    settings = context.turn.settings
+    cwd = resolve_cwd(settings, args.get("workdir"))
+    parsed = parse_command(argv)
+    escalated = args.get("sandbox_permissions") == "require_escalated"
+    prefix_rule = args.get("prefix_rule") if isinstance(args.get("prefix_rule"), list) else None
+    justification = args.get("justification") if isinstance(args.get("justification"), str) else None
+    raw_timeout = args.get("timeout_ms")
+    timeout_ms = (
+        int(raw_timeout) if isinstance(raw_timeout, int | float) and raw_timeout > 0 else DEFAULT_TIMEOUT_MS
+    )
+    try:
+        approval = await decide(
+            context, call, argv, cwd, parsed, tool=tool, escalated=escalated,
+            justification=justification, prefix_rule=prefix_rule,
+        )  # fmt: skip
+        if not approval.allowed:
+            emit_declined(context, call.call_id, argv, cwd, parsed, SOURCE_AGENT)
+            return approval.message or rejected_text(tool)
+        bypass = approval.bypass_sandbox
+        for attempt in (0, 1):
+            env = command_env(settings)
+            plan = sandbox_plan(settings, cwd, env, bypass)
+            context.session.emit(
+                context.turn.id,
+                {
+                    "type": "exec_command_begin",
+                    "call_id": call.call_id,
+                    "turn_id": context.turn.id,
+                    "command": argv,
+                    "cwd": cwd,
+                    "parsed_cmd": parsed,
+                    "source": SOURCE_AGENT,
+                },
+            )
+            try:
+                result = await run_to_completion(
+                    SpawnRequest(argv, cwd, env, plan, merge_stderr=False), timeout_ms / 1000
+                )
+            except SpawnError as exc:
+                return create_process_error(tool, str(exc))
+            budget = output_budget(settings, None)
+            context.session.emit(
+                context.turn.id,
+                {
+                    "type": "exec_command_end",
+                    "call_id": call.call_id,
+                    "turn_id": context.turn.id,
+                    "command": argv,
+                    "cwd": cwd,
+                    "parsed_cmd": parsed,
+                    "source": SOURCE_AGENT,
+                    "stdout": result.stdout,
+                    "stderr": result.stderr,
+                    "aggregated_output": result.aggregated,
+                    "exit_code": result.exit_code,
+                    "duration": duration_wire(result.duration),
+                    "formatted_output": formatted_truncate(result.aggregated, budget[0], unit=budget[1]),
+                },
+            )
+            denied = plan is not None and likely_sandbox_denial(result.exit_code, result.aggregated)
+            if attempt == 0 and denied and settings.approval_policy == "on-failure":
+                answer = await ask_approval(
+                    context, call, argv, cwd, parsed, reason="command failed; retry without sandbox?",
+                    amendment=proposed_amendment(argv), cache_key_escalated=True,
+                )  # fmt: skip
+                if answer == "run":
+                    bypass = True
+                    continue
+            return format_freeform(result, budget)
+        raise AssertionError("unreachable")
+    except Aborted:
+        emit_declined(context, call.call_id, argv, cwd, parsed, SOURCE_AGENT)
+        record_abort(context, call, started)
+        raise asyncio.CancelledError from None
+    except asyncio.CancelledError:
+        record_abort(context, call, started)
+        raise
+
+
+async def handle_shell(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+    args = _parse_args(call)
+    if isinstance(args, str):
+        return call.output(args)
+    command = args.get("command")
+    if not isinstance(command, list) or not command or not all(isinstance(p, str) for p in command):
+        return call.output(
+            "failed to parse function arguments: `command` must be a non-empty array of strings"
+        )
+    return call.output(await _run_classic(context, call, "shell", list(command), args))
+
+
+async def handle_shell_command(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+    args = _parse_args(call)
+    if isinstance(args, str):
+        return call.output(args)
+    command = args.get("command")
+    if not isinstance(command, str):
+        return call.output("failed to parse function arguments: missing field `command`")
+    login = args.get("login") is not False
+    argv = [user_shell(), "-lc" if login else "-c", command]
+    return call.output(await _run_classic(context, call, "shell_command", argv, args))
+
+
+_TIMEOUT = {"type": "number", "description": "Kill the command after this many milliseconds (default 10000)."}
+_WORKDIR = {
+    "type": "string",
+    "description": "Directory to run the command in; the turn's working directory when omitted.",
+}
+
+
+def shell_spec() -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "command": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The program and its arguments.",
+        },
+        "workdir": _WORKDIR,
+        "timeout_ms": _TIMEOUT,
+        **ESCALATION_PROPERTIES,
+    }
+    return _function(
+        "shell", "Runs a program (given as an argv array) and returns its output.", properties, ["command"]
+    )
+
+
+def shell_command_spec() -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "command": {"type": "string", "description": "The shell script to run."},
+        "workdir": _WORKDIR,
+        "login": {"type": "boolean", "description": "Run the shell as a login shell (-l). Defaults to true."},
+        "timeout_ms": _TIMEOUT,
+        **ESCALATION_PROPERTIES,
+    }
+    return _function(
+        "shell_command",
+        "Runs a shell script with the user's shell and returns its output.",
+        properties,
+        ["command"],
+    )
