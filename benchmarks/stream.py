@@ -51,7 +51,10 @@ def make_mock(plan: StreamPlan) -> ThreadingHTTPServer:
             pass
 
         def do_GET(self) -> None:
-            body = b'{"data":[],"models":[]}'
+            if self.path == "/written":
+                body = json.dumps(plan.written).encode()
+            else:
+                body = b'{"data":[],"models":[]}'
             self.send_response(200)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(body)))
@@ -59,7 +62,15 @@ def make_mock(plan: StreamPlan) -> ThreadingHTTPServer:
             self.wfile.write(body)
 
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("content-length") or 0))
+            raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+            if self.path == "/plan":
+                settings = json.loads(raw)
+                plan.count, plan.rate = int(settings["count"]), settings["rate"]
+                plan.written.clear()
+                self.send_response(204)
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return
             self.send_response(200)
             self.send_header("content-type", "text/event-stream")
             self.send_header("connection", "close")
@@ -126,7 +137,21 @@ def _children(pid: int) -> list[int]:
     return [c for child in direct for c in (child, *_children(child))]
 
 
+def _mock_call(url: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    import urllib.request
+
+    base = url.rsplit("/v1", 1)[0]
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        base + path, data=data, method=method, headers={"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        payload = response.read()
+    return json.loads(payload) if payload else None
+
+
 def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, float]:
+    _mock_call(url, "POST", "/plan", {"count": plan.count, "rate": plan.rate})
     home = tempfile.mkdtemp(prefix="bench-stream-")
     codex_home = os.path.join(home, ".codex")
     os.makedirs(codex_home)
@@ -171,7 +196,6 @@ def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, float]
         send({"id": 2, "method": "thread/start", "params": {"experimentalRawEvents": False}})
         thread = read_until(lambda m: m.get("id") == 2)["result"]["thread"]["id"]
         cpu_before = cpu_seconds(proc.pid)
-        plan.written.clear()
         send(
             {
                 "id": 3,
@@ -199,6 +223,7 @@ def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, float]
             elif b'"turn/completed"' in line:
                 break
         cpu = cpu_seconds(proc.pid) - cpu_before
+        plan.written = {int(k): v for k, v in _mock_call(url, "GET", "/written").items()}
     finally:
         proc.stdin.close()
         try:
@@ -226,10 +251,21 @@ def main() -> int:
     parser.add_argument("--deltas", type=int, default=20000)
     parser.add_argument("--paced-rate", type=float, default=2000.0)
     parser.add_argument("--paced-deltas", type=int, default=4000)
+    parser.add_argument("--serve-mock", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_mock:
+        # The mock runs in a process of its own so its writes do not compete with the
+        # reader for one interpreter lock; both sides stamp times with CLOCK_MONOTONIC.
+        server = make_mock(StreamPlan())
+        print(server.server_address[1], flush=True)
+        threading.Event().wait()
+        return 0
+    mock_proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve-mock", "--server", "x"], stdout=subprocess.PIPE
+    )
+    assert mock_proc.stdout is not None
+    url = f"http://127.0.0.1:{int(mock_proc.stdout.readline())}/v1"
     plan = StreamPlan()
-    mock = make_mock(plan)
-    url = f"http://127.0.0.1:{mock.server_address[1]}/v1"
     rows = []
     for command in [*args.server, *args.reference]:
         argv = shlex.split(command)
@@ -254,7 +290,8 @@ def main() -> int:
                 f"flood cpu/delta x{base[1]['cpu_ms_per_delta'] / max(flood['cpu_ms_per_delta'], 1e-9):.2f}, "
                 f"paced p99 x{base[2]['p99_ms'] / max(paced['p99_ms'], 1e-9):.2f}"
             )
-    mock.shutdown()
+    mock_proc.terminate()
+    mock_proc.wait()
     return 0
 
 

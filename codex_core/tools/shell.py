@@ -8,18 +8,18 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from codex_core.approvals.policy import proposed_amendment
-from codex_core.tools.exec_command import (
+from codex_core.tools.exec_common import (
     ESCALATION_PROPERTIES,
     Aborted,
-    _function,
-    _parse_args,
     ask_approval,
     command_env,
     create_process_error,
     decide,
     duration_wire,
     emit_declined,
+    function_spec,
     output_budget,
+    parse_args,
     record_abort,
     rejected_text,
     resolve_cwd,
@@ -141,7 +141,7 @@ async def _run_classic(
 
 
 async def handle_shell(call: ToolCall, context: ToolContext) -> dict[str, Any]:
-    args = _parse_args(call)
+    args = parse_args(call)
     if isinstance(args, str):
         return call.output(args)
     command = args.get("command")
@@ -153,7 +153,7 @@ async def handle_shell(call: ToolCall, context: ToolContext) -> dict[str, Any]:
 
 
 async def handle_shell_command(call: ToolCall, context: ToolContext) -> dict[str, Any]:
-    args = _parse_args(call)
+    args = parse_args(call)
     if isinstance(args, str):
         return call.output(args)
     command = args.get("command")
@@ -182,7 +182,7 @@ def shell_spec() -> dict[str, Any]:
         "timeout_ms": _TIMEOUT,
         **ESCALATION_PROPERTIES,
     }
-    return _function(
+    return function_spec(
         "shell", "Runs a program (given as an argv array) and returns its output.", properties, ["command"]
     )
 
@@ -195,7 +195,7 @@ def shell_command_spec() -> dict[str, Any]:
         "timeout_ms": _TIMEOUT,
         **ESCALATION_PROPERTIES,
     }
-    return _function(
+    return function_spec(
         "shell_command",
         "Runs a shell script with the user's shell and returns its output.",
         properties,

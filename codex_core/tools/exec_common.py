@@ -1,0 +1,339 @@
+"""What the exec tools share (exec_command, write_stdin, shell, command/exec): limits, per-session
+process state, env and cwd, approvals, output shapes and the function-spec helper."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pwd
+import secrets
+import time
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codex_core.approvals.policy import ApprovalStore, assess_command, proposed_amendment
+from codex_core.approvals.rules import ExecRules, append_allow_rule
+from codex_core.sandbox.env import EXEC_DEFAULTS, build_env
+from codex_core.sandbox.policy import SandboxPlan, plan_for_policy
+from codex_core.tools.exec_runner import (
+    ExecProcess,
+)
+
+if TYPE_CHECKING:
+    from codex_core.agent.session import Session
+    from codex_core.agent.tools import ToolCall, ToolContext
+
+
+SOURCE_STARTUP = "unified_exec_startup"
+DEFAULT_YIELD_MS = 10_000
+DEFAULT_STDIN_YIELD_MS = 250
+MIN_YIELD_MS = 250
+MAX_YIELD_MS = 30_000
+DEFAULT_MAX_OUTPUT_TOKENS = 10_000
+MAX_PROCESSES = 64
+MAX_DELTAS_PER_CALL = 10_000
+# Quick commands report their output only in exec_command_end (the reference's streaming starts
+# late enough that short commands never produce deltas); longer ones stream from this point.
+DELTA_START_S = 0.25
+REJECTED_BY_USER = "rejected by user"
+
+
+# -- per-session state ---------------------------------------------------------------------------
+@dataclass
+class ManagedProcess:
+    process_id: int
+    call_id: str
+    turn_id: str
+    command: list[str]
+    cwd: str
+    parsed: list[dict[str, Any]]
+    tty: bool
+    process: ExecProcess | None = None
+    watcher: asyncio.Task[None] | None = None
+    last_used: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class ExecState:
+    approvals: ApprovalStore = field(default_factory=ApprovalStore)
+    processes: dict[int, ManagedProcess] = field(default_factory=dict)
+
+    def allocate_id(self) -> int:
+        while True:
+            candidate = 1000 + secrets.randbelow(99_000)
+            if candidate not in self.processes:
+                return candidate
+
+    def store(self, managed: ManagedProcess) -> None:
+        if len(self.processes) >= MAX_PROCESSES:
+            oldest = min(self.processes.values(), key=lambda m: m.last_used)
+            self.processes.pop(oldest.process_id, None)
+            if oldest.process is not None:
+                oldest.process.kill()
+        self.processes[managed.process_id] = managed
+
+
+_STATES: weakref.WeakKeyDictionary[Any, ExecState] = weakref.WeakKeyDictionary()
+
+
+def exec_state(session: Session) -> ExecState:
+    state = _STATES.get(session)
+    if state is None:
+        state = ExecState()
+        _STATES[session] = state
+    return state
+
+
+def kill_session_processes(session: Session) -> None:
+    """Kill every background command of a thread (background terminals clean, shutdown)."""
+    state = _STATES.get(session)
+    if state is None:
+        return
+    for managed in list(state.processes.values()):
+        if managed.process is not None:
+            managed.process.kill()
+    state.processes.clear()
+
+
+# -- helpers shared with the classic shell tools and command/exec --------------------------------
+def user_shell() -> str:
+    try:
+        shell = pwd.getpwuid(os.getuid()).pw_shell
+    except KeyError:
+        shell = ""
+    if os.path.basename(shell) in ("bash", "zsh") and os.path.exists(shell):
+        return shell
+    return "/bin/bash" if os.path.exists("/bin/bash") else "/bin/sh"
+
+
+def command_env(settings: Any) -> dict[str, str]:
+    policy = getattr(settings.config.typed, "shell_environment_policy", None)
+    env = build_env(policy)
+    env.update(EXEC_DEFAULTS)
+    return env
+
+
+def resolve_cwd(settings: Any, workdir: Any) -> str:
+    base = Path(settings.cwd)
+    if isinstance(workdir, str) and workdir:
+        return str((base / workdir).resolve()) if not os.path.isabs(workdir) else workdir
+    return str(base)
+
+
+def debug_str(text: str) -> str:
+    """A Rust `{:?}` rendering of a string (what the reference's error texts embed)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def create_process_error(tool: str, message: str) -> str:
+    return f"{tool} failed: CreateProcess {{ message: {debug_str(message)} }}"
+
+
+def rejected_text(tool: str, reason: str = REJECTED_BY_USER) -> str:
+    return create_process_error(tool, f"Rejected({debug_str(reason)})")
+
+
+def duration_wire(seconds: float) -> dict[str, int]:
+    seconds = max(seconds, 0.0)
+    secs = int(seconds)
+    return {"secs": secs, "nanos": round((seconds - secs) * 1e9) % 1_000_000_000}
+
+
+def output_budget(settings: Any, max_output_tokens: Any) -> tuple[int, str]:
+    """(bytes budget, unit) for what the model sees: the smaller of the call's and the family's."""
+    mode, limit = settings.family.truncation_policy
+    family_bytes = int(limit) * 4 if mode == "tokens" else int(limit)
+    tokens = DEFAULT_MAX_OUTPUT_TOKENS
+    if isinstance(max_output_tokens, int | float) and max_output_tokens > 0:
+        tokens = int(max_output_tokens)
+    return min(tokens * 4, family_bytes), ("tokens" if mode == "tokens" else "chars")
+
+
+class Aborted(Exception):
+    """The user chose `abort` (cancel): the turn must end as interrupted."""
+
+
+@dataclass
+class Approval:
+    allowed: bool
+    bypass_sandbox: bool = False
+    message: str | None = None  # for the model when not allowed
+
+
+async def ask_approval(
+    context: ToolContext,
+    call: ToolCall,
+    argv: list[str],
+    cwd: str,
+    parsed: list[dict[str, Any]],
+    *,
+    reason: str | None,
+    amendment: list[str] | None,
+    cache_key_escalated: bool,
+) -> str:
+    """Emit the request, wait for the decision; returns "run", "denied" or raises Aborted."""
+    session, turn = context.session, context.turn
+    payload: dict[str, Any] = {
+        "type": "exec_approval_request",
+        "call_id": call.call_id,
+        "turn_id": turn.id,
+        "command": argv,
+        "cwd": cwd,
+    }
+    if reason is not None:
+        payload["reason"] = reason
+    if amendment is not None:
+        payload["proposed_execpolicy_amendment"] = amendment
+    payload["parsed_cmd"] = parsed
+    session.emit(turn.id, payload)
+    decision = await session.approver.command(turn.id, payload)
+    if decision == "approved":
+        return "run"
+    if decision == "approved_for_session":
+        exec_state(session).approvals.remember(argv, cwd, cache_key_escalated)
+        return "run"
+    if isinstance(decision, dict) and "approved_execpolicy_amendment" in decision:
+        inner = decision["approved_execpolicy_amendment"] or {}
+        prefix = inner.get("proposed_execpolicy_amendment") if isinstance(inner, dict) else None
+        if prefix:
+            await asyncio.to_thread(append_allow_rule, turn.settings.config.codex_home, list(prefix))
+        return "run"
+    if decision == "abort":
+        raise Aborted
+    return "denied"
+
+
+async def decide(
+    context: ToolContext,
+    call: ToolCall,
+    argv: list[str],
+    cwd: str,
+    parsed: list[dict[str, Any]],
+    *,
+    tool: str,
+    escalated: bool,
+    justification: str | None,
+    prefix_rule: list[str] | None,
+) -> Approval:
+    settings = context.turn.settings
+    rules = await asyncio.to_thread(ExecRules.load, Path(settings.config.codex_home))
+    assessment = assess_command(
+        argv,
+        approval_policy=settings.approval_policy,
+        sandbox_policy=settings.sandbox_policy,
+        escalated=escalated,
+        rules=rules,
+    )
+    if assessment.action == "forbid":
+        return Approval(False, message=rejected_text(tool, assessment.reason or "forbidden"))
+    if assessment.action == "run":
+        return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
+    if exec_state(context.session).approvals.is_approved(argv, cwd, escalated):
+        return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
+    answer = await ask_approval(
+        context,
+        call,
+        argv,
+        cwd,
+        parsed,
+        reason=justification,
+        amendment=proposed_amendment(argv, prefix_rule),
+        cache_key_escalated=escalated,
+    )
+    if answer == "run":
+        return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
+    return Approval(False, message=rejected_text(tool))
+
+
+def emit_declined(
+    context: ToolContext, call_id: str, argv: list[str], cwd: str, parsed: list[dict[str, Any]], source: str
+) -> None:
+    """The end of a command the user declined (v2 shows it as a `declined` commandExecution)."""
+    turn = context.turn
+    context.session.emit(
+        turn.id,
+        {
+            "type": "exec_command_end",
+            "call_id": call_id,
+            "process_id": None,
+            "turn_id": turn.id,
+            "command": argv,
+            "cwd": cwd,
+            "parsed_cmd": parsed,
+            "source": source,
+            "stdout": "",
+            "stderr": REJECTED_BY_USER,
+            "aggregated_output": REJECTED_BY_USER,
+            "exit_code": -1,
+            "duration": duration_wire(0),
+            "formatted_output": "",
+            "status": "declined",
+        },
+    )
+
+
+def record_abort(context: ToolContext, call: ToolCall, started: float) -> None:
+    """Answer the call in history before the turn aborts (every call needs an output)."""
+    context.session.record([call.output(f"aborted by user after {time.monotonic() - started:.1f}s")])
+
+
+def sandbox_plan(settings: Any, cwd: str, env: dict[str, str], bypass: bool) -> SandboxPlan | None:
+    if bypass:
+        return None
+    return plan_for_policy(settings.sandbox_policy, cwd, env)
+
+
+def parse_args(call: ToolCall) -> dict[str, Any] | str:
+    try:
+        args = json.loads(call.arguments or "{}")
+    except json.JSONDecodeError as exc:
+        return f"failed to parse function arguments: {exc}"
+    if not isinstance(args, dict):
+        return "failed to parse function arguments: expected an object"
+    return args
+
+
+def function_spec(
+    name: str, description: str, properties: dict[str, Any], required: list[str]
+) -> dict[str, Any]:
+    return {
+        "type": "function",
+        "name": name,
+        "description": description,
+        "strict": False,
+        "parameters": {
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+        },
+    }
+
+
+ESCALATION_PROPERTIES: dict[str, Any] = {
+    "sandbox_permissions": {
+        "type": "string",
+        "description": (
+            'Sandbox permissions for this command. Use "use_default" (or omit it) to run inside the '
+            'sandbox; use "require_escalated" to ask the user to run it without the sandbox.'
+        ),
+    },
+    "justification": {
+        "type": "string",
+        "description": (
+            'Only with sandbox_permissions "require_escalated": one short question for the user '
+            "explaining why the command needs to run outside the sandbox."
+        ),
+    },
+    "prefix_rule": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": (
+            'Only with sandbox_permissions "require_escalated": a short command prefix (for example '
+            '["npm", "test"]) the user may allow for similar commands later.'
+        ),
+    },
+}
