@@ -71,6 +71,12 @@ class ServerState:
         """Interrupt running turns and flush every rollout (stdin EOF, SIGINT, SIGTERM)."""
         if self._threads is not None:
             await self._threads.shutdown()
+        import sys
+
+        if "codex_core.mcp.manager" in sys.modules:  # only when some thread started MCP servers
+            from codex_core.mcp.manager import shutdown_all
+
+            await shutdown_all()
 
     # -- connections -------------------------------------------------------------------------
     def add_connection(self, connection: Connection) -> None:

@@ -10,7 +10,12 @@ from codex_cli.options import ConfigOption, DisableOption, EnableOption, remembe
 
 # Each module exposes `register(app)`. Modules import only typer at top level; the work they
 # do is imported inside the command, so `codex --help` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("codex_cli.commands.app_server", "codex_cli.commands.login")
+COMMAND_MODULES: tuple[str, ...] = (
+    "codex_cli.commands.app_server",
+    "codex_cli.commands.login",
+    "codex_cli.commands.mcp_server",
+    "codex_cli.commands.mcp",
+)
 
 
 def _print_version(value: bool) -> None:

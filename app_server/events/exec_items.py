@@ -34,13 +34,8 @@ def _item(msg: dict[str, Any], **fields: Any) -> dict[str, Any]:
     }
 
 
-def _turn_id(event_id: str, msg: dict[str, Any]) -> str:
-    return str(msg.get("turn_id") or event_id)
-
-
 def begin(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
-    params = {"item": _item(msg), "threadId": events.thread_id, "turnId": _turn_id(event_id, msg)}
-    events.state.notify_thread(events.thread_id, "item/started", params)
+    events.send_item("item/started", _item(msg), event_id, msg)
 
 
 def end(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
@@ -55,8 +50,7 @@ def end(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
             exitCode=code,
             durationMs=_duration_ms(msg.get("duration")),
         )
-    params = {"item": item, "threadId": events.thread_id, "turnId": _turn_id(event_id, msg)}
-    events.state.notify_thread(events.thread_id, "item/completed", params)
+    events.send_item("item/completed", item, event_id, msg)
 
 
 def output_delta(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:

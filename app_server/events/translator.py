@@ -32,13 +32,15 @@ class ThreadEvents:
             v2(self, event_id, msg)
 
     # -- v2 translations ---------------------------------------------------------------------
+    def send_item(self, method: str, item: dict[str, Any], event_id: str, msg: dict[str, Any]) -> None:
+        """`item/started` / `item/completed` for an item of this thread (tool modules use this too)."""
+        turn_id = str(msg.get("turn_id") or event_id)
+        self.state.notify_thread(
+            self.thread_id, method, {"item": item, "threadId": self.thread_id, "turnId": turn_id}
+        )
+
     def _item(self, method: str, msg: dict[str, Any]) -> None:
-        params = {
-            "item": shapes.thread_item(msg["item"]),
-            "threadId": self.thread_id,
-            "turnId": msg["turn_id"],
-        }
-        self.state.notify_thread(self.thread_id, method, params)
+        self.send_item(method, shapes.thread_item(msg["item"]), "", msg)
 
     def item_started(self, event_id: str, msg: dict[str, Any]) -> None:
         self._item("item/started", msg)
@@ -160,10 +162,11 @@ EXTRA_V2: dict[str, Any] = {}
 
 
 def _load_extras() -> None:
-    from app_server.events import exec_items, patch_items
+    from app_server.events import exec_items, mcp_items, patch_items
 
     EXTRA_V2.update(exec_items.V2_HANDLERS)
     EXTRA_V2.update(patch_items.V2_HANDLERS)
+    EXTRA_V2.update(mcp_items.V2_HANDLERS)
 
 
 _V2: dict[str, Any] = {

@@ -28,6 +28,10 @@ HANDLER_MODULES = (
     "app_server.handlers.thread_history",
     "app_server.handlers.thread_list",
     "app_server.handlers.account",
+    "app_server.handlers.mcp",
+    "app_server.handlers.skills_apps",
+    "app_server.handlers.feedback",
+    "app_server.handlers.experimental",
 )
 
 

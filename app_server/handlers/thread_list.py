@@ -360,3 +360,41 @@ async def thread_unarchive(ctx: RequestContext, params: Any) -> dict[str, Any]:
         raise JsonRpcError.internal(f"failed to read unarchived thread: {dest}")
     default_provider = await asyncio.to_thread(_default_provider, ctx)
     return {"thread": thread_wire_from_index(entry, default_provider)}
+
+
+@handler("getConversationSummary")
+async def get_conversation_summary(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    """v1: the listing entry of one conversation, by id or by rollout path (inside CODEX_HOME)."""
+    from codex_core.rollout.paths import RolloutPathError, resolve_inside
+
+    index = _index(ctx)
+    rollout_path = getattr(params, "rollout_path", None)
+    if rollout_path:
+        try:
+            path = resolve_inside(ctx.state.codex_home, rollout_path)
+        except RolloutPathError as exc:
+            raise JsonRpcError.invalid_request(str(exc)) from None
+        entries = await asyncio.to_thread(index.update_paths, [path])
+        entry = entries[0] if entries else None
+        if entry is None:
+            raise JsonRpcError.invalid_request(f"failed to load conversation summary from {path}")
+    else:
+        conversation_id = _check_thread_id(params.conversation_id, "conversation")
+        await _session_flush(ctx, conversation_id)
+        entry = await asyncio.to_thread(index.find, conversation_id, archived=False)
+        if entry is None:
+            entry = await asyncio.to_thread(index.find, conversation_id, archived=True)
+        if entry is None:
+            raise JsonRpcError.invalid_request(f"no rollout found for conversation id {conversation_id}")
+    return {"summary": conversation_summary_wire(entry, _default_provider(ctx))}
+
+
+async def _session_flush(ctx: RequestContext, thread_id: str) -> None:
+    """A loaded thread's pending lines reach its file before the file is indexed."""
+    manager = ctx.state._threads
+    session = manager.get(thread_id) if manager is not None else None
+    if session is not None:
+        await session.flush()
+        await asyncio.to_thread(
+            _index(ctx).update_paths, [session.rollout_path] if session.rollout_path else []
+        )

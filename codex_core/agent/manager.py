@@ -87,16 +87,21 @@ class ThreadManager:
         )
 
 
-def find_rollout(codex_home: Path, thread_id: str) -> Path | None:
-    """The rollout file of a thread, active or archived (names end with `-<uuid>.jsonl`)."""
+def find_rollout(codex_home: Path, thread_id: str, *, include_archived: bool = False) -> Path | None:
+    """The rollout file of a thread (names end with `-<uuid>.jsonl`).
+
+    Archived threads are not found by id unless asked for, as in the reference: they are out of
+    the way until unarchived.
+    """
     from codex_core.rollout.paths import archived_dir, sessions_dir
 
     suffix = f"-{thread_id}.jsonl"
     sessions = sessions_dir(codex_home)
     for match in sorted(sessions.glob(f"*/*/*/rollout-*{suffix}"), reverse=True):
         return match
-    for match in archived_dir(codex_home).glob(f"rollout-*{suffix}"):
-        return match
+    if include_archived:
+        for match in archived_dir(codex_home).glob(f"rollout-*{suffix}"):
+            return match
     return None
 
 

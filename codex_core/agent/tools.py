@@ -94,4 +94,7 @@ def default_router() -> ToolRouter:
     from codex_core.tools.patch_tools import register_patch_tools
 
     register_patch_tools(router)
+    from codex_core.mcp.tools import register_mcp_tools
+
+    register_mcp_tools(router)
     return router

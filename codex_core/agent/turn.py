@@ -19,6 +19,7 @@ from codex_core.agent.events import add_usage, core_error_info, usage_dict
 from codex_core.agent.prompt import initial_context
 from codex_core.agent.session import Session, TurnState
 from codex_core.agent.tools import ToolCall, ToolContext
+from codex_core.notify import notify_turn_complete
 from codex_core.tools.patch_tools import after_tool_calls
 
 log = logging.getLogger("codex.agent")
@@ -56,6 +57,7 @@ async def run_turn(session: Session, turn: TurnState) -> None:
             turn.id,
             {"type": "task_complete", "turn_id": turn.id, "last_agent_message": turn.last_agent_message},
         )
+        notify_turn_complete(session, turn)
     except asyncio.CancelledError:
         await _abort(session, turn, started)
     except Exception as exc:  # a failed turn is reported, never a dead thread
@@ -81,6 +83,8 @@ def record_user_input(session: Session, turn: TurnState, inputs: list[dict[str, 
 
 
 async def _sampling_loop(session: Session, turn: TurnState) -> None:
+    # MCP servers start with the thread; their tools must be known before the model is asked.
+    await _mcp_ready(session)
     while True:
         if should_auto_compact(session, turn.settings):
             await compact_history(session, turn)
@@ -97,6 +101,14 @@ async def _sampling_loop(session: Session, turn: TurnState) -> None:
             continue
         if not calls:
             return
+
+
+async def _mcp_ready(session: Session) -> None:
+    if not session.settings.config.typed.mcp_servers:
+        return  # nothing configured: do not even load the MCP machinery
+    from codex_core.mcp.tools import session_manager
+
+    await session_manager(session).wait_ready()
 
 
 def _turn_context(session: Session, turn: TurnState) -> dict[str, Any]:

@@ -177,6 +177,17 @@ def _to_item(value: Any, *, inline: bool) -> Any:
         for k, v in value.items():
             table[k] = _to_item(v, inline=False)
         return table
+    if (
+        isinstance(value, list | tuple)
+        and value
+        and not inline
+        and all(isinstance(v, Mapping) for v in value)
+    ):
+        # A list of tables is written as `[[name]]` sections, the way people write them by hand.
+        tables = tomlkit.aot()
+        for entry in value:
+            tables.append(_to_item(entry, inline=False))
+        return tables
     if isinstance(value, list | tuple):
         array = tomlkit.array()
         for v in value:

@@ -310,6 +310,10 @@ def _review_text(msg: Mapping[str, Any]) -> str:
     return _REVIEW_FALLBACK
 
 
+# The only line kinds `ThreadHistoryBuilder.handle_record` looks at.
+TURN_RECORD_KINDS = frozenset({"event_msg", "compacted"})
+
+
 def build_turns_from_records(
     records: Iterable[RolloutRecord | tuple[str, str, Mapping[str, Any]]],
 ) -> list[Json]:
@@ -321,7 +325,7 @@ def build_turns_from_records(
 
 def build_turns(path: Path, stats: ReadStats | None = None) -> list[Json]:
     """v2 turns of the thread stored at `path` (streams the file)."""
-    return build_turns_from_records(iter_records(path, stats))
+    return build_turns_from_records(iter_records(path, stats, kinds=TURN_RECORD_KINDS))
 
 
 async def build_turns_async(path: Path) -> list[Json]:

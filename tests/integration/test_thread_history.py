@@ -182,3 +182,20 @@ def test_v1_resume_and_fork_conversation(
         assert done["params"]["msg"]["last_agent_message"] == "v1 continued"
         missing = server.request("resumeConversation", {"path": str(codex_home.parent / "elsewhere.jsonl")})
         assert missing["error"]["code"] == -32600
+
+
+def test_v1_conversation_summary(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    mock.enqueue(message_response("summarised"))
+    with serve(codex_bin, isolated_env) as server:
+        thread_id = start_thread(server)
+        run_turn(server, thread_id, "summary please")
+        by_id = server.request("getConversationSummary", {"conversationId": thread_id})["result"]["summary"]
+        assert by_id["conversationId"] == thread_id and by_id["preview"] == "summary please"
+        by_path = server.request("getConversationSummary", {"rolloutPath": by_id["path"]})["result"][
+            "summary"
+        ]
+        assert by_path == by_id
+        outside = server.request("getConversationSummary", {"rolloutPath": "/etc/hosts"})
+        assert outside["error"]["code"] == -32600

@@ -171,3 +171,15 @@ def test_lock_file_is_private(config_path: Path) -> None:
     set_value(config_path, "model", "x")
     lock = config_path.parent / f".{config_path.name}.lock"
     assert stat.S_IMODE(lock.stat().st_mode) == 0o600
+
+
+def test_list_of_tables_is_written_as_array_of_tables(config_path: Path, realistic_text: str) -> None:
+    set_value(
+        config_path,
+        "skills.config",
+        [{"path": "/a/SKILL.md", "enabled": False}, {"path": "/b/SKILL.md", "enabled": False}],
+    )
+    text = config_path.read_text()
+    assert text.startswith(realistic_text)
+    assert text.count("[[skills.config]]") == 2
+    assert tomllib.loads(text)["skills"]["config"][1] == {"path": "/b/SKILL.md", "enabled": False}

@@ -1,0 +1,179 @@
+"""skills/config/write, skills/remote/read, skills/remote/write and app/list.
+
+Remote skills and the apps directory live on the ChatGPT backend: they need a ChatGPT login
+(an API key is not enough) and use `chatgpt_base_url` from config.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app_server.handlers import RequestContext, handler
+from app_server.jsonrpc import JsonRpcError
+
+if TYPE_CHECKING:
+    from codex_core.backend_client import BackendClient
+
+log = logging.getLogger("codex.app_server")
+
+CHATGPT_AUTH_REQUIRED = "chatgpt authentication required for remote skills and apps"
+API_KEY_NOT_SUPPORTED = (
+    "chatgpt authentication required for remote skills and apps; api key auth is not supported"
+)
+
+# The merged app directory of the last successful fetch, keyed by (base url, account id).
+_apps_cache: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+
+
+# -- skills/config/write ---------------------------------------------------------------------------
+@handler("skills/config/write")
+async def skills_config_write(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.config.editor import ConfigEdit, apply_edits
+    from codex_core.config.errors import ConfigError
+
+    path = str(params.path)
+    enabled = bool(params.enabled)
+    config_path = ctx.state.codex_home / "config.toml"
+
+    def write() -> None:
+        entries = _skill_entries(config_path)
+        kept = [entry for entry in entries if entry.get("path") != path]
+        # A skill is on unless listed as off: enabling drops its entry, disabling adds one.
+        if not enabled:
+            kept.append({"path": path, "enabled": False})
+        value: Any = kept if kept else None
+        apply_edits(config_path, [ConfigEdit(["skills", "config"], value)])
+
+    try:
+        await asyncio.to_thread(write)
+    except (ConfigError, OSError) as exc:
+        raise JsonRpcError.internal(f"failed to update skill settings: {exc}") from None
+    from app_server.handlers import workspace
+
+    cache = workspace._skills_cache
+    if cache is not None:
+        cache.clear()
+    return {"effectiveEnabled": enabled}
+
+
+def _skill_entries(config_path: Path) -> list[dict[str, Any]]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    skills = data.get("skills")
+    entries = skills.get("config") if isinstance(skills, dict) else None
+    if not isinstance(entries, list):
+        return []
+    return [dict(entry) for entry in entries if isinstance(entry, dict)]
+
+
+# -- the ChatGPT backend ---------------------------------------------------------------------------
+async def backend_client(ctx: RequestContext) -> BackendClient:
+    """A backend client with the signed-in ChatGPT user's tokens, or a clear error."""
+    from app_server.handlers.account import auth_manager
+    from codex_core.backend_client import BackendAuth, BackendClient
+    from login.oauth import OAuthError
+
+    manager = auth_manager(ctx.state)
+    auth = await asyncio.to_thread(manager.current)
+    if auth is None:
+        raise JsonRpcError.invalid_request(CHATGPT_AUTH_REQUIRED)
+    if not auth.is_chatgpt:
+        raise JsonRpcError.invalid_request(API_KEY_NOT_SUPPORTED)
+    try:
+        auth = await manager.ensure_fresh() or auth
+    except OAuthError as exc:
+        raise JsonRpcError.invalid_request(str(exc)) from None
+    token = auth.bearer_token
+    if not token:
+        raise JsonRpcError.invalid_request(CHATGPT_AUTH_REQUIRED)
+    try:
+        base_url = ctx.state.load_config().typed.chatgpt_base_url
+    except Exception as exc:
+        raise JsonRpcError.invalid_request(f"failed to load configuration: {exc}") from None
+    return BackendClient(base_url, BackendAuth(token, auth.account_id), user_agent=ctx.state.user_agent())
+
+
+@handler("skills/remote/read", detached=True)
+async def skills_remote_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.backend_client import BackendError
+
+    client = await backend_client(ctx)
+    try:
+        skills = await client.list_remote_skills()
+    except BackendError as exc:
+        raise JsonRpcError.internal(f"failed to read remote skills: {exc}") from None
+    return {"data": skills}
+
+
+@handler("skills/remote/write", detached=True)
+async def skills_remote_write(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.backend_client import BackendError
+
+    client = await backend_client(ctx)
+    hazelnut_id = str(params.hazelnut_id)
+    # `isPreload` only changes how eagerly the reference's UI fetches; the download is the same.
+    try:
+        target = await client.export_remote_skill(hazelnut_id, ctx.state.codex_home / "skills")
+    except BackendError as exc:
+        raise JsonRpcError.internal(f"failed to download remote skill: {exc}") from None
+    name = await asyncio.to_thread(_downloaded_skill_name, target, hazelnut_id)
+    from app_server.handlers import workspace
+
+    if workspace._skills_cache is not None:
+        workspace._skills_cache.clear()
+    return {"id": hazelnut_id, "name": name, "path": str(target)}
+
+
+def _downloaded_skill_name(target: Path, fallback: str) -> str:
+    from codex_core.skills import SKILL_FILENAME, SkillParseError, parse_skill_file
+
+    for candidate in [target / SKILL_FILENAME, *sorted(target.glob(f"*/{SKILL_FILENAME}"))]:
+        if candidate.is_file():
+            try:
+                return str(parse_skill_file(candidate, "user")["name"])
+            except SkillParseError:
+                break
+    return fallback
+
+
+@handler("app/list", detached=True)
+async def app_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.backend_client import BackendError, to_app_info
+    from codex_core.features import resolve_features
+    from codex_core.models_catalog import InvalidCursorError, paginate
+
+    if params.thread_id is not None and ctx.state.threads.get(str(params.thread_id)) is None:
+        raise JsonRpcError.invalid_request(f"thread not found: {params.thread_id}")
+    effective = ctx.state.load_config().effective
+    features = effective.get("features")
+    if "apps" not in resolve_features(features if isinstance(features, dict) else None):
+        return {"data": [], "nextCursor": None}
+
+    client = await backend_client(ctx)
+    key = (client.base_url, client.auth.account_id)
+    apps = _apps_cache.get(key)
+    fetched = False
+    if apps is None or params.force_refetch:
+        try:
+            directory = await client.list_directory_apps()
+            directory.extend(await client.list_workspace_apps())
+        except BackendError as exc:
+            raise JsonRpcError.internal(f"failed to list apps: {exc}") from None
+        apps = _apps_cache[key] = to_app_info(directory)
+        fetched = True
+    try:
+        page, next_cursor = paginate(apps, params.cursor, params.limit, noun="apps")
+    except InvalidCursorError as exc:
+        raise JsonRpcError.invalid_request(str(exc)) from None
+    if fetched:
+        # Clients that render the whole list learn about the fresh directory too.
+        snapshot = list(apps)
+        ctx.after.append(lambda: ctx.state.broadcast("app/list/updated", {"data": snapshot}))
+    return {"data": page, "nextCursor": next_cursor}

@@ -1,0 +1,337 @@
+"""`codex mcp list|get|add|remove`: manage the `[mcp_servers]` of the user config.toml.
+
+Output, messages and exit codes follow the reference (mcp-and-cli.md §5). Writes go through
+the one config editor, so comments and untouched lines survive. Rich and the config machinery
+are imported inside the commands; the MCP SDK is never needed here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from codex_cli.errors import EXIT_USAGE, fail, guarded
+from codex_cli.options import ConfigOption, DisableOption, EnableOption, config_overrides
+
+if TYPE_CHECKING:
+    from codex_core.config.loader import LoadedConfig
+    from codex_core.config.typed import McpServerToml
+
+_AUTH_LABELS = {
+    "unsupported": "Unsupported",
+    "bearerToken": "Bearer token",
+    "oAuth": "OAuth",
+    "notLoggedIn": "Not logged in",
+}
+_AUTH_JSON = {
+    "unsupported": "unsupported",
+    "bearerToken": "bearer_token",
+    "oAuth": "o_auth",
+    "notLoggedIn": "not_logged_in",
+}
+
+
+def _load(
+    ctx: typer.Context, config: list[str] | None, enable: list[str] | None, disable: list[str] | None
+) -> LoadedConfig:
+    from codex_core.config.loader import load_config
+
+    return load_config(cli_overrides=config_overrides(ctx, config, enable, disable))
+
+
+def _servers(loaded: LoadedConfig) -> dict[str, McpServerToml]:
+    return dict(sorted(loaded.typed.mcp_servers.items()))
+
+
+def _secs(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _startup_secs(server: McpServerToml) -> float | None:
+    if server.startup_timeout_sec is not None:
+        return float(server.startup_timeout_sec)
+    if server.startup_timeout_ms is not None:
+        return server.startup_timeout_ms / 1000.0
+    return None
+
+
+def _transport(server: McpServerToml) -> dict[str, Any]:
+    if server.transport == "stdio":
+        return {
+            "type": "stdio",
+            "command": server.command,
+            "args": list(server.args or []),
+            "env": dict(server.env) if server.env else None,
+            "env_vars": list(server.env_vars or []),
+            "cwd": server.cwd,
+        }
+    return {
+        "type": "streamable_http",
+        "url": server.url,
+        "bearer_token_env_var": server.bearer_token_env_var,
+        "http_headers": dict(server.http_headers) if server.http_headers else None,
+        "env_http_headers": dict(server.env_http_headers) if server.env_http_headers else None,
+    }
+
+
+def _masked_env(env: dict[str, str] | None) -> str:
+    if not env:
+        return "-"
+    return ", ".join(f"{key}=*****" for key in sorted(env))
+
+
+def _pairs(values: dict[str, str] | None) -> str:
+    if not values:
+        return "-"
+    return ", ".join(f"{key}={value}" for key, value in sorted(values.items()))
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _print_table(headers: list[str], rows: list[list[str]]) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    Console(highlight=False, soft_wrap=False).print(table)
+
+
+def _parse_env(pairs: list[str] | None) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            print(
+                f"error: invalid value '{pair}' for '--env <KEY=VALUE>': environment entries must be KEY=VALUE",
+                file=sys.stderr,
+            )
+            raise typer.Exit(EXIT_USAGE)
+        env[key] = value
+    return env
+
+
+def register(app: typer.Typer) -> None:
+    mcp_app = typer.Typer(
+        help="Manage external MCP servers for Codex.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        add_completion=False,
+    )
+
+    @mcp_app.command("list", help="List configured MCP servers.")
+    @guarded
+    def list_servers(
+        ctx: typer.Context,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Output the configured servers as JSON.")
+        ] = False,
+        config: ConfigOption = None,
+        enable: EnableOption = None,
+        disable: DisableOption = None,
+    ) -> None:
+        from codex_core.mcp.manager import auth_status
+
+        loaded = _load(ctx, config, enable, disable)
+        servers = _servers(loaded)
+        if as_json:
+            _print_json(
+                [
+                    {
+                        "name": name,
+                        "enabled": server.enabled,
+                        "disabled_reason": None,
+                        "transport": _transport(server),
+                        "startup_timeout_sec": _startup_secs(server),
+                        "tool_timeout_sec": _secs(server.tool_timeout_sec),
+                        "auth_status": _AUTH_JSON[auth_status(server, loaded.codex_home)],
+                    }
+                    for name, server in servers.items()
+                ]
+            )
+            return
+        if not servers:
+            print("No MCP servers configured yet. Try `codex mcp add my-tool -- my-command`.")
+            return
+        stdio_rows: list[list[str]] = []
+        http_rows: list[list[str]] = []
+        for name, server in servers.items():
+            status = "enabled" if server.enabled else "disabled"
+            auth = _AUTH_LABELS[auth_status(server, loaded.codex_home)]
+            if server.transport == "stdio":
+                args = " ".join(server.args or []) or "-"
+                row = [
+                    name,
+                    server.command or "-",
+                    args,
+                    _masked_env(server.env),
+                    server.cwd or "-",
+                    status,
+                    auth,
+                ]
+                stdio_rows.append(row)
+            else:
+                http_rows.append([name, server.url or "-", server.bearer_token_env_var or "-", status, auth])
+        if stdio_rows:
+            _print_table(["Name", "Command", "Args", "Env", "Cwd", "Status", "Auth"], stdio_rows)
+        if stdio_rows and http_rows:
+            print()
+        if http_rows:
+            _print_table(["Name", "Url", "Bearer Token Env Var", "Status", "Auth"], http_rows)
+
+    @mcp_app.command("get", help="Show details for a configured MCP server.")
+    @guarded
+    def get_server(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Name of the MCP server.")],
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Output the server configuration as JSON.")
+        ] = False,
+        config: ConfigOption = None,
+        enable: EnableOption = None,
+        disable: DisableOption = None,
+    ) -> None:
+        loaded = _load(ctx, config, enable, disable)
+        server = _servers(loaded).get(name)
+        if server is None:
+            raise fail(f"No MCP server named '{name}' found.")
+        if as_json:
+            _print_json(
+                {
+                    "name": name,
+                    "enabled": server.enabled,
+                    "disabled_reason": None,
+                    "transport": _transport(server),
+                    "enabled_tools": server.enabled_tools,
+                    "disabled_tools": server.disabled_tools,
+                    "startup_timeout_sec": _startup_secs(server),
+                    "tool_timeout_sec": _secs(server.tool_timeout_sec),
+                }
+            )
+            return
+        lines = [name, f"  enabled: {'true' if server.enabled else 'false'}"]
+        if server.transport == "stdio":
+            lines += [
+                "  transport: stdio",
+                f"  command: {server.command}",
+                f"  args: {' '.join(server.args or []) or '-'}",
+                f"  cwd: {server.cwd or '-'}",
+                f"  env: {_masked_env(server.env)}",
+            ]
+        else:
+            lines += [
+                "  transport: streamable_http",
+                f"  url: {server.url}",
+                f"  bearer_token_env_var: {server.bearer_token_env_var or '-'}",
+                f"  http_headers: {_pairs(server.http_headers)}",
+                f"  env_http_headers: {_pairs(server.env_http_headers)}",
+            ]
+        if server.enabled_tools is not None:
+            lines.append(f"  enabled_tools: {', '.join(server.enabled_tools) or '-'}")
+        if server.disabled_tools is not None:
+            lines.append(f"  disabled_tools: {', '.join(server.disabled_tools) or '-'}")
+        if server.startup_timeout_sec is not None or server.startup_timeout_ms is not None:
+            lines.append(f"  startup_timeout_sec: {_startup_secs(server)}")
+        if server.tool_timeout_sec is not None:
+            lines.append(f"  tool_timeout_sec: {float(server.tool_timeout_sec)}")
+        lines.append(f"  remove: codex mcp remove {name}")
+        print("\n".join(lines))
+
+    @mcp_app.command(
+        "add",
+        help="Add a global MCP server entry: `codex mcp add NAME -- COMMAND ARGS...` or `codex mcp add NAME --url URL`.",
+    )
+    @guarded
+    def add_server(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Name for the MCP server configuration.")],
+        command: Annotated[
+            list[str] | None,
+            typer.Argument(help="Command (and arguments) that starts a stdio MCP server, after `--`."),
+        ] = None,
+        env: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--env", metavar="KEY=VALUE", help="Environment variable for a stdio server (repeatable)."
+            ),
+        ] = None,
+        url: Annotated[str | None, typer.Option("--url", help="URL of a streamable HTTP MCP server.")] = None,
+        bearer_token_env_var: Annotated[
+            str | None,
+            typer.Option(
+                "--bearer-token-env-var", help="Environment variable holding a bearer token for --url."
+            ),
+        ] = None,
+        config: ConfigOption = None,
+        enable: EnableOption = None,
+        disable: DisableOption = None,
+    ) -> None:
+        from codex_core.config.editor import ConfigEdit, apply_edits
+        from codex_core.config.home import user_config_path
+        from codex_core.mcp.names import is_valid_server_name
+
+        argv = list(command or [])
+        if bool(argv) == bool(url):
+            print(
+                "error: exactly one of `--url <URL>` or `-- <COMMAND>...` must be given\n\n"
+                "Usage: codex mcp add [OPTIONS] NAME (--url <URL> | -- <COMMAND>...)",
+                file=sys.stderr,
+            )
+            raise typer.Exit(EXIT_USAGE)
+        if url is None and bearer_token_env_var is not None:
+            print("error: --bearer-token-env-var requires --url", file=sys.stderr)
+            raise typer.Exit(EXIT_USAGE)
+        if url is not None and env:
+            print("error: --env can only be used with a stdio server (`-- <COMMAND>...`)", file=sys.stderr)
+            raise typer.Exit(EXIT_USAGE)
+        if not is_valid_server_name(name):
+            raise fail(f"invalid server name '{name}' (use letters, numbers, '-', '_')")
+        loaded = _load(ctx, config, enable, disable)
+        table: dict[str, Any]
+        if url is not None:
+            table = {"url": url}
+            if bearer_token_env_var:
+                table["bearer_token_env_var"] = bearer_token_env_var
+        else:
+            table = {"command": argv[0], "args": argv[1:]}
+            variables = _parse_env(env)
+            if variables:
+                table["env"] = variables
+        path = user_config_path(loaded.codex_home)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        apply_edits(path, [ConfigEdit(["mcp_servers", name], table)])
+        print(f"Added global MCP server '{name}'.")
+
+    @mcp_app.command("remove", help="Remove a global MCP server entry.")
+    @guarded
+    def remove_server(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Name of the MCP server to remove.")],
+        config: ConfigOption = None,
+        enable: EnableOption = None,
+        disable: DisableOption = None,
+    ) -> None:
+        from codex_core.config.editor import ConfigEdit, apply_edits
+        from codex_core.config.home import user_config_path
+        from codex_core.mcp.names import is_valid_server_name
+
+        if not is_valid_server_name(name):
+            raise fail(f"invalid server name '{name}' (use letters, numbers, '-', '_')")
+        loaded = _load(ctx, config, enable, disable)
+        user = loaded.user_layer.config.get("mcp_servers")
+        if not isinstance(user, dict) or name not in user:
+            print(f"No MCP server named '{name}' found.")
+            return
+        apply_edits(user_config_path(loaded.codex_home), [ConfigEdit(["mcp_servers", name], None)])
+        print(f"Removed global MCP server '{name}'.")
+
+    app.add_typer(mcp_app, name="mcp")

@@ -1,0 +1,240 @@
+"""A small async client for the ChatGPT backend (remote skills, the apps directory).
+
+Every call carries the signed-in ChatGPT user's bearer token and, when known, the
+``chatgpt-account-id`` header. The base URL comes from config ``chatgpt_base_url``
+(default ``https://chatgpt.com/backend-api``). Failures are raised as
+:class:`BackendError` with a message that names the URL and the HTTP status, so the
+app-server can hand it to the client unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+DEFAULT_CHATGPT_BASE_URL = "https://chatgpt.com/backend-api"
+REMOTE_SKILLS_TIMEOUT_S = 30.0
+DIRECTORY_TIMEOUT_S = 60.0
+# A directory that keeps handing out cursors is cut off rather than followed forever.
+MAX_DIRECTORY_PAGES = 100
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+class BackendError(Exception):
+    """A failed ChatGPT backend call; ``str()`` is suitable for a JSON-RPC error message."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class BackendAuth:
+    bearer_token: str
+    account_id: str | None = None
+
+
+class BackendClient:
+    def __init__(self, base_url: str | None, auth: BackendAuth, *, user_agent: str | None = None) -> None:
+        self.base_url = (base_url or DEFAULT_CHATGPT_BASE_URL).rstrip("/")
+        self.auth = auth
+        self.user_agent = user_agent
+
+    def headers(self) -> dict[str, str]:
+        headers = {"authorization": f"Bearer {self.auth.bearer_token}", "content-type": "application/json"}
+        if self.auth.account_id:
+            headers["chatgpt-account-id"] = self.auth.account_id
+        if self.user_agent:
+            headers["user-agent"] = self.user_agent
+        return headers
+
+    async def get(
+        self, path: str, *, params: Mapping[str, str] | None = None, timeout: float = REMOTE_SKILLS_TIMEOUT_S
+    ) -> tuple[int, bytes]:
+        import httpx
+
+        url = f"{self.base_url}{path}"
+        try:
+            async with httpx.AsyncClient(timeout=timeout) as client:
+                response = await client.get(url, params=dict(params or {}), headers=self.headers())
+        except httpx.HTTPError as exc:
+            raise BackendError(f"Failed to send request to {url}: {type(exc).__name__}") from None
+        return response.status_code, response.content
+
+    async def get_json(
+        self, path: str, *, params: Mapping[str, str] | None = None, timeout: float = REMOTE_SKILLS_TIMEOUT_S
+    ) -> Any:
+        import orjson
+
+        status, body = await self.get(path, params=params, timeout=timeout)
+        url = f"{self.base_url}{path}"
+        if status // 100 != 2:
+            text = body.decode("utf-8", errors="replace")[:2000]
+            raise BackendError(f"Request failed with status {status} from {url}: {text}", status)
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise BackendError(f"Failed to parse response from {url}: invalid JSON") from None
+
+    # -- remote skills ("hazelnuts") ---------------------------------------------------------------
+    async def list_remote_skills(self) -> list[dict[str, str]]:
+        data = await self.get_json("/hazelnuts", params={"product_surface": "codex"})
+        entries = data.get("hazelnuts") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise BackendError("Failed to parse skills response: missing `hazelnuts`")
+        skills: list[dict[str, str]] = []
+        for entry in entries:
+            if not isinstance(entry, dict):
+                raise BackendError("Failed to parse skills response: entry is not an object")
+            try:
+                skills.append(
+                    {
+                        "id": str(entry["id"]),
+                        "name": str(entry["name"]),
+                        "description": str(entry["description"]),
+                    }
+                )
+            except KeyError as exc:
+                raise BackendError(
+                    f"Failed to parse skills response: missing field {exc.args[0]!r}"
+                ) from None
+        return skills
+
+    async def export_remote_skill(self, hazelnut_id: str, skills_dir: Path) -> Path:
+        """Download a skill's zip and unpack it under `skills_dir/<id>`; returns that directory."""
+        if not hazelnut_id or "/" in hazelnut_id or hazelnut_id in (".", ".."):
+            raise BackendError(f"invalid remote skill id: {hazelnut_id!r}")
+        path = f"/hazelnuts/{quote(hazelnut_id, safe='')}/export"
+        status, body = await self.get(path)
+        if status // 100 != 2:
+            text = body.decode("utf-8", errors="replace")[:2000]
+            raise BackendError(
+                f"Download failed with status {status} from {self.base_url}{path}: {text}", status
+            )
+        if not body.startswith(_ZIP_MAGICS):
+            raise BackendError("Downloaded remote skill payload is not a zip archive")
+        target = skills_dir / _safe_dir_name(hazelnut_id)
+        await asyncio.to_thread(extract_skill_zip, body, target, hazelnut_id)
+        return target
+
+    # -- apps directory (connectors) ---------------------------------------------------------------
+    async def list_directory_apps(self) -> list[dict[str, Any]]:
+        """Every visible app of the directory, following `nextToken` pages."""
+        apps: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(MAX_DIRECTORY_PAGES):
+            params = {"tier": "categorized"}
+            if token:
+                params["token"] = token
+            data = await self.get_json(
+                "/connectors/directory/list", params=params, timeout=DIRECTORY_TIMEOUT_S
+            )
+            if not isinstance(data, dict) or not isinstance(data.get("apps"), list):
+                raise BackendError("Failed to parse apps directory response: missing `apps`")
+            apps.extend(app for app in data["apps"] if isinstance(app, dict) and _visible(app))
+            raw_next = data.get("next_token", data.get("nextToken"))
+            token = raw_next.strip() if isinstance(raw_next, str) and raw_next.strip() else None
+            if token is None:
+                break
+        return apps
+
+    async def list_workspace_apps(self) -> list[dict[str, Any]]:
+        """Apps of the user's workspace; a failure here is not fatal (an empty list)."""
+        try:
+            data = await self.get_json("/connectors/directory/list_workspace", timeout=DIRECTORY_TIMEOUT_S)
+        except BackendError:
+            return []
+        raw = data.get("apps") if isinstance(data, dict) else None
+        return (
+            [app for app in raw if isinstance(app, dict) and _visible(app)] if isinstance(raw, list) else []
+        )
+
+
+def _visible(app: Mapping[str, Any]) -> bool:
+    return app.get("visibility") != "HIDDEN" and isinstance(app.get("id"), str)
+
+
+def _safe_dir_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "skill"
+
+
+def extract_skill_zip(payload: bytes, target: Path, prefix: str) -> None:
+    """Unpack a skill archive into `target`, refusing entries that would escape it.
+
+    A leading `<prefix>/` folder (the archive's own wrapper) is dropped.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(payload))
+    except zipfile.BadZipFile as exc:
+        raise BackendError(f"Failed to open zip archive: {exc}") from None
+    with archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            name = info.filename[2:] if info.filename.startswith("./") else info.filename
+            if name.startswith(prefix + "/"):
+                name = name[len(prefix) + 1 :]
+            if not name:
+                continue
+            parts = PurePosixPath(name).parts
+            if name.startswith("/") or any(part in ("..", "") for part in parts) or "\\" in name:
+                raise BackendError(f"Invalid file path in remote skill payload: {info.filename}")
+            destination = target.joinpath(*parts)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(info) as source:
+                destination.write_bytes(source.read())
+
+
+def app_install_url(name: str, app_id: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "app"
+    return f"https://chatgpt.com/apps/{slug}/{app_id}"
+
+
+def to_app_info(apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Merge directory entries by id (first non-empty value wins) into wire `AppInfo`s, sorted by name."""
+    merged: dict[str, dict[str, Any]] = {}
+    for app in apps:
+        app_id = str(app["id"])
+        current = merged.setdefault(app_id, {"id": app_id})
+        for wire, keys in (
+            ("name", ("name",)),
+            ("description", ("description",)),
+            ("logoUrl", ("logo_url", "logoUrl")),
+            ("logoUrlDark", ("logo_url_dark", "logoUrlDark")),
+            ("distributionChannel", ("distribution_channel", "distributionChannel")),
+        ):
+            if _text(current.get(wire)):
+                continue
+            for key in keys:
+                value = _text(app.get(key))
+                if value:
+                    current[wire] = value
+                    break
+    result: list[dict[str, Any]] = []
+    for app_id, entry in merged.items():
+        name = entry.get("name") or app_id
+        result.append(
+            {
+                "id": app_id,
+                "name": name,
+                "description": entry.get("description"),
+                "logoUrl": entry.get("logoUrl"),
+                "logoUrlDark": entry.get("logoUrlDark"),
+                "distributionChannel": entry.get("distributionChannel"),
+                "installUrl": app_install_url(name, app_id),
+                "isAccessible": False,
+            }
+        )
+    result.sort(key=lambda info: (info["name"], info["id"]))
+    return result
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None

@@ -1,0 +1,325 @@
+"""MCP tools in the tool router: `mcp__<server>__<tool>` functions and the three resource tools.
+
+`register_mcp_tools(router)` (called by `default_router()`) registers `list_mcp_resources`,
+`list_mcp_resource_templates` and `read_mcp_resource`, and extends that router instance so its
+`specs` also offer the tools of the session's MCP servers and its `handle` routes calls to them.
+The MCP tool set is only known once the servers answer, so it cannot be registered up front.
+
+Which servers: `session_manager(session)` is the process-wide manager for the session's
+`mcp_servers` table (see `manager.manager_for_config`); the first turn that asks starts it.
+Each call emits `mcp_tool_call_begin` / `mcp_tool_call_end` (and `mcp_tool_call_progress`);
+images in a result reach the model as `input_image` content of the function output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from codex_core.mcp.names import DELIMITER, PREFIX
+
+if TYPE_CHECKING:
+    from codex_core.agent.session import Session
+    from codex_core.agent.tools import ToolCall, ToolContext, ToolRouter
+    from codex_core.mcp.manager import McpManager
+
+RESOURCE_TOOLS = ("list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource")
+# The managers each session was already told about (startup events are sent once per manager).
+_STARTUP_REPORTED: weakref.WeakKeyDictionary[Session, set[int]] = weakref.WeakKeyDictionary()
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
+def session_manager(session: Session) -> McpManager:
+    """The MCP manager serving `session` (started on first use)."""
+    from codex_core.mcp.manager import manager_for_config
+
+    manager = manager_for_config(session.settings.config, session.env)
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # no loop (a synchronous caller): report what is known, start nothing
+        return manager
+    manager.start()
+    reported = _STARTUP_REPORTED.setdefault(session, set())
+    if id(manager) not in reported and manager.connections:
+        reported.add(id(manager))
+        task = loop.create_task(_report_startup(session, manager))
+        _BACKGROUND.add(task)
+        task.add_done_callback(_BACKGROUND.discard)
+    return manager
+
+
+async def _report_startup(session: Session, manager: McpManager) -> None:
+    """mcp_startup_update per server, then mcp_startup_complete, as the servers settle."""
+    for name in manager.connections:
+        session.emit("", {"type": "mcp_startup_update", "server": name, "status": {"state": "starting"}})
+    await manager.wait_ready()
+    for name, connection in manager.connections.items():
+        status: dict[str, Any] = {"state": connection.state}
+        if connection.state == "failed":
+            status["error"] = connection.error or "failed"
+            session.emit("", {"type": "warning", "message": status["error"]})
+        session.emit("", {"type": "mcp_startup_update", "server": name, "status": status})
+    session.emit("", {"type": "mcp_startup_complete", **manager.startup_summary()})
+
+
+def tool_spec(qualified: str, wire: dict[str, Any]) -> dict[str, Any]:
+    """An MCP tool as a Responses API function tool."""
+    schema = wire.get("inputSchema")
+    parameters: dict[str, Any] = dict(schema) if isinstance(schema, dict) else {}
+    parameters.setdefault("type", "object")
+    if parameters.get("type") == "object":
+        parameters.setdefault("properties", {})
+    description = wire.get("description") or wire.get("title") or ""
+    return {
+        "type": "function",
+        "name": qualified,
+        "description": str(description),
+        "strict": False,
+        "parameters": parameters,
+    }
+
+
+def register_mcp_tools(router: ToolRouter) -> None:
+    from codex_core.agent.tools import Tool
+
+    router.register(Tool("list_mcp_resources", _list_spec("list_mcp_resources"), _handle_list_resources))
+    router.register(
+        Tool(
+            "list_mcp_resource_templates",
+            _list_spec("list_mcp_resource_templates"),
+            _handle_list_templates,
+        )
+    )
+    router.register(Tool("read_mcp_resource", _read_spec, _handle_read_resource))
+
+    static_specs = router.specs
+    static_handle = router.handle
+
+    def specs(context: ToolContext) -> list[dict[str, Any]]:
+        offered = static_specs(context)
+        taken = {spec.get("name") for spec in offered}
+        manager = session_manager(context.session)
+        for tool in manager.tools():
+            if tool.qualified not in taken:
+                offered.append(tool_spec(tool.qualified, tool.wire))
+        return offered
+
+    async def handle(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+        if call.name not in router.tools and call.name.startswith(PREFIX + DELIMITER):
+            return await handle_mcp_call(call, context)
+        return await static_handle(call, context)
+
+    # Instance attributes shadow the class's methods for this router only.
+    setattr(router, "specs", specs)  # noqa: B010
+    setattr(router, "handle", handle)  # noqa: B010
+
+
+# ---- calling MCP tools -------------------------------------------------------------------------
+
+
+async def handle_mcp_call(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+    from codex_core.mcp.manager import McpCallError, elapsed
+
+    session, turn = context.session, context.turn
+    manager = session_manager(session)
+    await manager.wait_ready()
+    tool = manager.find_tool(call.name)
+    if tool is None:
+        return call.output(f"unsupported call: {call.name}")
+    try:
+        arguments: Any = json.loads(call.arguments) if call.arguments.strip() else None
+    except ValueError as exc:
+        return call.output(f"failed to parse function arguments: {exc}")
+    if arguments is not None and not isinstance(arguments, dict):
+        return call.output("failed to parse function arguments: expected a JSON object")
+    invocation = {"server": tool.server, "tool": tool.name, "arguments": arguments}
+    session.emit(turn.id, {"type": "mcp_tool_call_begin", "call_id": call.call_id, "invocation": invocation})
+    started = time.monotonic_ns()
+
+    def progress(message: str) -> None:
+        session.emit(turn.id, {"type": "mcp_tool_call_progress", "call_id": call.call_id, "message": message})
+
+    result: dict[str, Any]
+    try:
+        raw = await manager.call_tool(tool.server, tool.name, arguments, on_progress=progress)
+        result = {"Ok": call_tool_result(raw)}
+    except McpCallError as exc:
+        result = {"Err": f"tool call error: {exc}"}
+    session.emit(
+        turn.id,
+        {
+            "type": "mcp_tool_call_end",
+            "call_id": call.call_id,
+            "invocation": invocation,
+            "duration": elapsed(started),
+            "result": result,
+        },
+    )
+    return function_output(call.call_id, result)
+
+
+def call_tool_result(raw: dict[str, Any]) -> dict[str, Any]:
+    """The CallToolResult fields the core events carry (SDK-specific extras dropped)."""
+    result: dict[str, Any] = {"content": list(raw.get("content") or [])}
+    if raw.get("structuredContent") is not None:
+        result["structuredContent"] = raw["structuredContent"]
+    if raw.get("isError") is not None:
+        result["isError"] = bool(raw["isError"])
+    if raw.get("_meta") is not None:
+        result["_meta"] = raw["_meta"]
+    return result
+
+
+def function_output(call_id: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The function_call_output answering an MCP call.
+
+    Structured content wins when present (as JSON text); otherwise the content list as JSON,
+    or, when it holds images, as input_text / input_image items the model can see.
+    """
+    if "Err" in result:
+        return {"type": "function_call_output", "call_id": call_id, "output": f"err: {result['Err']}"}
+    ok: dict[str, Any] = result["Ok"]
+    structured = ok.get("structuredContent")
+    if structured is not None:
+        return {"type": "function_call_output", "call_id": call_id, "output": _json(structured)}
+    content: list[Any] = ok.get("content") or []
+    if any(isinstance(part, dict) and part.get("type") == "image" for part in content):
+        items = [_content_item(part) for part in content]
+        return {"type": "function_call_output", "call_id": call_id, "output": items}
+    return {"type": "function_call_output", "call_id": call_id, "output": _json(content)}
+
+
+def _content_item(part: Any) -> dict[str, Any]:
+    if isinstance(part, dict) and part.get("type") == "text":
+        return {"type": "input_text", "text": str(part.get("text", ""))}
+    if isinstance(part, dict) and part.get("type") == "image":
+        mime = part.get("mimeType") or "image/png"
+        return {"type": "input_image", "image_url": f"data:{mime};base64,{part.get('data', '')}"}
+    return {"type": "input_text", "text": _json(part)}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---- resource tools ----------------------------------------------------------------------------
+
+_LIST_DESCRIPTIONS = {
+    "list_mcp_resources": (
+        "Lists resources provided by MCP servers. Resources give context such as files, database "
+        "schemas or application data. Prefer resources over web search when possible."
+    ),
+    "list_mcp_resource_templates": (
+        "Lists resource templates provided by MCP servers: parameterized resources whose URIs "
+        "you fill in. Prefer resource templates over web search when possible."
+    ),
+}
+
+
+def _list_spec(name: str) -> Any:
+    def spec(context: ToolContext) -> dict[str, Any]:
+        return {
+            "type": "function",
+            "name": name,
+            "description": _LIST_DESCRIPTIONS[name],
+            "strict": False,
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "server": {
+                        "type": "string",
+                        "description": "Optional MCP server name. When omitted, lists from every configured server.",
+                    },
+                    "cursor": {
+                        "type": "string",
+                        "description": "Opaque cursor returned by a previous call for the same server.",
+                    },
+                },
+                "additionalProperties": False,
+            },
+        }
+
+    return spec
+
+
+def _read_spec(context: ToolContext) -> dict[str, Any]:
+    return {
+        "type": "function",
+        "name": "read_mcp_resource",
+        "description": (
+            "Read a specific resource from an MCP server given the server name and resource URI."
+        ),
+        "strict": False,
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "server": {
+                    "type": "string",
+                    "description": "MCP server name exactly as configured; must match the `server` field returned by list_mcp_resources.",
+                },
+                "uri": {"type": "string", "description": "Resource URI to read."},
+            },
+            "required": ["server", "uri"],
+            "additionalProperties": False,
+        },
+    }
+
+
+def _args(call: ToolCall) -> dict[str, Any]:
+    text = call.arguments.strip()
+    if not text:
+        return {}
+    parsed = json.loads(text)
+    if not isinstance(parsed, dict):
+        raise ValueError("expected a JSON object")
+    return parsed
+
+
+def _optional_str(args: dict[str, Any], key: str) -> str | None:
+    value = args.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"`{key}` must be a string")
+    return value.strip() or None
+
+
+async def _resource_call(call: ToolCall, context: ToolContext, action: str) -> dict[str, Any]:
+    from codex_core.mcp.manager import McpCallError
+
+    try:
+        args = _args(call)
+        server = _optional_str(args, "server")
+        cursor = _optional_str(args, "cursor")
+        uri = _optional_str(args, "uri")
+    except ValueError as exc:
+        return call.output(f"failed to parse function arguments: {exc}")
+    manager = session_manager(context.session)
+    try:
+        if action == "read":
+            if server is None or uri is None:
+                return call.output("failed to parse function arguments: `server` and `uri` are required")
+            payload = await manager.read_resource(server, uri)
+            payload = {"server": server, "uri": uri, "contents": payload.get("contents", [])}
+        elif action == "templates":
+            payload = await manager.list_resource_templates(server, cursor)
+        else:
+            payload = await manager.list_resources(server, cursor)
+    except McpCallError as exc:
+        return call.output(f"resources/{action} failed: {exc}")
+    return call.output(_json(payload))
+
+
+async def _handle_list_resources(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+    return await _resource_call(call, context, "list")
+
+
+async def _handle_list_templates(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+    return await _resource_call(call, context, "templates")
+
+
+async def _handle_read_resource(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+    return await _resource_call(call, context, "read")

@@ -1,0 +1,1 @@
+"""`codex mcp-server`: Codex as an MCP server (tools `codex` and `codex-reply`) over stdio."""
