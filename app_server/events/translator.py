@@ -162,11 +162,12 @@ EXTRA_V2: dict[str, Any] = {}
 
 
 def _load_extras() -> None:
-    from app_server.events import exec_items, mcp_items, patch_items
+    from app_server.events import exec_items, mcp_items, notice_items, patch_items
 
     EXTRA_V2.update(exec_items.V2_HANDLERS)
     EXTRA_V2.update(patch_items.V2_HANDLERS)
     EXTRA_V2.update(mcp_items.V2_HANDLERS)
+    EXTRA_V2.update(notice_items.V2_HANDLERS)
 
 
 _V2: dict[str, Any] = {

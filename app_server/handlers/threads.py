@@ -22,6 +22,7 @@ async def create_thread(
     **typed: Any,
 ) -> Any:
     """Load config with the request's overrides, resolve settings and create a loaded thread."""
+    from codex_core.agent.notices import emit_after_start
     from codex_core.agent.settings import resolve_settings
     from codex_core.config.errors import ConfigError
 
@@ -56,6 +57,7 @@ async def create_thread(
     )
     session.approver = ThreadApprover(state, thread_id, api_version)
     attach_client_tools(state, session, thread_id, dynamic_tools)
+    ctx.after.append(lambda: emit_after_start(session, loaded))
     return session
 
 

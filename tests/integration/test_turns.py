@@ -169,8 +169,11 @@ def test_context_window_exceeded_is_not_retried(
 def test_stream_idle_timeout_retries_then_fails(
     codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
 ) -> None:
-    write_mock_config(codex_home, mock.url, provider_extra="stream_idle_timeout_ms = 300")
-    mock.enqueue(stall(), stall())
+    # The stream starts (response.created) and then goes quiet: the idle timeout, not a slow
+    # connect, is what fires. 1 s keeps a loaded machine from timing out before the headers.
+    write_mock_config(codex_home, mock.url, provider_extra="stream_idle_timeout_ms = 1000")
+    started = message_response("never", deltas=1)[:1]
+    mock.enqueue(stall(after_events=started), stall(after_events=started))
     with serve(codex_bin, isolated_env) as server:
         thread_id = start_thread(server)
         _, events = run_turn(server, thread_id, "hang")
