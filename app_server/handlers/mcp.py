@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
@@ -10,6 +11,7 @@ from app_server.jsonrpc import JsonRpcError
 
 if TYPE_CHECKING:
     from codex_core.mcp.manager import McpManager
+    from codex_core.mcp.oauth import PendingLogin
 
 
 async def _server_status(manager: McpManager, name: str) -> dict[str, Any]:
@@ -37,7 +39,7 @@ async def _server_status(manager: McpManager, name: str) -> dict[str, Any]:
         "tools": tools,
         "resources": resources,
         "resourceTemplates": templates,
-        "authStatus": manager.auth_status(name),
+        "authStatus": await asyncio.to_thread(manager.auth_status, name),
     }
 
 
@@ -71,3 +73,80 @@ async def mcp_server_reload(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
     await reload_managers(ctx.state.load_config())
     return {}
+
+
+# Background logins per server state, so their tasks are not garbage-collected mid-flight; the
+# newest login of a server replaces (cancels) an older one still waiting for its callback.
+_LOGINS: weakref.WeakKeyDictionary[Any, dict[str, PendingLogin]] = weakref.WeakKeyDictionary()
+_LOGIN_TASKS: set[asyncio.Task[None]] = set()
+
+
+@handler("mcpServer/oauth/login")
+async def mcp_server_oauth_login(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    """Start the OAuth browser flow of a streamable-HTTP server: answer with the authorization URL,
+    then broadcast `mcpServer/oauthLogin/completed` once the callback arrives (or the login fails)."""
+    import os
+
+    from codex_core.mcp.oauth import CredentialStore, OAuthError, begin_login, resolve_headers
+
+    name = _param(params, "name")
+    if not isinstance(name, str) or not name:
+        raise JsonRpcError.invalid_request("name is required")
+    scopes = _param(params, "scopes")
+    timeout = _param(params, "timeoutSecs", "timeout_secs")
+    loaded = ctx.state.load_config()
+    server = loaded.typed.mcp_servers.get(name)
+    if server is None:
+        raise JsonRpcError.invalid_request(f"No MCP server named '{name}' found.")
+    if server.transport == "stdio" or server.url is None:
+        raise JsonRpcError.invalid_request("OAuth login is only supported for streamable HTTP servers.")
+    env = ctx.state.options.env if ctx.state.options.env is not None else os.environ
+    store = CredentialStore(loaded.codex_home, loaded.typed.mcp_oauth_credentials_store)
+    try:
+        pending = await begin_login(
+            store,
+            name,
+            server.url,
+            scopes=[str(s) for s in scopes] if isinstance(scopes, list) and scopes else None,
+            headers=resolve_headers(server, env),
+            timeout=float(timeout) if isinstance(timeout, int | float) and timeout > 0 else None,
+        )
+    except OAuthError as exc:
+        raise JsonRpcError.internal(f"failed to start OAuth login for '{name}': {exc}") from None
+    logins = _LOGINS.setdefault(ctx.state, {})
+    previous = logins.get(name)
+    if previous is not None:
+        previous.cancel()
+    logins[name] = pending
+    state = ctx.state
+
+    async def finish() -> None:
+        payload: dict[str, Any] = {"name": name, "success": True}
+        try:
+            await pending.wait()
+        except asyncio.CancelledError:
+            payload = {"name": name, "success": False, "error": "login cancelled"}
+        except OAuthError as exc:
+            payload = {"name": name, "success": False, "error": str(exc)}
+        except Exception as exc:
+            payload = {"name": name, "success": False, "error": str(exc) or type(exc).__name__}
+        finally:
+            if logins.get(name) is pending:
+                del logins[name]
+        state.broadcast("mcpServer/oauthLogin/completed", payload)
+
+    def launch() -> None:
+        task = asyncio.create_task(finish(), name=f"mcp oauth login {name}")
+        _LOGIN_TASKS.add(task)
+        task.add_done_callback(_LOGIN_TASKS.discard)
+
+    ctx.after.append(launch)  # the completion must follow the response
+    return {"authorizationUrl": pending.authorization_url}
+
+
+def _param(params: Any, *names: str) -> Any:
+    for key in names:
+        value = params.get(key) if isinstance(params, dict) else getattr(params, key, None)
+        if value is not None:
+            return value
+    return None

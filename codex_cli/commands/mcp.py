@@ -143,6 +143,7 @@ def register(app: typer.Typer) -> None:
 
         loaded = _load(ctx, config, enable, disable)
         servers = _servers(loaded)
+        store_mode = loaded.typed.mcp_oauth_credentials_store
         if as_json:
             _print_json(
                 [
@@ -153,7 +154,9 @@ def register(app: typer.Typer) -> None:
                         "transport": _transport(server),
                         "startup_timeout_sec": _startup_secs(server),
                         "tool_timeout_sec": _secs(server.tool_timeout_sec),
-                        "auth_status": _AUTH_JSON[auth_status(server, loaded.codex_home)],
+                        "auth_status": _AUTH_JSON[
+                            auth_status(server, loaded.codex_home, name=name, store_mode=store_mode)
+                        ],
                     }
                     for name, server in servers.items()
                 ]
@@ -166,7 +169,7 @@ def register(app: typer.Typer) -> None:
         http_rows: list[list[str]] = []
         for name, server in servers.items():
             status = "enabled" if server.enabled else "disabled"
-            auth = _AUTH_LABELS[auth_status(server, loaded.codex_home)]
+            auth = _AUTH_LABELS[auth_status(server, loaded.codex_home, name=name, store_mode=store_mode)]
             if server.transport == "stdio":
                 args = " ".join(server.args or []) or "-"
                 row = [
@@ -334,4 +337,87 @@ def register(app: typer.Typer) -> None:
         apply_edits(user_config_path(loaded.codex_home), [ConfigEdit(["mcp_servers", name], None)])
         print(f"Removed global MCP server '{name}'.")
 
+    @mcp_app.command("login", help="Authenticate with a configured MCP server using OAuth.")
+    @guarded
+    def login_server(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Name of the MCP server.")],
+        scopes: Annotated[
+            str | None,
+            typer.Option("--scopes", help="Comma-separated OAuth scopes to request."),
+        ] = None,
+        config: ConfigOption = None,
+        enable: EnableOption = None,
+        disable: DisableOption = None,
+    ) -> None:
+        import asyncio
+        import os
+
+        from codex_core.mcp.oauth import CredentialStore, OAuthError, resolve_headers
+
+        loaded = _load(ctx, config, enable, disable)
+        server = _servers(loaded).get(name)
+        if server is None:
+            raise fail(f"No MCP server named '{name}' found.")
+        if server.transport == "stdio" or server.url is None:
+            raise fail("OAuth login is only supported for streamable HTTP servers.")
+        if server.bearer_token_env_var:
+            raise fail(
+                "OAuth login is not supported when a bearer token is configured. "
+                "Remove bearer_token_env_var from the server config first."
+            )
+        wanted = [scope.strip() for scope in (scopes or "").split(",") if scope.strip()]
+        store = CredentialStore(loaded.codex_home, loaded.typed.mcp_oauth_credentials_store)
+        headers = resolve_headers(server, os.environ)
+        try:
+            asyncio.run(_login(store, name, server.url, wanted, headers))
+        except OAuthError as exc:
+            raise fail(str(exc)) from None
+        print(f"Successfully logged in to MCP server '{name}'.")
+
+    @mcp_app.command("logout", help="Remove stored OAuth credentials for a configured MCP server.")
+    @guarded
+    def logout_server(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Name of the MCP server.")],
+        config: ConfigOption = None,
+        enable: EnableOption = None,
+        disable: DisableOption = None,
+    ) -> None:
+        from codex_core.mcp.oauth import CredentialStore, OAuthError
+
+        loaded = _load(ctx, config, enable, disable)
+        server = _servers(loaded).get(name)
+        if server is None:
+            raise fail(f"No MCP server named '{name}' found in configuration.")
+        if server.transport == "stdio" or server.url is None:
+            raise fail("OAuth logout is only supported for streamable_http transports.")
+        store = CredentialStore(loaded.codex_home, loaded.typed.mcp_oauth_credentials_store)
+        try:
+            removed = store.delete(name, server.url)
+        except (OAuthError, OSError) as exc:
+            raise fail(f"failed to delete OAuth credentials: {exc}") from None
+        if removed:
+            print(f"Removed OAuth credentials for '{name}'.")
+        else:
+            print(f"No OAuth credentials stored for '{name}'.")
+
     app.add_typer(mcp_app, name="mcp")
+
+
+async def _login(store: Any, name: str, url: str, scopes: list[str], headers: dict[str, str]) -> None:
+    import asyncio
+    import contextlib
+
+    from codex_core.mcp.oauth import begin_login
+
+    pending = await begin_login(store, name, url, scopes=scopes or None, headers=headers)
+    print(
+        f"Authorize `{name}` by opening this URL in your browser:\n{pending.authorization_url}\n", flush=True
+    )
+    if sys.stdout.isatty():
+        import webbrowser
+
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(webbrowser.open, pending.authorization_url)
+    await pending.wait()

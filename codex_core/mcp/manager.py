@@ -3,7 +3,9 @@
 * Every enabled server starts concurrently in its own asyncio task, which owns the SDK's
   transport and `ClientSession` for the connection's whole life (their anyio scopes must be
   entered and left in one task). stdio servers run through the SDK's stdio client, `url`
-  servers through its streamable-HTTP client.
+  servers through its streamable-HTTP client; a `url` server without a configured bearer token
+  or Authorization header uses its stored OAuth tokens, if any (see `oauth.py`), which the
+  SDK's auth provider refreshes when they expire.
 * Start-up (initialize + tools/list) is bounded by `startup_timeout_sec` (default 10 s); a
   server that fails, times out or crashes is reported as `failed` with its error while the
   others keep working. Tool calls are bounded by `tool_timeout_sec` (default 60 s).
@@ -65,7 +67,13 @@ def tool_allowed(config: McpServerToml, tool: str) -> bool:
     return not (config.disabled_tools is not None and tool in config.disabled_tools)
 
 
-def auth_status(config: McpServerToml, codex_home: Path | None = None) -> AuthStatus:
+def auth_status(
+    config: McpServerToml,
+    codex_home: Path | None = None,
+    *,
+    name: str | None = None,
+    store_mode: str | None = None,
+) -> AuthStatus:
     """stdio: unsupported; http: bearer token when one is configured, else OAuth if stored, else not logged in."""
     if config.transport == "stdio":
         return "unsupported"
@@ -75,20 +83,30 @@ def auth_status(config: McpServerToml, codex_home: Path | None = None) -> AuthSt
     headers |= {key.lower() for key in (config.env_http_headers or {})}
     if "authorization" in headers:
         return "bearerToken"
-    if codex_home is not None and _has_stored_oauth(codex_home, config):
+    if codex_home is not None and _has_stored_oauth(codex_home, config, name, store_mode):
         return "oAuth"
     return "notLoggedIn"
 
 
-def _has_stored_oauth(codex_home: Path, config: McpServerToml) -> bool:
-    path = codex_home / ".credentials.json"
+def _has_stored_oauth(
+    codex_home: Path, config: McpServerToml, name: str | None, store_mode: str | None
+) -> bool:
+    from codex_core.mcp.oauth import CredentialStore, FileCredentialStore, OAuthError
+
+    if config.url is None:
+        return False
+    if name is not None:
+        mode = store_mode if store_mode in ("auto", "file", "keyring") else None
+        return CredentialStore(codex_home, mode).has_tokens(name, config.url)  # type: ignore[arg-type]
+    # Without the server's name only the file can be searched (by URL).
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = FileCredentialStore(codex_home)._read()
+    except OAuthError:
         return False
-    if not isinstance(data, dict):
-        return False
-    return any(isinstance(entry, dict) and entry.get("url") == config.url for entry in data.values())
+    return any(
+        isinstance(entry, dict) and entry.get("server_url") == config.url and entry.get("access_token")
+        for entry in data.values()
+    )
 
 
 def to_wire(model: Any) -> dict[str, Any]:
@@ -110,6 +128,8 @@ class ServerConnection:
     name: str
     config: McpServerToml
     env: Mapping[str, str]
+    codex_home: Path | None = None
+    oauth_store_mode: str | None = None
     state: State = "starting"
     error: str | None = None
     tools: list[dict[str, Any]] = field(default_factory=list)
@@ -210,13 +230,11 @@ class ServerConnection:
         from mcp.client.streamable_http import streamable_http_client
         from mcp.shared._httpx_utils import create_mcp_http_client
 
+        from codex_core.mcp.oauth import resolve_headers
+
         config = self.config
         assert config.url is not None
-        headers = dict(config.http_headers or {})
-        for header, var in (config.env_http_headers or {}).items():
-            value = self.env.get(var)
-            if value:
-                headers[header] = value
+        headers = resolve_headers(config, self.env)
         if config.bearer_token_env_var:
             token = self.env.get(config.bearer_token_env_var)
             if not token:
@@ -224,9 +242,25 @@ class ServerConnection:
                     f"Environment variable {config.bearer_token_env_var} for MCP server '{self.name}' is not set"
                 )
             headers["Authorization"] = f"Bearer {token}"
-        client = create_mcp_http_client(headers=headers)
+        auth = None
+        if "authorization" not in {key.lower() for key in headers}:
+            auth = await self._oauth(config.url)
+        client = create_mcp_http_client(headers=headers, auth=auth)
         await stack.enter_async_context(client)
         return streamable_http_client(config.url, http_client=client)
+
+    async def _oauth(self, url: str) -> Any:
+        """The SDK auth provider over this server's stored OAuth tokens (refreshed as needed), if any."""
+        from codex_core.mcp.oauth import CredentialStore, StoredCredentials, make_provider
+
+        if self.codex_home is None:
+            return None
+        mode = self.oauth_store_mode if self.oauth_store_mode in ("auto", "file", "keyring") else None
+        store = CredentialStore(self.codex_home, mode)  # type: ignore[arg-type]
+        storage = StoredCredentials(store, self.name, url)
+        if await storage.get_tokens() is None:
+            return None
+        return make_provider(storage)
 
 
 def _secs(value: float) -> str:
@@ -266,12 +300,14 @@ class McpManager:
         *,
         env: Mapping[str, str] | None = None,
         codex_home: Path | None = None,
+        oauth_store_mode: str | None = None,
     ) -> None:
         self.servers = dict(servers)
         self.codex_home = codex_home
+        self.oauth_store_mode = oauth_store_mode
         environ = dict(os.environ if env is None else env)
         self.connections: dict[str, ServerConnection] = {
-            name: ServerConnection(name, config, environ)
+            name: ServerConnection(name, config, environ, codex_home, oauth_store_mode)
             for name, config in sorted(self.servers.items())
             if config.enabled
         }
@@ -424,7 +460,9 @@ class McpManager:
         return {"server": server, "uri": uri, **to_wire(result)}
 
     def auth_status(self, server: str) -> AuthStatus:
-        return auth_status(self.servers[server], self.codex_home)
+        return auth_status(
+            self.servers[server], self.codex_home, name=server, store_mode=self.oauth_store_mode
+        )
 
 
 def _is_closed(exc: BaseException) -> bool:
@@ -444,12 +482,16 @@ def _servers_key(raw: Mapping[str, Any]) -> str:
 
 
 def manager_for_servers(
-    raw: Mapping[str, Any], *, codex_home: Path, env: Mapping[str, str] | None = None
+    raw: Mapping[str, Any],
+    *,
+    codex_home: Path,
+    env: Mapping[str, str] | None = None,
+    oauth_store_mode: str | None = None,
 ) -> McpManager:
     """The process's manager for this `mcp_servers` table (created, not yet started, on first use)."""
     from codex_core.config.typed import McpServerToml
 
-    key = (str(codex_home), _servers_key(raw))
+    key = (str(codex_home), _servers_key({"servers": raw, "oauth_store": oauth_store_mode}))
     manager = _MANAGERS.get(key)
     if manager is None:
         servers: dict[str, McpServerToml] = {}
@@ -458,7 +500,7 @@ def manager_for_servers(
                 servers[str(name)] = McpServerToml.model_validate(table)
             except Exception as exc:  # a bad entry must not hide the good ones
                 log.warning("ignoring MCP server %s: %s", name, exc)
-        manager = McpManager(servers, env=env, codex_home=codex_home)
+        manager = McpManager(servers, env=env, codex_home=codex_home, oauth_store_mode=oauth_store_mode)
         _MANAGERS[key] = manager
     return manager
 
@@ -472,7 +514,12 @@ def servers_table(loaded: LoadedConfig) -> dict[str, Any]:
 
 
 def manager_for_config(loaded: LoadedConfig, env: Mapping[str, str] | None = None) -> McpManager:
-    return manager_for_servers(servers_table(loaded), codex_home=loaded.codex_home, env=env)
+    return manager_for_servers(
+        servers_table(loaded),
+        codex_home=loaded.codex_home,
+        env=env,
+        oauth_store_mode=loaded.typed.mcp_oauth_credentials_store,
+    )
 
 
 async def reload_managers(loaded: LoadedConfig) -> None:

@@ -14,7 +14,7 @@ from app_server.protocol.registry import CLIENT_REQUESTS
 
 MISSING_UUID = "0194d5c5-0000-7000-8000-000000000000"
 # Owned by other work in progress; listed so that finishing them makes this test say so.
-PENDING: frozenset[str] = frozenset({"mcpServer/oauth/login"})
+PENDING: frozenset[str] = frozenset()
 
 
 def params_table(thread_id: str, turn_id: str, cwd: str, rollout: str | None) -> dict[str, Any]:
