@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from codex_core.config.loader import LoadedConfig
 
 ConfigOption = Annotated[
     list[str] | None,
@@ -60,3 +63,12 @@ def config_overrides(
             break
         node = node.parent
     return [*root, *(config or []), *feature_overrides(enable or (), disable or ())]
+
+
+def load_cli_config(
+    ctx: typer.Context, config: list[str] | None, enable: list[str] | None, disable: list[str] | None
+) -> LoadedConfig:
+    """The effective config of a subcommand: files plus the root's and the subcommand's own overrides."""
+    from codex_core.config.loader import load_config
+
+    return load_config(cli_overrides=config_overrides(ctx, config, enable, disable))

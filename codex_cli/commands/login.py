@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from codex_cli.options import ConfigOption, DisableOption, EnableOption, config_overrides
+from codex_cli.options import ConfigOption, DisableOption, EnableOption, load_cli_config
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -35,10 +35,9 @@ def _load(
     ctx: typer.Context, config: list[str] | None, enable: list[str] | None, disable: list[str] | None
 ) -> LoadedConfig:
     from codex_core.config.errors import ConfigError
-    from codex_core.config.loader import load_config
 
     try:
-        return load_config(cli_overrides=config_overrides(ctx, config, enable, disable))
+        return load_cli_config(ctx, config, enable, disable)
     except ConfigError as exc:
         _say(f"Error loading configuration: {exc}")
         _exit(1)

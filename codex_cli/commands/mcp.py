@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from codex_cli.errors import EXIT_USAGE, fail, guarded
-from codex_cli.options import ConfigOption, DisableOption, EnableOption, config_overrides
+from codex_cli.options import ConfigOption, DisableOption, EnableOption, load_cli_config
 
 if TYPE_CHECKING:
     from codex_core.config.loader import LoadedConfig
@@ -37,9 +37,7 @@ _AUTH_JSON = {
 def _load(
     ctx: typer.Context, config: list[str] | None, enable: list[str] | None, disable: list[str] | None
 ) -> LoadedConfig:
-    from codex_core.config.loader import load_config
-
-    return load_config(cli_overrides=config_overrides(ctx, config, enable, disable))
+    return load_cli_config(ctx, config, enable, disable)
 
 
 def _servers(loaded: LoadedConfig) -> dict[str, McpServerToml]:
