@@ -115,8 +115,12 @@ class OutgoingQueue:
         """Queue a message; deltas keep their dict form while they wait so they can still be merged."""
         method = message.get("method")
         if method in DELTA_METHODS and "id" not in message:
+            if len(self._entries) < self._soft:
+                # The client keeps up: no merging, so skip the stream bookkeeping (the hot path).
+                self._push(_Entry(encoded if encoded is not None else orjson.dumps(message), None))
+                return
             key = _stream_key(message)
-            if len(self._entries) >= self._soft and key is not None and self._coalesce(key, message):
+            if key is not None and self._coalesce(key, message):
                 return
             # A private copy: coalescing mutates it, and the same dict may be queued for other clients.
             entry = _Entry(None, _copy_delta(message))
