@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -77,6 +78,9 @@ class ServerState:
             from codex_core.mcp.manager import shutdown_all
 
             await shutdown_all()
+        from codex_core.otel import shutdown_all as shutdown_telemetry
+
+        await asyncio.to_thread(shutdown_telemetry)  # flush pending OTel log records (no-op without)
 
     # -- connections -------------------------------------------------------------------------
     def add_connection(self, connection: Connection) -> None:

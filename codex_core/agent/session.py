@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from codex_core.agent.events import NULL_RATE_LIMITS, EventSink
 from codex_core.agent.tools import ToolRouter, default_router
+from codex_core.otel import telemetry_of
 
 if TYPE_CHECKING:
     from codex_core.agent.settings import SessionSettings
@@ -128,6 +129,7 @@ class Session:
                 settings.provider, auth, originator=self.originator, user_agent=self.user_agent
             )
             self._client_key = key
+        self._client.telemetry = telemetry_of(self, settings)
         return self._client
 
     # -- turns -------------------------------------------------------------------------------

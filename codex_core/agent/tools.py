@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from codex_core.otel import telemetry_of
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session, TurnState
@@ -82,7 +85,10 @@ class ToolRouter:
         tool = self.tools.get(call.name)
         if tool is None:
             return call.output(f"unsupported call: {call.name}")
-        return await tool.handler(call, context)
+        started = time.perf_counter()
+        output = await tool.handler(call, context)
+        telemetry_of(context.session).tool_output(call.name, call.call_id, call.arguments, started, output)
+        return output
 
 
 def default_router() -> ToolRouter:

@@ -20,6 +20,7 @@ from codex_core.agent.prompt import initial_context
 from codex_core.agent.session import Session, TurnState
 from codex_core.agent.tools import ToolCall, ToolContext
 from codex_core.notify import notify_turn_complete
+from codex_core.otel import telemetry_of
 from codex_core.tools.patch_tools import after_tool_calls
 
 log = logging.getLogger("codex.agent")
@@ -73,6 +74,9 @@ def record_user_input(session: Session, turn: TurnState, inputs: list[dict[str, 
     if not session.preview:
         session.preview = I.user_message_event(inputs)["message"]
     session.record([I.user_message_item(inputs)])
+    telemetry_of(session).user_prompt(
+        "".join(str(i.get("text", "")) for i in inputs if i.get("type") == "text")
+    )
     session.emit(
         turn.id, {"type": "item_started", "thread_id": session.thread_id, "turn_id": turn.id, "item": item}
     )

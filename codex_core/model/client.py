@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -29,9 +30,10 @@ from codex_core.model.errors import (
     Unauthorized,
     error_from_http,
 )
-from codex_core.model.events import ModelEvent, RateLimits, Retrying
+from codex_core.model.events import Completed, ModelEvent, RateLimits, Retrying
 from codex_core.model.request import Prompt, build_headers, build_responses_body, endpoint_url
 from codex_core.model.sse import ResponsesStreamParser, StreamParser, parse_rate_limit_headers
+from codex_core.otel.telemetry import NOOP, Telemetry
 
 if TYPE_CHECKING:
     import httpx
@@ -114,6 +116,7 @@ class ModelClient:
         # Injected in tests so retry delays can be asserted without waiting.
         self._sleep: SleepFn = sleep or asyncio.sleep
         self._rand = rand
+        self.telemetry: Telemetry = NOOP  # the session's OTel events; set by Session.model_client
 
     @property
     def http(self) -> httpx.AsyncClient:
@@ -167,7 +170,9 @@ class ModelClient:
         stream_retries = 0
         refreshed_auth = False
         idle_s = max(self.provider.stream_idle_timeout_ms, 1) / 1000.0
+        attempt_no = 0
         while True:
+            attempt_no += 1
             headers = await build_headers(
                 self.provider,
                 self.auth,
@@ -179,7 +184,9 @@ class ModelClient:
                 env=self._env,
             )
             started = False
-            attempt_events = self._attempt(url, payload, headers, make_parser(), idle_s, rate_limits)
+            attempt_events = self._attempt(
+                url, payload, headers, make_parser(), idle_s, rate_limits, attempt_no
+            )
             try:
                 # aclosing: if our consumer stops early, the HTTP stream is closed with us.
                 async with contextlib.aclosing(attempt_events):
@@ -220,11 +227,13 @@ class ModelClient:
         parser: StreamParser,
         idle_s: float,
         rate_limits: bool,
+        attempt_no: int = 1,
     ) -> AsyncGenerator[ModelEvent, None]:
         import httpx
         from httpx_sse import EventSource, SSEError
 
         http = self.http  # built outside the timeout: the first build loads TLS certificates
+        telemetry, sent = self.telemetry, time.perf_counter()
         try:
             async with contextlib.AsyncExitStack() as stack:
                 try:
@@ -234,10 +243,18 @@ class ModelClient:
                             http.stream("POST", url, content=payload, headers=headers)
                         )
                 except TimeoutError:
+                    telemetry.api_request(attempt_no, _ms_since(sent), None, "request timed out")
                     raise ConnectionFailed(
                         f"Connection failed: no response from {url} (request timed out)"
                     ) from None
-                if not 200 <= response.status_code < 300:
+                ok = 200 <= response.status_code < 300
+                telemetry.api_request(
+                    attempt_no,
+                    _ms_since(sent),
+                    response.status_code,
+                    None if ok else f"HTTP {response.status_code}",
+                )
+                if not ok:
                     try:
                         async with asyncio.timeout(idle_s):
                             raw = await response.aread()
@@ -250,6 +267,7 @@ class ModelClient:
                     yield RateLimits(parse_rate_limit_headers(response.headers))
                 try:
                     async with contextlib.aclosing(EventSource(response).aiter_sse()) as events:
+                        last = time.perf_counter()
                         while True:
                             # After completion only drain briefly, so the connection can be reused.
                             wait_s = min(idle_s, DRAIN_S) if parser.completed else idle_s
@@ -266,7 +284,12 @@ class ModelClient:
                                 ) from None
                             if parser.completed:
                                 continue
-                            for event in parser.feed(sse.event, sse.data):
+                            produced = parser.feed(sse.event, sse.data)
+                            if telemetry.enabled:
+                                usage = next((e.usage for e in produced if isinstance(e, Completed)), None)
+                                telemetry.sse_event(sse.event, _ms_since(last), usage)
+                            last = time.perf_counter()
+                            for event in produced:
                                 yield event
                     for event in parser.finish():
                         yield event
@@ -281,6 +304,7 @@ class ModelClient:
                         StreamDisconnected(f"stream disconnected before completion: {_describe(exc)}")
                     ) from exc
         except httpx.HTTPError as exc:
+            telemetry.api_request(attempt_no, _ms_since(sent), None, _describe(exc))
             raise ConnectionFailed(
                 f"Connection failed: error sending request for url ({url}): {_describe(exc)}"
             ) from exc
@@ -297,3 +321,7 @@ class _Started(Exception):
 def _describe(exc: BaseException) -> str:
     text = str(exc)
     return text if text else type(exc).__name__
+
+
+def _ms_since(start: float) -> float:
+    return (time.perf_counter() - start) * 1000.0
