@@ -163,6 +163,19 @@ class Approval:
     message: str | None = None  # for the model when not allowed
 
 
+def _record_decision(context: ToolContext, call: ToolCall, decision: Any, source: str) -> None:
+    """The `codex.tool_decision` telemetry event (a no-op unless [otel] exports)."""
+    from codex_core.otel import telemetry_of
+
+    if isinstance(decision, dict):
+        name = "approved"  # approved together with an execpolicy amendment
+    elif decision in ("approved", "approved_for_session", "denied", "abort"):
+        name = str(decision)
+    else:
+        name = "denied"
+    telemetry_of(context.session).tool_decision(call.name, call.call_id, name, source)
+
+
 async def ask_approval(
     context: ToolContext,
     call: ToolCall,
@@ -190,6 +203,7 @@ async def ask_approval(
     payload["parsed_cmd"] = parsed
     session.emit(turn.id, payload)
     decision = await session.approver.command(turn.id, payload)
+    _record_decision(context, call, decision, "user")
     if decision == "approved":
         return "run"
     if decision == "approved_for_session":
@@ -228,10 +242,11 @@ async def decide(
         rules=rules,
     )
     if assessment.action == "forbid":
+        _record_decision(context, call, "denied", "config")
         return Approval(False, message=rejected_text(tool, assessment.reason or "forbidden"))
-    if assessment.action == "run":
-        return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
-    if exec_state(context.session).approvals.is_approved(argv, cwd, escalated):
+    if assessment.action == "run" or exec_state(context.session).approvals.is_approved(argv, cwd, escalated):
+        # Allowed without asking: by policy or rules, or by an earlier "for this session" answer.
+        _record_decision(context, call, "approved", "config")
         return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
     answer = await ask_approval(
         context,

@@ -32,7 +32,13 @@ COMMON = (
     "model",
     "slug",
 )
-EVENTS = {"codex.api_request", "codex.sse_event", "codex.user_prompt", "codex.tool_result"}
+EVENTS = {
+    "codex.api_request",
+    "codex.sse_event",
+    "codex.user_prompt",
+    "codex.tool_decision",
+    "codex.tool_result",
+}
 PLAN = {"plan": [{"step": "look around", "status": "in_progress"}]}
 PROMPT = "plan the secret thing"
 
@@ -63,7 +69,12 @@ def run_tool_turn(
     write_mock_config(
         codex_home, mock.url, provider_extra=otel_table(collector.endpoint, log_user_prompt=log_user_prompt)
     )
-    mock.enqueue(function_call_response("update_plan", PLAN, "call_plan"), message_response("done"))
+    mock.enqueue(
+        function_call_response("update_plan", PLAN, "call_plan"),
+        # A known-safe command under approval_policy "never": allowed by policy, not by a person.
+        function_call_response("exec_command", {"cmd": "echo telemetry"}, "call_exec"),
+        message_response("done"),
+    )
     with StdioAppServer(
         codex_bin, {**model_env(env), "OTEL_TEST_TOKEN": "tok-123"}, cwd=str(workspace)
     ) as server:
@@ -102,7 +113,7 @@ def test_turn_exports_codex_events(
         assert record.headers["x-test-token"] == "tok-123"
 
     requests = by_name(records, "codex.api_request")
-    assert len(requests) == 2  # one per sampling request
+    assert len(requests) == 3  # one per sampling request
     assert all(
         r.attributes["http.response.status_code"] == 200 and r.attributes["attempt"] == 1 for r in requests
     )
@@ -110,7 +121,7 @@ def test_turn_exports_codex_events(
 
     sse = by_name(records, "codex.sse_event")
     completed = [r for r in sse if r.attributes["event.kind"] == "response.completed"]
-    assert len(completed) == 2
+    assert len(completed) == 3  # one response.completed per sampling request
     for record in completed:
         for key in (
             "input_token_count",
@@ -127,7 +138,12 @@ def test_turn_exports_codex_events(
     assert prompt.attributes["prompt_length"] == len(PROMPT)
     assert PROMPT not in json.dumps([r.attributes for r in records])
 
-    (tool,) = by_name(records, "codex.tool_result")
+    (decision,) = by_name(records, "codex.tool_decision")
+    assert decision.attributes["tool_name"] == "exec_command"
+    assert decision.attributes["call_id"] == "call_exec"
+    assert (decision.attributes["decision"], decision.attributes["source"]) == ("approved", "config")
+
+    tool = next(r for r in by_name(records, "codex.tool_result") if r.attributes["call_id"] == "call_plan")
     assert tool.attributes["tool_name"] == "update_plan"
     assert tool.attributes["call_id"] == "call_plan"
     assert json.loads(tool.attributes["arguments"]) == PLAN
