@@ -19,7 +19,9 @@ from app_server.user_agent import DEFAULT_ORIGINATOR, user_agent
 if TYPE_CHECKING:
     from app_server.events.translator import ThreadEvents
     from codex_core.agent.manager import ThreadManager
+    from codex_core.agent.session import Session
     from codex_core.config.loader import LoadedConfig
+    from codex_core.skills import SkillsCache
 
 log = logging.getLogger("codex.app_server")
 
@@ -41,6 +43,7 @@ class ServerState:
         self.originator: str | None = None
         self.client_suffix: tuple[str, str | None] | None = None
         self._threads: ThreadManager | None = None
+        self._skills_cache: SkillsCache | None = None
         self.thread_events: dict[str, ThreadEvents] = {}
         # v1 addConversationListener subscriptions: id -> (connection id, thread id)
         self.listeners: dict[str, tuple[int, str]] = {}
@@ -54,6 +57,34 @@ class ServerState:
                 self.codex_home, dict(self.options.env) if self.options.env else None
             )
         return self._threads
+
+    def loaded_session(self, thread_id: str) -> Session | None:
+        """A thread loaded in this process, without creating the thread manager just to ask."""
+        return self._threads.get(thread_id) if self._threads is not None else None
+
+    def unload(self, thread_id: str) -> None:
+        """Forget a loaded thread (after its session was shut down, e.g. when it is archived)."""
+        if self._threads is not None:
+            self._threads.threads.pop(thread_id, None)
+        self.thread_events.pop(thread_id, None)
+
+    def loaded_sessions(self) -> list[Session]:
+        return list(self._threads.threads.values()) if self._threads is not None else []
+
+    @property
+    def skills_cache(self) -> SkillsCache:
+        """One skills scan cache per server; config writes that change skills clear it."""
+        if self._skills_cache is None:
+            import os
+
+            from codex_core.skills import SkillsCache
+
+            self._skills_cache = SkillsCache(str(self.codex_home), home=os.environ.get("HOME"))
+        return self._skills_cache
+
+    def invalidate_skills(self) -> None:
+        if self._skills_cache is not None:
+            self._skills_cache.clear()
 
     def events_for(self, thread_id: str) -> ThreadEvents:
         """The one event sink of a thread (created on first use)."""

@@ -51,11 +51,7 @@ async def skills_config_write(ctx: RequestContext, params: Any) -> dict[str, Any
         await asyncio.to_thread(write)
     except (ConfigError, OSError) as exc:
         raise JsonRpcError.internal(f"failed to update skill settings: {exc}") from None
-    from app_server.handlers import workspace
-
-    cache = workspace._skills_cache
-    if cache is not None:
-        cache.clear()
+    ctx.state.invalidate_skills()
     return {"effectiveEnabled": enabled}
 
 
@@ -124,10 +120,7 @@ async def skills_remote_write(ctx: RequestContext, params: Any) -> dict[str, Any
     except BackendError as exc:
         raise JsonRpcError.internal(f"failed to download remote skill: {exc}") from None
     name = await asyncio.to_thread(_downloaded_skill_name, target, hazelnut_id)
-    from app_server.handlers import workspace
-
-    if workspace._skills_cache is not None:
-        workspace._skills_cache.clear()
+    ctx.state.invalidate_skills()
     return {"id": hazelnut_id, "name": name, "path": str(target)}
 
 

@@ -95,10 +95,7 @@ def _index(ctx: RequestContext) -> ThreadIndex:
 
 def _own_rollouts(ctx: RequestContext) -> list[str]:
     """Rollout files our loaded threads write: re-checked on every listing (our own writes)."""
-    manager = ctx.state._threads  # not `.threads`: listing must not create the manager
-    if manager is None:
-        return []
-    return [os.fspath(s.rollout_path) for s in manager.threads.values() if s.rollout_path is not None]
+    return [os.fspath(s.rollout_path) for s in ctx.state.loaded_sessions() if s.rollout_path is not None]
 
 
 def _default_provider(ctx: RequestContext) -> str:
@@ -255,18 +252,14 @@ def _check_thread_id(raw: str, noun: str = "thread") -> str:
 async def _unload(ctx: RequestContext, thread_id: str) -> None:
     """A loaded thread being archived is shut down first (as the reference does): its rollout is
     flushed and closed, so nothing appends to the file after it moves."""
-    manager = ctx.state._threads
-    if manager is None:
-        return
-    session = manager.threads.get(thread_id)
+    session = ctx.state.loaded_session(thread_id)
     if session is None:
         return
     try:
         await session.shutdown()
     except Exception:
         log.exception("shutting down thread %s before archiving it", thread_id)
-    manager.threads.pop(thread_id, None)
-    ctx.state.thread_events.pop(thread_id, None)
+    ctx.state.unload(thread_id)
 
 
 async def _archive(ctx: RequestContext, thread_id: str, rollout: Path) -> None:
@@ -391,8 +384,7 @@ async def get_conversation_summary(ctx: RequestContext, params: Any) -> dict[str
 
 async def _session_flush(ctx: RequestContext, thread_id: str) -> None:
     """A loaded thread's pending lines reach its file before the file is indexed."""
-    manager = ctx.state._threads
-    session = manager.get(thread_id) if manager is not None else None
+    session = ctx.state.loaded_session(thread_id)
     if session is not None:
         await session.flush()
         await asyncio.to_thread(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,6 @@ from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
 
 _searches: Any = None
-_skills_cache: Any = None
 
 
 @handler("fuzzyFileSearch", detached=True)
@@ -43,18 +43,14 @@ async def git_diff_to_remote(ctx: RequestContext, params: Any) -> dict[str, Any]
 
 @handler("skills/list")
 async def skills_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    global _skills_cache
-    from codex_core.skills import SkillsCache
-
-    if _skills_cache is None:
-        _skills_cache = SkillsCache(str(ctx.state.codex_home), home=os.environ.get("HOME"))
     cwds = [str(c) for c in (params.cwds or [])] or [os.getcwd()]
     extra_roots: dict[str, list[str]] = {}
     for entry in params.per_cwd_extra_user_roots or []:
         extra_roots.setdefault(str(entry.cwd), []).extend(str(root) for root in entry.extra_user_roots)
     disabled = _disabled_skill_paths(ctx.state.load_config(cwd=Path(cwds[0])).effective)
-    data = await _skills_cache.list(
-        cwds, force_reload=bool(params.force_reload), disabled_paths=disabled, extra_user_roots=extra_roots
+    roots: dict[str, Sequence[str]] = {cwd: paths for cwd, paths in extra_roots.items()}
+    data = await ctx.state.skills_cache.list(
+        cwds, force_reload=bool(params.force_reload), disabled_paths=disabled, extra_user_roots=roots
     )
     return {"data": data}
 
