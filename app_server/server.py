@@ -59,13 +59,17 @@ def _read_token(args: AppServerArgs) -> str | None:
     return token or None
 
 
-def _check_config_syntax(codex_home: Path) -> None:
-    """Fail fast on a config.toml that is not TOML; deeper checks happen when a request loads it."""
-    from codex_core.config.home import SYSTEM_CONFIG_PATH, user_config_path
-    from codex_core.config.toml_file import read_toml_file
+def _check_overrides(cli_overrides: list[str]) -> None:
+    """`-c` flags that cannot be parsed stop start-up; a broken config.toml only warns (configWarning)."""
+    if not cli_overrides:
+        return
+    from codex_core.config.errors import ConfigOverrideError
+    from codex_core.config.overrides import overrides_table
 
-    for path in (SYSTEM_CONFIG_PATH, user_config_path(codex_home)):
-        read_toml_file(path)
+    try:
+        overrides_table(cli_overrides)
+    except ConfigOverrideError as exc:
+        raise StartupError(f"error parsing -c overrides: {exc}") from None
 
 
 def run(args: AppServerArgs, fast_stdio: bool = False) -> int:
@@ -76,7 +80,7 @@ def run(args: AppServerArgs, fast_stdio: bool = False) -> int:
     try:
         kind, host, port = parse_listen(args.listen)
         codex_home = find_codex_home()
-        _check_config_syntax(codex_home)
+        _check_overrides(args.cli_overrides)
         token = _read_token(args) if kind == "ws" else None
         if kind == "ws" and host is not None and not _loopback(host) and token is None:
             raise StartupError(
@@ -132,6 +136,7 @@ async def _serve(
 
     assert isinstance(options, ServerOptions)
     state = ServerState(options)
+    state.start_config_checks()
     dispatcher = Dispatcher(state)
     dispatcher.start_warm_up()
     stop = asyncio.Event()
@@ -151,6 +156,7 @@ async def _serve(
             connection.experimental_api = fast_init.experimental_api
             connection.opt_out_methods = frozenset(fast_init.opt_outs)
             state.record_client(fast_init.client_name, fast_init.client_version)
+            state.send_config_warnings(connection, await state.config_warnings())
         try:
             await serve_stdio(dispatcher, connection, stop, pending)
         finally:

@@ -47,6 +47,7 @@ class ServerState:
         self.thread_events: dict[str, ThreadEvents] = {}
         # v1 addConversationListener subscriptions: id -> (connection id, thread id)
         self.listeners: dict[str, tuple[int, str]] = {}
+        self._config_warnings: asyncio.Future[list[dict[str, Any]]] | None = None
 
     @property
     def threads(self) -> ThreadManager:
@@ -155,6 +156,47 @@ class ServerState:
             connection.send(message, encoded)
 
     # -- config ------------------------------------------------------------------------------
+    def server_config(self) -> LoadedConfig:
+        """The configuration for server-wide answers (account, models, features): when config.toml
+        is broken these keep working on defaults, as the reference does after its configWarning."""
+        from codex_core.config.errors import ConfigError
+        from codex_core.config.loader import load_config
+
+        try:
+            return self.load_config()
+        except ConfigError:
+            return load_config(
+                codex_home=self.codex_home,
+                cli_overrides=self.options.cli_overrides,
+                env=self.options.env,
+                defaults_only=True,
+            )
+
+    def start_config_checks(self) -> None:
+        """Check config.toml and the rules files once, off the loop, as the server starts."""
+        from app_server.config_warnings import collect_startup_warnings
+
+        self._config_warnings = asyncio.ensure_future(
+            asyncio.to_thread(
+                collect_startup_warnings, self.codex_home, list(self.options.cli_overrides), self.options.env
+            )
+        )
+
+    async def config_warnings(self) -> list[dict[str, Any]]:
+        if self._config_warnings is None:
+            return []
+        try:
+            return await asyncio.shield(self._config_warnings)
+        except Exception:
+            log.exception("checking the configuration at start-up failed")
+            return []
+
+    def send_config_warnings(self, connection: Connection, warnings: list[dict[str, Any]]) -> None:
+        """Right after a connection's initialize answer, as the reference does."""
+        for warning in warnings:
+            if connection.wants("configWarning"):
+                connection.send(notification_message("configWarning", warning))
+
     def load_config(
         self, *, cwd: Path | None = None, request_overrides: Mapping[str, Any] | None = None
     ) -> LoadedConfig:

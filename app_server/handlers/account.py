@@ -47,7 +47,7 @@ def auth_manager(state: ServerState) -> AuthManager:
 
     manager = AuthManager.for_home(state.codex_home, env=state.options.env)
     try:
-        manager.configure_from(state.load_config().typed)
+        manager.configure_from(state.server_config().typed)
     except Exception as exc:  # a config error is reported by config/read; auth keeps its defaults
         log.debug("auth settings not refreshed from config: %s", type(exc).__name__)
     return manager
@@ -57,7 +57,7 @@ def _requires_openai_auth(ctx: RequestContext) -> bool:
     from codex_core.config.providers import resolve_provider
 
     try:
-        return resolve_provider(ctx.state.load_config().typed, ctx.state.options.env).requires_openai_auth
+        return resolve_provider(ctx.state.server_config().typed, ctx.state.options.env).requires_openai_auth
     except Exception:
         return True  # unknown provider: the default openai provider's answer
 
@@ -289,7 +289,7 @@ async def account_rate_limits_read(ctx: RequestContext, params: Any) -> dict[str
     if auth.account_id:
         headers["chatgpt-account-id"] = auth.account_id
     try:
-        base_url = ctx.state.load_config().typed.chatgpt_base_url
+        base_url = ctx.state.server_config().typed.chatgpt_base_url
     except Exception:
         base_url = None
     try:

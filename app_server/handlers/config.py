@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app_server.config_wire import config_wire, user_saved_config_wire
-from app_server.handlers import RequestContext, handler
+from app_server.handlers import RequestContext, config_errors, handler
 from app_server.jsonrpc import JsonRpcError
 
 REQUIREMENTS_PATH = Path("/etc/codex/requirements.toml")
@@ -19,21 +19,17 @@ def _write_error(message: str, code: str) -> JsonRpcError:
 
 @handler("config/read")
 async def config_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.config.errors import ConfigError
+
     cwd = Path(params.cwd) if params.cwd else None
-    loaded = _load(ctx, cwd)
+    try:
+        loaded = ctx.state.load_config(cwd=cwd)
+    except ConfigError as exc:
+        raise config_errors.reading_error(exc) from None
     result: dict[str, Any] = {"config": config_wire(loaded.merged), "origins": loaded.origins()}
     if params.include_layers:
         result["layers"] = loaded.layers_wire()
     return result
-
-
-def _load(ctx: RequestContext, cwd: Path | None = None) -> Any:
-    from codex_core.config.errors import ConfigError
-
-    try:
-        return ctx.state.load_config(cwd=cwd)
-    except ConfigError as exc:
-        raise JsonRpcError.invalid_request(f"Invalid configuration: {exc}") from None
 
 
 @handler("config/value/write")
@@ -56,7 +52,12 @@ def _write(
     ctx: RequestContext, edits: list[Any], file_path: str | None, expected_version: str | None
 ) -> dict[str, Any]:
     from codex_core.config.editor import apply_edits
-    from codex_core.config.errors import ConfigError, ConfigValidationError, ConfigVersionConflict
+    from codex_core.config.errors import (
+        ConfigError,
+        ConfigSyntaxError,
+        ConfigValidationError,
+        ConfigVersionConflict,
+    )
     from codex_core.config.home import user_config_path
 
     user_path = user_config_path(ctx.state.codex_home)
@@ -70,6 +71,8 @@ def _write(
         result = apply_edits(target, edits, expected_version=expected_version)
     except ConfigVersionConflict as exc:
         raise _write_error(exc.detail, "configVersionConflict") from None
+    except ConfigSyntaxError as exc:
+        raise config_errors.loading_error(exc) from None
     except ConfigValidationError as exc:
         where = f"in `{exc.key}`\n" if exc.key else ""
         raise _write_error(f"Invalid configuration: {exc.detail}\n{where}", "configValidationError") from None
@@ -139,7 +142,13 @@ def read_requirements(path: Path) -> dict[str, Any] | None:
 
 @handler("getUserSavedConfig")
 async def get_user_saved_config(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    return {"config": user_saved_config_wire(_load(ctx).user_layer.config)}
+    from codex_core.config.errors import ConfigError
+
+    try:
+        loaded = ctx.state.load_config()
+    except ConfigError as exc:
+        raise config_errors.saved_config_error(exc) from None
+    return {"config": user_saved_config_wire(loaded.user_layer.config)}
 
 
 @handler("setDefaultModel")

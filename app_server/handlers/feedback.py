@@ -56,7 +56,7 @@ async def feedback_upload(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 def _endpoint(ctx: RequestContext) -> str | None:
     try:
-        effective = ctx.state.load_config().effective
+        effective = ctx.state.server_config().effective
     except Exception:
         return None
     section = effective.get("feedback")

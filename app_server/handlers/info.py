@@ -17,6 +17,9 @@ async def initialize(ctx: RequestContext, params: Any) -> dict[str, Any]:
         bool(capabilities.experimental_api) if capabilities is not None else False,
         (capabilities.opt_out_notification_methods or []) if capabilities is not None else [],
     )
+    warnings = await ctx.state.config_warnings()
+    if warnings:
+        ctx.after.append(lambda: ctx.state.send_config_warnings(ctx.connection, warnings))
     return {"userAgent": ctx.state.user_agent()}
 
 

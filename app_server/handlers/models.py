@@ -34,7 +34,7 @@ async def experimental_feature_list(ctx: RequestContext, params: Any) -> dict[st
     from codex_core.features import resolve_features
     from codex_core.models_catalog import InvalidCursorError, paginate
 
-    effective = ctx.state.load_config().effective
+    effective = ctx.state.server_config().effective
     features = effective.get("features")
     enabled = resolve_features(features if isinstance(features, dict) else None)
     entries = feature_entries(enabled=enabled)

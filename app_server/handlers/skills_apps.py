@@ -90,7 +90,7 @@ async def backend_client(ctx: RequestContext) -> BackendClient:
     if not token:
         raise JsonRpcError.invalid_request(CHATGPT_AUTH_REQUIRED)
     try:
-        base_url = ctx.state.load_config().typed.chatgpt_base_url
+        base_url = ctx.state.server_config().typed.chatgpt_base_url
     except Exception as exc:
         raise JsonRpcError.invalid_request(f"failed to load configuration: {exc}") from None
     return BackendClient(base_url, BackendAuth(token, auth.account_id), user_agent=ctx.state.user_agent())
@@ -144,7 +144,7 @@ async def app_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
     if params.thread_id is not None and ctx.state.threads.get(str(params.thread_id)) is None:
         raise JsonRpcError.invalid_request(f"thread not found: {params.thread_id}")
-    effective = ctx.state.load_config().effective
+    effective = ctx.state.server_config().effective
     features = effective.get("features")
     if "apps" not in resolve_features(features if isinstance(features, dict) else None):
         return {"data": [], "nextCursor": None}

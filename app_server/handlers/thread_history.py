@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from app_server.handlers import RequestContext, handler
+from app_server.handlers import RequestContext, config_errors, handler
 from app_server.handlers.threads import loaded_session, start_response
 from app_server.jsonrpc import JsonRpcError
 from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
@@ -50,7 +50,7 @@ async def settings_for(ctx: RequestContext, params: Any, meta_cwd: str | None) -
             developer_instructions=params.developer_instructions,
         )
     except ConfigError as exc:
-        raise JsonRpcError.invalid_request(f"Invalid configuration: {exc}") from None
+        raise config_errors.deriving_error(exc) from None
 
 
 async def _thread_from_disk(ctx: RequestContext, path: Path, include_turns: bool) -> dict[str, Any]:

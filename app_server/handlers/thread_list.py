@@ -100,7 +100,7 @@ def _own_rollouts(ctx: RequestContext) -> list[str]:
 
 def _default_provider(ctx: RequestContext) -> str:
     try:
-        loaded = ctx.state.load_config()
+        loaded = ctx.state.server_config()
     except Exception as exc:  # a broken config.toml must not break listing
         log.debug("config unavailable for thread listing: %s", exc)
         return "openai"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app_server.handlers import RequestContext, handler
+from app_server.handlers import RequestContext, config_errors, handler
 from app_server.jsonrpc import JsonRpcError
 from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
 
@@ -40,7 +40,7 @@ async def create_thread(
             env=dict(ctx.state.options.env) if ctx.state.options.env else None,
         )
     except ConfigError as exc:
-        raise JsonRpcError.invalid_request(f"Invalid configuration: {exc}") from None
+        raise config_errors.deriving_error(exc) from None
     state = ctx.state
     from app_server.approvals import ThreadApprover
     from app_server.client_tools import attach_client_tools

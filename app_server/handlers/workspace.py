@@ -47,11 +47,38 @@ async def skills_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
     extra_roots: dict[str, list[str]] = {}
     for entry in params.per_cwd_extra_user_roots or []:
         extra_roots.setdefault(str(entry.cwd), []).extend(str(root) for root in entry.extra_user_roots)
-    disabled = _disabled_skill_paths(ctx.state.load_config(cwd=Path(cwds[0])).effective)
+    from codex_core.config.errors import ConfigError
+
+    # A cwd whose configuration does not load gets an entry naming the problem, as the reference does.
+    broken: dict[str, str] = {}
+    disabled: list[str] | None = None
+    for cwd in cwds:
+        try:
+            effective = ctx.state.load_config(cwd=Path(cwd)).effective
+        except ConfigError as exc:
+            broken[cwd] = exc.located()
+            continue
+        if disabled is None:
+            disabled = _disabled_skill_paths(effective)
     roots: dict[str, Sequence[str]] = {cwd: paths for cwd, paths in extra_roots.items()}
-    data = await ctx.state.skills_cache.list(
-        cwds, force_reload=bool(params.force_reload), disabled_paths=disabled, extra_user_roots=roots
+    healthy = [cwd for cwd in cwds if cwd not in broken]
+    listed = (
+        await ctx.state.skills_cache.list(
+            healthy,
+            force_reload=bool(params.force_reload),
+            disabled_paths=disabled or [],
+            extra_user_roots=roots,
+        )
+        if healthy
+        else []
     )
+    in_order = iter(listed)  # one entry per healthy cwd, in the order asked
+    data = [
+        {"cwd": cwd, "skills": [], "errors": [{"path": cwd, "message": broken[cwd]}]}
+        if cwd in broken
+        else next(in_order)
+        for cwd in cwds
+    ]
     return {"data": data}
 
 

@@ -16,15 +16,22 @@ class ConfigError(Exception):
         line: int | None = None,
         column: int | None = None,
         key: str | None = None,
+        end_column: int | None = None,
     ) -> None:
         self.detail = message
         self.path = path
         self.line = line
         self.column = column
+        self.end_column = end_column if end_column is not None else column
         self.key = key
         super().__init__(self._render())
 
     def _render(self) -> str:
+        key = f" (key `{self.key}`)" if self.key else ""
+        return f"{self.located()}{key}"
+
+    def located(self) -> str:
+        """`path:line:column: detail`, the form serde-based tools print (no key suffix)."""
         where = ""
         if self.path is not None:
             where = str(self.path)
@@ -33,12 +40,15 @@ class ConfigError(Exception):
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        key = f" (key `{self.key}`)" if self.key else ""
-        return f"{where}{self.detail}{key}"
+        return f"{where}{self.detail}"
 
 
 class CodexHomeError(ConfigError):
     """CODEX_HOME points somewhere unusable."""
+
+
+class ConfigSyntaxError(ConfigError):
+    """A config file that cannot be read as TOML at all."""
 
 
 class ConfigValidationError(ConfigError):

@@ -96,19 +96,22 @@ def load_config(
     profile: str | None = None,
     system_config_path: Path = SYSTEM_CONFIG_PATH,
     env: Mapping[str, str] | None = None,
+    defaults_only: bool = False,
 ) -> LoadedConfig:
+    """The layered configuration; `defaults_only` skips every file (built-in defaults plus flags)."""
     home = codex_home if codex_home is not None else find_codex_home(env)
     work_dir = (cwd if cwd is not None else Path(os.getcwd())).absolute()
 
-    stack: list[L.ConfigLayer] = [
-        L.file_layer(L.LayerSource(L.SYSTEM, system_config_path), system_config_path),
-        L.file_layer(L.LayerSource(L.USER, user_config_path(home)), user_config_path(home)),
-    ]
+    stack: list[L.ConfigLayer] = []
+    if not defaults_only:
+        stack.append(L.file_layer(L.LayerSource(L.SYSTEM, system_config_path), system_config_path))
+        stack.append(L.file_layer(L.LayerSource(L.USER, user_config_path(home)), user_config_path(home)))
     session = overrides_table(cli_overrides)
     session_layer = L.ConfigLayer(source=L.LayerSource(L.SESSION_FLAGS), config=session) if session else None
 
     base = _merge_layers(stack + ([session_layer] if session_layer else []))
-    stack.extend(_project_layers(work_dir, home, base))
+    if not defaults_only:
+        stack.extend(_project_layers(work_dir, home, base))
     if session_layer is not None:
         stack.append(session_layer)
 

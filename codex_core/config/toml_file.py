@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from codex_core.config.errors import ConfigError
+from codex_core.config.errors import ConfigError, ConfigSyntaxError
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -23,8 +23,11 @@ def parse_toml_text(text: str, path: Path | None) -> dict[str, Any]:
         match = _TOML_POSITION.search(message)
         line = int(match.group(1)) if match else None
         column = int(match.group(2)) if match else None
-        detail = _TOML_POSITION.sub("", message).strip()
-        raise ConfigError(f"invalid TOML: {detail}", path=path, line=line, column=column) from None
+        if match is None and message.endswith("(at end of document)"):
+            lines = text.rstrip("\n").split("\n")
+            line, column = len(lines), len(lines[-1]) + 1
+        detail = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
+        raise ConfigSyntaxError(f"invalid TOML: {detail}", path=path, line=line, column=column) from None
 
 
 def read_toml_file(path: Path) -> tuple[dict[str, Any], str | None]:
@@ -40,5 +43,5 @@ def read_toml_file(path: Path) -> tuple[dict[str, Any], str | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"config is not valid UTF-8 (byte {exc.start})", path=path) from None
+        raise ConfigSyntaxError(f"config is not valid UTF-8 (byte {exc.start})", path=path) from None
     return parse_toml_text(text, path), text

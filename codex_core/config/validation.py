@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from codex_core.config.errors import ConfigValidationError
 from codex_core.config.keypath import join_key_path
-from codex_core.config.locate import locate_key
+from codex_core.config.locate import locate_value
 from codex_core.serde_text import unexpected
 
 if TYPE_CHECKING:
@@ -95,8 +95,15 @@ def _to_config_error(
     for layer in reversed(layers):
         if layer.path is None or not _defines(layer.config, key_path):
             continue
-        line = locate_key(layer.text, key_path) if layer.text else None
-        return ConfigValidationError(message, path=layer.path, line=line, key=join_key_path(key_path) or None)
+        span = locate_value(layer.text, key_path) if layer.text else None
+        return ConfigValidationError(
+            message,
+            path=layer.path,
+            line=span.line if span else None,
+            column=span.start_column if span else None,
+            end_column=span.end_column if span else None,
+            key=join_key_path(key_path) or None,
+        )
     source = next((layer for layer in reversed(layers) if _defines(layer.config, key_path)), None)
     origin = f"in {source.source.type} overrides: " if source is not None else ""
     return ConfigValidationError(origin + message, key=join_key_path(key_path) or None)

@@ -135,13 +135,11 @@ def test_override_flags_reach_config(codex_bin: str, isolated_env: dict[str, str
         assert next(f for f in features if f["name"] == "undo")["enabled"] is True
 
 
-def test_invalid_config_toml_exits_2_with_one_line(codex_bin: str, isolated_env: dict[str, str]) -> None:
-    config_path = Path(isolated_env["CODEX_HOME"]) / "config.toml"
-    config_path.write_text('model = "ok"\nsandbox_mode = = 1\n')
-    with StdioAppServer(codex_bin, isolated_env) as proc:
+def test_unparsable_override_exits_2_with_one_line(codex_bin: str, isolated_env: dict[str, str]) -> None:
+    with StdioAppServer(codex_bin, isolated_env, args=["-c", "=oops"]) as proc:
         assert proc.close() == 2
         errors = "".join(proc.stderr_lines)
-        assert f"{config_path}:2:" in errors and "Traceback" not in errors
+        assert errors.startswith("Error: error parsing -c overrides:") and "Traceback" not in errors
 
 
 def test_missing_codex_home_is_a_clear_error(codex_bin: str, isolated_env: dict[str, str]) -> None:

@@ -221,7 +221,25 @@ def test_wrong_types_name_file_line_and_key(
     error = info.value
     assert (error.path, error.line, error.key) == (path, line, key)
     assert needle in str(error)
-    assert str(error).startswith(f"{path}:{line}: ")
+    assert str(error).startswith(f"{path}:{line}:{error.column}: ")
+    assert error.column is not None and error.end_column is not None
+    assert error.column <= error.end_column
+
+
+def test_validation_errors_point_at_the_value_as_serde_does(codex_home: Path, system_config: Path) -> None:
+    path = codex_home / "config.toml"
+    cases = [
+        ("model = 5\n", (1, 9, 9)),
+        ('model = "x"\napproval_policy = "sometimes" # note\n', (2, 19, 29)),
+        ("[features]\nfoo = 3\n", (2, 7, 7)),
+    ]
+    for text, expected in cases:
+        path.write_text(text)
+        with pytest.raises(ConfigValidationError) as info:
+            load(codex_home, system_config)
+        error = info.value
+        assert (error.line, error.column, error.end_column) == expected, text
+        assert error.located() == f"{path}:{expected[0]}:{expected[1]}: {error.detail}"
 
 
 def test_bad_override_value_blames_the_override(codex_home: Path, system_config: Path) -> None:

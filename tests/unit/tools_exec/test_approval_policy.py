@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from codex_core.approvals.policy import assess_command, is_known_safe_command, proposed_amendment
-from codex_core.approvals.rules import ExecRules, append_allow_rule, parse_rules
+from codex_core.approvals.rules import ExecRules, RulesParseError, append_allow_rule, check_rules, parse_rules
 
 READ_ONLY = {"type": "read-only"}
 FULL = {"type": "danger-full-access"}
@@ -93,3 +93,54 @@ def test_amendment_proposal() -> None:
     ]
     assert proposed_amendment(bash("x"), ["npm", "test"]) == ["npm", "test"]
     assert proposed_amendment(bash("echo $(id)")) is None
+
+
+def test_rules_files_are_starlark_with_examples_and_variables() -> None:
+    text = (
+        "# comment\n"
+        'GIT = ["git"]\n'
+        'prefix_rule(pattern=GIT + [["push", "fetch"]], decision="prompt", justification="network",\n'
+        '            match=["git push origin", ["git", "fetch"]], not_match=["git status"])\n'
+        'prefix_rule(["ls"])\n'
+    )
+    rules = parse_rules(text)
+    assert [(r.pattern, r.decision) for r in rules] == [
+        ((("git",), ("push", "fetch")), "prompt"),
+        ((("ls",),), "allow"),
+    ]
+    assert rules[0].justification == "network"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "position"),
+    [
+        ('prefix_rule(pattern=, decision="allow")\n', "syntax error", (1, 21)),
+        ('prefix_rule(pattern=["a"])\nfoo(1)\n', "variable `foo` not found", (2, 1)),
+        ('prefix_rule(pattern=["a"], decision="maybe")\n', "invalid decision", (1, 1)),
+        ("prefix_rule(pattern=[])\n", "non-empty list", (1, 1)),
+        ('prefix_rule(pattern=["a"], colour="red")\n', "unexpected parameter `colour`", (1, 28)),
+        ('prefix_rule(pattern=["git", "push"], match=["git pull"])\n', "does not match", (1, 1)),
+        ('prefix_rule(pattern=["git"], not_match=["git pull"])\n', "matches its `not_match`", (1, 1)),
+        ("import os\n", "only prefix_rule", (1, 1)),
+        ('x = __import__("os")\n', "function calls", (1, 5)),
+    ],
+)
+def test_broken_rules_are_located(text: str, needle: str, position: tuple[int, int]) -> None:
+    path = Path("/rules/default.rules")
+    with pytest.raises(RulesParseError) as info:
+        parse_rules(text, path)
+    assert needle in str(info.value)
+    assert (info.value.line, info.value.column) == position
+    assert str(info.value).startswith(f"failed to parse rules file {path}: ")
+
+
+def test_a_broken_file_means_no_custom_rules_apply(tmp_path: Path) -> None:
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "a.rules").write_text('prefix_rule(pattern=["rm"], decision="forbidden")\n')
+    (rules_dir / "b.rules").write_text("prefix_rule(pattern=\n")
+    assert ExecRules.load(tmp_path).rules == []
+    assert check_rules(tmp_path) is not None
+    (rules_dir / "b.rules").unlink()
+    assert ExecRules.load(tmp_path).decision_for(["rm", "-rf"]) == "forbidden"
+    assert check_rules(tmp_path) is None
