@@ -150,7 +150,7 @@ def _mock_call(url: str, method: str, path: str, body: dict[str, Any] | None = N
     return json.loads(payload) if payload else None
 
 
-def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, float]:
+def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, Any]:
     _mock_call(url, "POST", "/plan", {"count": plan.count, "rate": plan.rate})
     home = tempfile.mkdtemp(prefix="bench-stream-")
     codex_home = os.path.join(home, ".codex")
@@ -231,9 +231,14 @@ def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, float]
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(home, ignore_errors=True)
-    latencies = sorted((received[s] - plan.written[s]) / 1e6 for s in received if s in plan.written)
+    by_sequence = [(s, (received[s] - plan.written[s]) / 1e6) for s in sorted(received) if s in plan.written]
+    latencies = sorted(latency for _, latency in by_sequence)
     elapsed = max((last - first) / 1e9, 1e-9)
+    # Where the tail sits: the worst latency in each tenth of the stream (start-up stalls vs steady state).
+    tenth = max(len(by_sequence) // 10, 1)
+    windows = [max(lat for _, lat in by_sequence[i : i + tenth]) for i in range(0, len(by_sequence), tenth)]
     return {
+        "windows": windows,
         "received": float(len(received)),
         "deltas_per_s": len(received) / elapsed,
         "cpu_ms_per_delta": cpu * 1000 / max(plan.count, 1),
@@ -251,6 +256,9 @@ def main() -> int:
     parser.add_argument("--deltas", type=int, default=20000)
     parser.add_argument("--paced-rate", type=float, default=2000.0)
     parser.add_argument("--paced-deltas", type=int, default=4000)
+    parser.add_argument(
+        "--detail", action="store_true", help="also print the worst paced latency per tenth of the stream"
+    )
     parser.add_argument("--serve-mock", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_mock:
@@ -282,6 +290,10 @@ def main() -> int:
             f"{command[-60:]:<60} {flood['deltas_per_s']:>10.0f} {flood['cpu_ms_per_delta']:>9.3f} | "
             f"{paced['p50_ms']:>9.3f} {paced['p99_ms']:>8.3f} {paced['cpu_ms_per_delta']:>9.3f}"
         )
+    if args.detail:
+        for command, _, paced in rows:
+            worst = " ".join(f"{w:.2f}" for w in paced["windows"])
+            print(f"worst paced ms per tenth, {command[-40:]}: {worst}")
     if len(rows) > 1:
         base = rows[0]
         for command, flood, paced in rows[1:]:

@@ -1,5 +1,7 @@
 """A small async client for the ChatGPT backend (remote skills, the apps directory).
 
+The apps MCP server that says which apps are accessible lives in `codex_core.apps`.
+
 Every call carries the signed-in ChatGPT user's bearer token and, when known, the
 ``chatgpt-account-id`` header. The base URL comes from config ``chatgpt_base_url``
 (default ``https://chatgpt.com/backend-api``). Failures are raised as
@@ -146,7 +148,8 @@ class BackendClient:
         return apps
 
     async def list_workspace_apps(self) -> list[dict[str, Any]]:
-        """Apps of the user's workspace; a failure here is not fatal (an empty list)."""
+        """Apps of the user's workspace (asked for workspace plans only); a failure here is not
+        fatal (an empty list)."""
         try:
             data = await self.get_json("/connectors/directory/list_workspace", timeout=DIRECTORY_TIMEOUT_S)
         except BackendError:
@@ -192,48 +195,77 @@ def extract_skill_zip(payload: bytes, target: Path, prefix: str) -> None:
                 destination.write_bytes(source.read())
 
 
+def app_slug(name: str) -> str:
+    """The install-URL slug of an app name: every character that is not an ASCII letter or digit
+    becomes `-` (runs are kept), letters are lowercased, outer dashes dropped; `app` if empty."""
+    slug = "".join(ch.lower() if ch.isascii() and ch.isalnum() else "-" for ch in name).strip("-")
+    return slug or "app"
+
+
 def app_install_url(name: str, app_id: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "app"
-    return f"https://chatgpt.com/apps/{slug}/{app_id}"
+    return f"https://chatgpt.com/apps/{app_slug(name)}/{app_id}"
+
+
+# Directory fields besides id/name/description, with the spellings the backend uses for them.
+_DIRECTORY_FIELDS = (
+    ("logoUrl", ("logo_url", "logoUrl")),
+    ("logoUrlDark", ("logo_url_dark", "logoUrlDark")),
+    ("distributionChannel", ("distribution_channel", "distributionChannel")),
+)
 
 
 def to_app_info(apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Merge directory entries by id (first non-empty value wins) into wire `AppInfo`s, sorted by name."""
+    """Directory entries (directory + workspace listings) as wire `AppInfo`s, none accessible yet.
+
+    Entries sharing an id are merged: the first non-blank name and description win, and the first
+    value given for each logo / distribution channel. The install URL is built from the merged
+    name as listed; the name is then trimmed (the id when blank) and a blank description dropped.
+    Sorted by name, then id.
+    """
     merged: dict[str, dict[str, Any]] = {}
     for app in apps:
         app_id = str(app["id"])
-        current = merged.setdefault(app_id, {"id": app_id})
-        for wire, keys in (
-            ("name", ("name",)),
-            ("description", ("description",)),
-            ("logoUrl", ("logo_url", "logoUrl")),
-            ("logoUrlDark", ("logo_url_dark", "logoUrlDark")),
-            ("distributionChannel", ("distribution_channel", "distributionChannel")),
-        ):
-            if _text(current.get(wire)):
-                continue
-            for key in keys:
-                value = _text(app.get(key))
-                if value:
-                    current[wire] = value
-                    break
+        entry = merged.get(app_id)
+        raw_name, raw_description = app.get("name"), app.get("description")
+        name = raw_name if isinstance(raw_name, str) else ""
+        description = raw_description if isinstance(raw_description, str) else None
+        if entry is None:
+            entry = merged[app_id] = {"id": app_id, "name": name, "description": description}
+            for wire, keys in _DIRECTORY_FIELDS:
+                entry[wire] = _first_string(app, keys)
+            continue
+        if not str(entry["name"]).strip() and name.strip():
+            entry["name"] = name
+        if not _text(entry["description"]) and _text(description):
+            entry["description"] = description
+        for wire, keys in _DIRECTORY_FIELDS:
+            if entry[wire] is None:
+                entry[wire] = _first_string(app, keys)
     result: list[dict[str, Any]] = []
     for app_id, entry in merged.items():
-        name = entry.get("name") or app_id
+        raw_name = str(entry["name"])
         result.append(
             {
                 "id": app_id,
-                "name": name,
-                "description": entry.get("description"),
-                "logoUrl": entry.get("logoUrl"),
-                "logoUrlDark": entry.get("logoUrlDark"),
-                "distributionChannel": entry.get("distributionChannel"),
-                "installUrl": app_install_url(name, app_id),
+                "name": raw_name.strip() or app_id,
+                "description": _text(entry["description"]),
+                "logoUrl": entry["logoUrl"],
+                "logoUrlDark": entry["logoUrlDark"],
+                "distributionChannel": entry["distributionChannel"],
+                "installUrl": app_install_url(raw_name, app_id),
                 "isAccessible": False,
             }
         )
     result.sort(key=lambda info: (info["name"], info["id"]))
     return result
+
+
+def _first_string(app: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = app.get(key)
+        if isinstance(value, str):
+            return value
+    return None
 
 
 def _text(value: Any) -> str | None:

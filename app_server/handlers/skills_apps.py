@@ -1,13 +1,15 @@
 """skills/config/write, skills/remote/read, skills/remote/write and app/list.
 
-Remote skills and the apps directory live on the ChatGPT backend: they need a ChatGPT login
-(an API key is not enough) and use `chatgpt_base_url` from config.
+Remote skills and apps live on the ChatGPT backend: they need a ChatGPT login (an API key is not
+enough) and use `chatgpt_base_url` from config. How `app/list` assembles its list (directory,
+accessible apps from the apps MCP server, caches) is in `codex_core.apps`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,7 @@ from app_server.jsonrpc import JsonRpcError
 
 if TYPE_CHECKING:
     from codex_core.backend_client import BackendClient
+    from login.manager import CodexAuth
 
 log = logging.getLogger("codex.app_server")
 
@@ -23,9 +26,6 @@ CHATGPT_AUTH_REQUIRED = "chatgpt authentication required for remote skills and a
 API_KEY_NOT_SUPPORTED = (
     "chatgpt authentication required for remote skills and apps; api key auth is not supported"
 )
-
-# The merged app directory of the last successful fetch, keyed by (base url, account id).
-_apps_cache: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
 
 
 # -- skills/config/write ---------------------------------------------------------------------------
@@ -72,6 +72,11 @@ def _skill_entries(config_path: Path) -> list[dict[str, Any]]:
 # -- the ChatGPT backend ---------------------------------------------------------------------------
 async def backend_client(ctx: RequestContext) -> BackendClient:
     """A backend client with the signed-in ChatGPT user's tokens, or a clear error."""
+    client, _ = await _signed_in_client(ctx)
+    return client
+
+
+async def _signed_in_client(ctx: RequestContext) -> tuple[BackendClient, CodexAuth]:
     from app_server.handlers.account import auth_manager
     from codex_core.backend_client import BackendAuth, BackendClient
     from login.oauth import OAuthError
@@ -93,7 +98,8 @@ async def backend_client(ctx: RequestContext) -> BackendClient:
         base_url = ctx.state.server_config().typed.chatgpt_base_url
     except Exception as exc:
         raise JsonRpcError.invalid_request(f"failed to load configuration: {exc}") from None
-    return BackendClient(base_url, BackendAuth(token, auth.account_id), user_agent=ctx.state.user_agent())
+    client = BackendClient(base_url, BackendAuth(token, auth.account_id), user_agent=ctx.state.user_agent())
+    return client, auth
 
 
 @handler("skills/remote/read", detached=True)
@@ -138,35 +144,49 @@ def _downloaded_skill_name(target: Path, fallback: str) -> str:
 
 @handler("app/list", detached=True)
 async def app_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    from codex_core.backend_client import BackendError, to_app_info
+    """Loads the directory and the accessible apps concurrently, broadcasting `app/list/updated`
+    with the merged list each time one of them arrives, then answers with a page of the final
+    list (the notifications come first)."""
+    from codex_core.apps import (
+        AppListError,
+        AppsIdentity,
+        AppsSource,
+        InvalidAppsCursor,
+        is_workspace_plan,
+        load_app_list,
+        paginate_apps,
+        parse_cursor,
+    )
     from codex_core.features import resolve_features
-    from codex_core.models_catalog import InvalidCursorError, paginate
 
-    if params.thread_id is not None and ctx.state.threads.get(str(params.thread_id)) is None:
-        raise JsonRpcError.invalid_request(f"thread not found: {params.thread_id}")
-    effective = ctx.state.server_config().effective
-    features = effective.get("features")
+    features: Any = ctx.state.server_config().effective.get("features")
+    if params.thread_id is not None:
+        from app_server.handlers.threads import loaded_session
+
+        # A thread decides with the configuration it was started with.
+        session = loaded_session(ctx, str(params.thread_id))
+        features = session.settings.config.effective.get("features")
     if "apps" not in resolve_features(features if isinstance(features, dict) else None):
         return {"data": [], "nextCursor": None}
-
-    client = await backend_client(ctx)
-    key = (client.base_url, client.auth.account_id)
-    apps = _apps_cache.get(key)
-    fetched = False
-    if apps is None or params.force_refetch:
-        try:
-            directory = await client.list_directory_apps()
-            directory.extend(await client.list_workspace_apps())
-        except BackendError as exc:
-            raise JsonRpcError.internal(f"failed to list apps: {exc}") from None
-        apps = _apps_cache[key] = to_app_info(directory)
-        fetched = True
     try:
-        page, next_cursor = paginate(apps, params.cursor, params.limit, noun="apps")
-    except InvalidCursorError as exc:
+        start = parse_cursor(params.cursor)
+    except InvalidAppsCursor as exc:
         raise JsonRpcError.invalid_request(str(exc)) from None
-    if fetched:
-        # Clients that render the whole list learn about the fresh directory too.
-        snapshot = list(apps)
-        ctx.after.append(lambda: ctx.state.broadcast("app/list/updated", {"data": snapshot}))
-    return {"data": page, "nextCursor": next_cursor}
+
+    client, auth = await _signed_in_client(ctx)
+    info = auth.id_info
+    plan = auth.plan_override or info.plan_type or auth.access_info.plan_type
+    identity = AppsIdentity(client.base_url, auth.account_id, info.user_id, is_workspace_plan(plan))
+    env = dict(ctx.state.options.env) if ctx.state.options.env is not None else dict(os.environ)
+
+    def updated(apps: list[dict[str, Any]]) -> None:
+        ctx.state.broadcast("app/list/updated", {"data": apps})
+
+    try:
+        apps = await load_app_list(
+            AppsSource(client, identity, env), force_refetch=bool(params.force_refetch), on_update=updated
+        )
+        return paginate_apps(apps, start, params.limit)
+    except (AppListError, InvalidAppsCursor) as exc:
+        code = JsonRpcError.invalid_request if isinstance(exc, InvalidAppsCursor) else JsonRpcError.internal
+        raise code(str(exc)) from None

@@ -11,6 +11,8 @@ import json
 import uuid
 from typing import Any
 
+import orjson
+
 from codex_core.model.errors import StreamDisconnected, error_from_failed_event
 from codex_core.model.events import (
     Completed,
@@ -159,7 +161,7 @@ class ChatStreamParser:
         if data.strip() == "[DONE]":
             return self._complete()
         try:
-            chunk = json.loads(data)
+            chunk = orjson.loads(data)
         except ValueError:
             return []
         if not isinstance(chunk, dict):

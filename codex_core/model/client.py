@@ -18,7 +18,7 @@ import random
 import time
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
@@ -33,6 +33,7 @@ from codex_core.model.errors import (
 from codex_core.model.events import Completed, ModelEvent, RateLimits, Retrying
 from codex_core.model.request import Prompt, build_headers, build_responses_body, endpoint_url
 from codex_core.model.sse import ResponsesStreamParser, StreamParser, parse_rate_limit_headers
+from codex_core.model.sse_decoder import SseDecoder, is_event_stream
 from codex_core.otel.telemetry import NOOP, Telemetry
 
 if TYPE_CHECKING:
@@ -230,7 +231,6 @@ class ModelClient:
         attempt_no: int = 1,
     ) -> AsyncGenerator[ModelEvent, None]:
         import httpx
-        from httpx_sse import EventSource, SSEError
 
         http = self.http  # built outside the timeout: the first build loads TLS certificates
         telemetry, sent = self.telemetry, time.perf_counter()
@@ -266,37 +266,57 @@ class ModelClient:
                 if rate_limits:
                     yield RateLimits(parse_rate_limit_headers(response.headers))
                 try:
-                    async with contextlib.aclosing(EventSource(response).aiter_sse()) as events:
-                        last = time.perf_counter()
-                        while True:
-                            # After completion only drain briefly, so the connection can be reused.
-                            wait_s = min(idle_s, DRAIN_S) if parser.completed else idle_s
-                            try:
-                                async with asyncio.timeout(wait_s):
-                                    sse = await anext(events)
-                            except StopAsyncIteration:
-                                break
-                            except TimeoutError:
+                    content_type = response.headers.get("content-type")
+                    if not is_event_stream(content_type):
+                        raise Other(
+                            "Expected response header Content-Type to contain 'text/event-stream', "
+                            f"got {(content_type or '').partition(';')[0]!r}",
+                            http_status=response.status_code,
+                        )
+                    decoder = SseDecoder()
+                    deadline = _IdleDeadline(idle_s)
+                    last = time.perf_counter()
+                    async with contextlib.aclosing(
+                        cast(AsyncGenerator[bytes, None], response.aiter_bytes())
+                    ) as chunks:
+                        try:
+                            while True:
+                                deadline.wait_started()
+                                try:
+                                    chunk = await anext(chunks)
+                                except StopAsyncIteration:
+                                    break
+                                except asyncio.CancelledError:
+                                    if not deadline.fired():
+                                        raise
+                                    if parser.completed:
+                                        return  # only the drain after completion timed out
+                                    raise StreamDisconnected(
+                                        "stream disconnected before completion: idle timeout waiting for SSE"
+                                    ) from None
+                                finally:
+                                    deadline.waiting = False
+                                for kind, data in decoder.feed(chunk):
+                                    if parser.completed:
+                                        continue
+                                    produced = parser.feed(kind, data)
+                                    if telemetry.enabled:
+                                        usage = next(
+                                            (e.usage for e in produced if isinstance(e, Completed)), None
+                                        )
+                                        telemetry.sse_event(kind, _ms_since(last), usage)
+                                    last = time.perf_counter()
+                                    for event in produced:
+                                        yield event
                                 if parser.completed:
-                                    return
-                                raise StreamDisconnected(
-                                    "stream disconnected before completion: idle timeout waiting for SSE"
-                                ) from None
-                            if parser.completed:
-                                continue
-                            produced = parser.feed(sse.event, sse.data)
-                            if telemetry.enabled:
-                                usage = next((e.usage for e in produced if isinstance(e, Completed)), None)
-                                telemetry.sse_event(sse.event, _ms_since(last), usage)
-                            last = time.perf_counter()
-                            for event in produced:
-                                yield event
+                                    # After completion only drain briefly, so the connection can be reused.
+                                    deadline.shorten(min(idle_s, DRAIN_S))
+                        finally:
+                            deadline.close()
                     for event in parser.finish():
                         yield event
                 except ModelError as exc:
                     raise _Started(exc) from exc
-                except SSEError as exc:
-                    raise _Started(Other(str(exc), http_status=response.status_code)) from exc
                 except httpx.HTTPError as exc:
                     if parser.completed:
                         return  # Whatever broke after completion does not matter.
@@ -308,6 +328,59 @@ class ModelClient:
             raise ConnectionFailed(
                 f"Connection failed: error sending request for url ({url}): {_describe(exc)}"
             ) from exc
+
+
+class _IdleDeadline:
+    """The stream's idle timeout as one timer, pushed back lazily.
+
+    A timeout context per event would create and cancel a timer for every delta; this one is
+    re-armed only when it comes due. It counts only time spent waiting for the server (the
+    consumer may take as long as it likes between reads), and it cancels the reading task only
+    while that task is waiting for the next chunk.
+    """
+
+    __slots__ = ("_fired", "_handle", "_task", "idle_s", "loop", "since", "waiting")
+
+    def __init__(self, idle_s: float) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        self.idle_s = idle_s
+        self.since = self.loop.time()
+        self.waiting = False
+        self._fired = False
+        self._handle = self.loop.call_at(self.since + idle_s, self._check)
+
+    def _check(self) -> None:
+        due = self.since + self.idle_s
+        now = self.loop.time()
+        if not self.waiting or now < due:
+            self._handle = self.loop.call_at(
+                max(due, now + 0.001) if self.waiting else now + self.idle_s, self._check
+            )
+            return
+        if self._task is not None:
+            self._fired = True
+            self._task.cancel()
+
+    def wait_started(self) -> None:
+        self.since = self.loop.time()
+        self.waiting = True
+
+    def shorten(self, idle_s: float) -> None:
+        if idle_s < self.idle_s:
+            self.idle_s = idle_s
+            self._handle.cancel()
+            self._handle = self.loop.call_at(self.since + idle_s, self._check)
+
+    def fired(self) -> bool:
+        """True when our timer caused the cancellation (and nobody else asked for one too)."""
+        if not self._fired or self._task is None:
+            return False
+        self._fired = False
+        return self._task.uncancel() == 0
+
+    def close(self) -> None:
+        self._handle.cancel()
 
 
 class _Started(Exception):

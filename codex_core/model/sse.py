@@ -6,9 +6,10 @@ websocket transport.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, Protocol
+
+import orjson
 
 from codex_core.model.errors import StreamDisconnected, error_from_failed_event
 from codex_core.model.events import (
@@ -75,7 +76,7 @@ class ResponsesStreamParser:
 
     def feed(self, event: str, data: str) -> list[ModelEvent]:
         try:
-            payload = json.loads(data)
+            payload = orjson.loads(data)
         except ValueError:
             return []  # The reference skips unparsable events too.
         if not isinstance(payload, dict):

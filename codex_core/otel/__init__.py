@@ -6,15 +6,19 @@ never imports OpenTelemetry.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
 
-from codex_core.otel.telemetry import NOOP, Telemetry, shutdown_all, telemetry_for
+from codex_core.otel.telemetry import NOOP, Telemetry, sanitize_tag, shutdown_all, telemetry_for
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session
     from codex_core.agent.settings import SessionSettings
+    from login.manager import CodexAuth
 
-__all__ = ["NOOP", "Telemetry", "shutdown_all", "telemetry_for", "telemetry_of"]
+__all__ = ["NOOP", "Telemetry", "auth_metadata", "shutdown_all", "telemetry_for", "telemetry_of"]
+
+log = logging.getLogger(__name__)
 
 
 def telemetry_of(session: Session, settings: SessionSettings | None = None) -> Telemetry:
@@ -23,16 +27,32 @@ def telemetry_of(session: Session, settings: SessionSettings | None = None) -> T
     base = telemetry_for(settings.config)
     if not base.enabled:
         return base
-    from codex_core.model.auth import is_chatgpt_mode
-
-    # Building the client resolves the auth (it is needed for the turn anyway).
-    client = session._client if session._client is not None else session.model_client(settings)
-    auth_mode = "ChatGPT" if is_chatgpt_mode(client.auth) else "ApiKey"
-    account_id = getattr(client.auth, "account_id", None)
     return base.bound(
         conversation_id=session.thread_id,
         model=settings.model,
         slug=settings.family.slug,
-        auth_mode=auth_mode,
-        account_id=account_id if isinstance(account_id, str) else None,
+        originator=sanitize_tag(session.originator),
+        **auth_metadata(_login(session, settings)),
     )
+
+
+def auth_metadata(auth: CodexAuth | None) -> dict[str, Any]:
+    """`auth_mode`, account id and email as the reference reports them: from the login (not from
+    the model provider's key), `ApiKey` or `Chatgpt` (its TelemetryAuthMode), none when logged out."""
+    if auth is None:
+        return {"auth_mode": None, "account_id": None, "account_email": None}
+    return {
+        "auth_mode": "ApiKey" if auth.mode == "apikey" else "Chatgpt",
+        "account_id": auth.account_id,
+        "account_email": auth.email,
+    }
+
+
+def _login(session: Session, settings: SessionSettings) -> CodexAuth | None:
+    try:
+        from login.manager import AuthManager
+
+        return AuthManager.for_home(settings.config.codex_home, env=session.env).current()
+    except Exception:  # telemetry must never fail a turn
+        log.debug("otel: login state unavailable", exc_info=True)
+        return None

@@ -3,11 +3,14 @@
 One exporter pipeline per (codex_home, `[otel]` table) per process. With `exporter = "none"`
 (the default) everything is a no-op and OpenTelemetry is never imported. Exports run on the
 batch processor's background thread with short timeouts: a dead collector never slows a turn.
+
+Attribute names, values and value types follow the reference (codex-rs/otel `OtelManager`, whose
+events go through the tracing-to-OTel log bridge): fields it formats with `%` arrive as strings
+(`duration_ms`, `prompt_length`, `input_token_count`, ...), integer fields as integers.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -28,10 +31,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = "codex-cli"
+DEFAULT_ORIGINATOR = "codex_cli_rs"
+DEFAULT_ENVIRONMENT = "dev"  # the reference's default `[otel] environment`
 EXPORT_TIMEOUT_S = 2.0
 SCHEDULE_DELAY_MS = 1000
-OUTPUT_LIMIT = 2048  # characters of tool output kept in `codex.tool_result`
+PREVIEW_MAX_BYTES = 2 * 1024  # the reference's telemetry preview of a tool's output
+PREVIEW_MAX_LINES = 64
+PREVIEW_NOTICE = "[... telemetry preview truncated ...]"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9._/-]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +47,10 @@ class Metadata:
     conversation_id: str = ""
     model: str = ""
     slug: str = ""
-    auth_mode: str | None = None
+    auth_mode: str | None = None  # "ApiKey" | "Chatgpt" (the login's mode), absent when logged out
     account_id: str | None = None
+    account_email: str | None = None
+    originator: str = DEFAULT_ORIGINATOR
     terminal_type: str = ""
     log_user_prompt: bool = False
 
@@ -62,55 +72,68 @@ class Telemetry:
     def shutdown(self) -> None:
         return None
 
-    # -- events (names and attributes as codex-rs/otel's OtelEventManager) --------------------
+    # -- events (names, attributes and value types as codex-rs/otel's OtelManager) -------------
     def api_request(
         self, attempt: int, duration_ms: float, status_code: int | None, error: str | None
     ) -> None:
+        """One HTTP request to the model. `attempt` is 1-based; it is exported 0-based, the way
+        the reference numbers the attempts of its request retry loop."""
         if not self.enabled:
             return
         self.emit(
             "codex.api_request",
             {
-                "attempt": attempt,
-                "duration_ms": int(duration_ms),
+                "duration_ms": _millis(duration_ms),
                 "http.response.status_code": status_code,
                 "error.message": error,
+                "attempt": max(attempt - 1, 0),
             },
         )
 
     def sse_event(
         self, kind: str, duration_ms: float, usage: TokenUsage | None = None, error: str | None = None
     ) -> None:
+        """One SSE event of a response stream; with `usage` (its `response.completed`) a second
+        record carries the token counts, as the reference logs them separately."""
         if not self.enabled:
             return
-        attributes: dict[str, Any] = {
-            "event.kind": kind,
-            "duration_ms": int(duration_ms),
-            "error.message": error,
-        }
+        self.emit(
+            "codex.sse_event",
+            {"event.kind": kind, "duration_ms": _millis(duration_ms), "error.message": error},
+        )
         if usage is not None:
-            attributes |= {
-                "input_token_count": usage.input_tokens,
-                "output_token_count": usage.output_tokens,
-                "cached_token_count": usage.cached_input_tokens,
-                "reasoning_token_count": usage.reasoning_output_tokens,
-                "tool_token_count": 0,  # the Responses API reports none; the reference logs 0 too
-            }
-        self.emit("codex.sse_event", attributes)
+            self.emit(
+                "codex.sse_event",
+                {
+                    "event.kind": "response.completed",
+                    "input_token_count": str(usage.input_tokens),
+                    "output_token_count": str(usage.output_tokens),
+                    "cached_token_count": usage.cached_input_tokens,
+                    "reasoning_token_count": usage.reasoning_output_tokens,
+                    # The reference passes the response's total_tokens here.
+                    "tool_token_count": str(usage.total_tokens),
+                },
+            )
 
     def user_prompt(self, text: str) -> None:
         if not self.enabled:
             return
         prompt = text if self.metadata.log_user_prompt else "[REDACTED]"
-        self.emit("codex.user_prompt", {"prompt_length": len(text), "prompt": prompt})
+        self.emit("codex.user_prompt", {"prompt_length": str(len(text)), "prompt": prompt})
 
     def tool_decision(self, tool_name: str, call_id: str, decision: str, source: str) -> None:
-        """decision: approved|approved_for_session|denied|abort; source: config|user."""
+        """decision: approved|approved_for_session|approved_execpolicy_amendment|denied|abort (as
+        the protocol spells it); source: config|user."""
         if not self.enabled:
             return
         self.emit(
             "codex.tool_decision",
-            {"tool_name": tool_name, "call_id": call_id, "decision": decision, "source": source},
+            {
+                "tool_name": tool_name,
+                "call_id": call_id,
+                "decision": decision,
+                "source": source,
+            },
         )
 
     def tool_result(
@@ -124,9 +147,9 @@ class Telemetry:
                 "tool_name": tool_name,
                 "call_id": call_id,
                 "arguments": arguments,
-                "duration_ms": int(duration_ms),
+                "duration_ms": _millis(duration_ms),
                 "success": "true" if success else "false",
-                "output": output[:OUTPUT_LIMIT],
+                "output": output_preview(output),
             },
         )
 
@@ -141,6 +164,41 @@ class Telemetry:
         success = item.get("success") is not False
         duration_ms = (time.perf_counter() - started) * 1000.0
         self.tool_result(tool_name, call_id, arguments, duration_ms, success, text)
+
+
+def _millis(duration_ms: float) -> str:
+    """Whole milliseconds, as a string (the reference formats `Duration::as_millis()` with `%`)."""
+    return str(max(int(duration_ms), 0))
+
+
+def output_preview(text: str) -> str:
+    """The reference's telemetry preview of a tool output: at most 2 KiB (cut on a character
+    boundary) and 64 lines; when anything was cut, a notice on its own last line."""
+    raw = text.encode("utf-8", "surrogatepass")
+    head = raw[:PREVIEW_MAX_BYTES].decode("utf-8", "ignore") if len(raw) > PREVIEW_MAX_BYTES else text
+    cut_bytes = len(head) < len(text)
+    lines = head.split("\n")
+    if head.endswith("\n"):
+        lines.pop()  # a final newline ends the last line; it does not start another
+    cut_lines = len(lines) > PREVIEW_MAX_LINES
+    if not cut_bytes and not cut_lines:
+        return text
+    preview = "\n".join(lines[:PREVIEW_MAX_LINES])
+    if len(preview) < len(head) and head[len(preview)] == "\n":
+        preview += "\n"
+    if preview and not preview.endswith("\n"):
+        preview += "\n"
+    return preview + PREVIEW_NOTICE
+
+
+def sanitize_tag(value: str) -> str:
+    """The reference's metric-tag cleaning (used for `originator`): characters other than ASCII
+    letters, digits and `._-/` become `_`, outer `_` are trimmed, at most 256 characters, and
+    `unspecified` when nothing alphanumeric is left."""
+    cleaned = _TAG_UNSAFE.sub("_", value).strip("_")
+    if not any(ch.isascii() and ch.isalnum() for ch in cleaned):
+        return "unspecified"
+    return cleaned[:256]
 
 
 NOOP = Telemetry()
@@ -168,7 +226,9 @@ class OtelTelemetry(Telemetry):
             "conversation.id": meta.conversation_id,
             "app.version": CLI_VERSION,
             "auth_mode": meta.auth_mode,
+            "originator": meta.originator,
             "user.account_id": meta.account_id,
+            "user.email": meta.account_email,
             "terminal.type": meta.terminal_type,
             "model": meta.model,
             "slug": meta.slug,
@@ -179,7 +239,6 @@ class OtelTelemetry(Telemetry):
             observed_timestamp=now,
             severity_text="INFO",
             severity_number=SeverityNumber.INFO,
-            body=name,
             attributes=merged,
             event_name=name,
         )
@@ -237,31 +296,60 @@ def _exporter_spec(exporter: str | dict[str, Any]) -> tuple[str, dict[str, Any]]
         raise ConfigError(f"unsupported otel exporter {kind!r}: expected otlp-http or otlp-grpc")
     if not isinstance(spec.get("endpoint"), str):
         raise ConfigError(f"otel.exporter.{kind}.endpoint must be a string")
+    headers = spec.get("headers")
+    if headers is not None and not isinstance(headers, dict):
+        raise ConfigError(f"otel.exporter.{kind}.headers must be a table of strings")
+    if kind == "otlp-http" and spec.get("protocol", "binary") not in ("binary", "json"):
+        raise ConfigError(
+            f"unknown otel.exporter.otlp-http.protocol {spec.get('protocol')!r}: expected binary or json"
+        )
     return kind, spec
 
 
-def _build(exporter: str | dict[str, Any], environment: str | None, log_user_prompt: bool) -> Telemetry:
-    kind, spec = _exporter_spec(exporter)
-    headers = {str(k): _expand(str(v)) for k, v in (spec.get("headers") or {}).items()}
+def _exporter_factory(kind: str, protocol: str) -> Any:
+    """The exporter class (imported lazily: OpenTelemetry is an optional extra)."""
     try:
-        from opentelemetry.sdk._logs import LoggerProvider
-        from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
-        from opentelemetry.sdk.resources import Resource
+        if kind == "otlp-grpc":
+            from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter as Grpc
 
-        transport = "http" if kind == "otlp-http" else "grpc"
-        module = importlib.import_module(f"opentelemetry.exporter.otlp.proto.{transport}._log_exporter")
-        exporter_class: Any = module.OTLPLogExporter
+            return Grpc
+        if protocol == "json":
+            from codex_core.otel.otlp_json import OTLPJsonLogExporter
+
+            return OTLPJsonLogExporter
+        from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter as Http
+
+        return Http
     except ImportError as exc:
         package = "opentelemetry-exporter-otlp-proto-grpc" if kind == "otlp-grpc" else "pycodex[otel]"
         raise ConfigError(
             f"[otel] exporter {kind} needs the OpenTelemetry packages: install {package} ({exc.name} is missing)"
         ) from exc
-    if kind == "otlp-http" and spec.get("protocol", "binary") == "json":
-        log.warning("otel: the Python OTLP exporter has no JSON encoding; exporting protobuf instead")
-    attributes: dict[str, str] = {"service.name": SERVICE_NAME, "service.version": CLI_VERSION}
-    if environment:
-        attributes["env"] = environment
-    provider = LoggerProvider(resource=Resource.create(attributes))
+
+
+def _build(exporter: str | dict[str, Any], environment: str | None, log_user_prompt: bool) -> Telemetry:
+    kind, spec = _exporter_spec(exporter)
+    headers = {str(k): _expand(str(v)) for k, v in (spec.get("headers") or {}).items()}
+    if kind == "otlp-grpc":
+        headers = {k.lower(): v for k, v in headers.items()}  # gRPC metadata keys are lower case
+    exporter_class = _exporter_factory(kind, str(spec.get("protocol", "binary")))
+    try:
+        from opentelemetry.sdk._logs import LoggerProvider
+        from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+        from opentelemetry.sdk.resources import Resource
+    except ImportError as exc:
+        raise ConfigError(
+            f"[otel] exporter {kind} needs the OpenTelemetry packages: install pycodex[otel] ({exc.name} is missing)"
+        ) from exc
+    # `env` is always there (the reference's default environment is "dev").
+    resource = Resource.create(
+        {
+            "service.name": SERVICE_NAME,
+            "service.version": CLI_VERSION,
+            "env": environment or DEFAULT_ENVIRONMENT,
+        }
+    )
+    provider = LoggerProvider(resource=resource)
     log_exporter = exporter_class(endpoint=spec["endpoint"], headers=headers, timeout=EXPORT_TIMEOUT_S)
     provider.add_log_record_processor(
         BatchLogRecordProcessor(
@@ -275,8 +363,16 @@ def _build(exporter: str | dict[str, Any], environment: str | None, log_user_pro
 
 
 def _terminal_type() -> str:
+    """The terminal part of the reference's user agent (`terminal.type`)."""
     program = os.environ.get("TERM_PROGRAM", "").strip()
     if program:
         version = os.environ.get("TERM_PROGRAM_VERSION", "").strip()
         return f"{program}/{version}" if version else program
+    for marker, name in (
+        ("WEZTERM_VERSION", "WezTerm"),
+        ("KITTY_WINDOW_ID", "kitty"),
+        ("ALACRITTY_SOCKET", "Alacritty"),
+    ):
+        if os.environ.get(marker):
+            return name
     return os.environ.get("TERM", "").strip() or "unknown"

@@ -54,12 +54,10 @@ def serve(codex_bin: str, env: dict[str, str], *, experimental: bool = False) ->
     return server
 
 
-def test_remote_skills_and_apps_against_backend(
+def test_remote_skills_against_backend(
     codex_bin: str, isolated_env: dict[str, str], codex_home: Path, backend: MockBackend
 ) -> None:
-    (codex_home / "config.toml").write_text(
-        f'chatgpt_base_url = "{backend.chatgpt_base_url}/"\n\n[features]\napps = true\n'
-    )
+    (codex_home / "config.toml").write_text(f'chatgpt_base_url = "{backend.chatgpt_base_url}/"\n')
     write_chatgpt_login(codex_home)
     with serve(codex_bin, isolated_env) as server:
         listed = server.request("skills/remote/read", {})["result"]
@@ -76,37 +74,7 @@ def test_remote_skills_and_apps_against_backend(
         missing = server.request("skills/remote/write", {"hazelnutId": "nope", "isPreload": True})
         assert missing["error"]["code"] == -32603
         assert "status 404" in missing["error"]["message"]
-
-        first = server.request("app/list", {"limit": 1})
-        assert first["result"]["nextCursor"] == "1"
-        names = [app["name"] for app in first["result"]["data"]]
-        assert names == ["Alpha"]
-        alpha = first["result"]["data"][0]
-        assert alpha == {
-            "id": "alpha",
-            "name": "Alpha",
-            "description": "Alpha from workspace",
-            "logoUrl": None,
-            "logoUrlDark": None,
-            "distributionChannel": "ecosystem",
-            "installUrl": "https://chatgpt.com/apps/alpha/alpha",
-            "isAccessible": False,
-        }
-        updated = server.notification("app/list/updated")
-        assert [app["id"] for app in updated["params"]["data"]] == ["alpha", "beta"]
-        # both directory pages were followed, the hidden app dropped
-        pages = backend.requests_to("/backend-api/connectors/directory/list")
-        assert [p.query.get("token") for p in pages] == [None, ["page-1"]]
-        again = server.request("app/list", {"cursor": "1"})["result"]
-        assert [app["id"] for app in again["data"]] == ["beta"] and again["nextCursor"] is None
-        assert len(backend.requests_to("/backend-api/connectors/directory/list")) == 2  # cached
-        bad = server.request("app/list", {"cursor": "x"})
-        assert bad["error"] == {"code": -32600, "message": "invalid cursor: x"}
-
-        backend.state.fail["/backend-api/connectors/directory/list"] = 500
-        failed = server.request("app/list", {"forceRefetch": True})
-        assert failed["error"]["code"] == -32603
-        assert "status 500" in failed["error"]["message"]
+        # app/list against the same stub: tests/integration/test_app_list.py
 
 
 def test_remote_methods_need_chatgpt_login(

@@ -1,8 +1,16 @@
-"""A local stand-in for the ChatGPT backend (remote skills, apps directory) and a feedback collector.
+"""A local stand-in for the ChatGPT backend (remote skills, apps directory, the apps MCP server)
+and a feedback collector.
 
 Threaded HTTP server on 127.0.0.1 with an ephemeral port. Every backend route checks the
 bearer token and `chatgpt-account-id` header and answers 401 otherwise, so a client that
-forgets its credentials fails loudly. `fail[path] = status` makes a route answer an error.
+forgets its credentials fails loudly. `fail[path] = status` makes a route answer an error;
+`hold[path] = threading.Event()` makes requests to it wait until the test sets the event (to
+order concurrent loads without sleeping).
+
+`/backend-api/wham/apps` is a minimal streamable-HTTP MCP server (JSON responses, no session id,
+so the client opens no GET stream): `initialize`, `notifications/*` (202), `ping` and
+`tools/list`, which returns `apps_tools` -- connector tools carrying `_meta.connector_id` /
+`connector_name` as the real "codex_apps" server does.
 """
 
 from __future__ import annotations
@@ -28,6 +36,22 @@ def skill_zip(skill_id: str, name: str, description: str) -> bytes:
         )
         archive.writestr(f"{skill_id}/scripts/run.sh", "#!/bin/sh\necho hi\n")
     return buffer.getvalue()
+
+
+def connector_tool(name: str, connector_id: str, connector_name: str | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"connector_id": connector_id}
+    if connector_name is not None:
+        meta["connector_name"] = connector_name
+    return {
+        "name": name,
+        "description": f"{name} test tool",
+        "inputSchema": {"type": "object", "additionalProperties": False},
+        "annotations": {"readOnlyHint": True},
+        "_meta": meta,
+    }
+
+
+APPS_MCP_PATH = "/backend-api/wham/apps"
 
 
 @dataclass
@@ -60,7 +84,19 @@ class BackendState:
     workspace_apps: list[dict[str, Any]] = field(
         default_factory=lambda: [{"id": "alpha", "name": "", "description": "Alpha from workspace"}]
     )
+    # Tools of the apps MCP server: two for the directory's `beta`, one for `gamma` (not in the
+    # directory), one for a connector that is never listed, one without connector metadata.
+    apps_tools: list[dict[str, Any]] = field(
+        default_factory=lambda: [
+            connector_tool("beta_search", "beta", "Beta Connector"),
+            connector_tool("beta_fetch", "beta", "Beta Connector"),
+            connector_tool("gamma_send", "gamma", " Gamma  Mail "),
+            connector_tool("openai_internal", "connector_openai_internal", "Internal"),
+            {"name": "plain_tool", "inputSchema": {"type": "object"}},
+        ]
+    )
     fail: dict[str, int] = field(default_factory=dict)
+    hold: dict[str, threading.Event] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
 
 
@@ -96,8 +132,48 @@ class MockBackend:
                     and self.headers.get("chatgpt-account-id") == ACCOUNT_ID
                 )
 
+            def _wait_if_held(self, path: str) -> None:
+                gate = state.hold.get(path)
+                if gate is not None:
+                    gate.wait(timeout=60)
+
+            def _mcp(self, body: bytes) -> None:
+                """One JSON-RPC message of the streamable-HTTP transport, answered as plain JSON."""
+                if not self._authorized():
+                    self._json(401, {"detail": "missing or wrong credentials"})
+                    return
+                try:
+                    message = json.loads(body)
+                except ValueError:
+                    self._json(400, {"detail": "not JSON"})
+                    return
+                if not isinstance(message, dict) or "id" not in message:
+                    self._reply(202, b"")  # notifications and responses: accepted, no body
+                    return
+                method = message.get("method")
+                params = message.get("params") or {}
+                if method == "initialize":
+                    result: dict[str, Any] = {
+                        "protocolVersion": params.get("protocolVersion"),
+                        "capabilities": {"tools": {"listChanged": False}},
+                        "serverInfo": {"name": "mock-codex-apps", "version": "0.0.1"},
+                    }
+                elif method == "tools/list":
+                    result = {"tools": state.apps_tools}
+                elif method == "ping":
+                    result = {}
+                else:
+                    error = {"code": -32601, "message": f"method not found: {method}"}
+                    self._json(200, {"jsonrpc": "2.0", "id": message["id"], "error": error})
+                    return
+                self._json(200, {"jsonrpc": "2.0", "id": message["id"], "result": result})
+
             def do_GET(self) -> None:
                 path, query = self._record()
+                self._wait_if_held(path)
+                if path == APPS_MCP_PATH:
+                    self._json(405, {"detail": "no server-initiated stream"})
+                    return
                 if path in state.fail:
                     self._json(state.fail[path], {"detail": "backend says no"})
                     return
@@ -128,13 +204,21 @@ class MockBackend:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
-                path, _ = self._record(self.rfile.read(length))
+                body = self.rfile.read(length)
+                path, _ = self._record(body)
+                self._wait_if_held(path)
                 if path in state.fail:
                     self._json(state.fail[path], {"detail": "collector says no"})
+                elif path == APPS_MCP_PATH:
+                    self._mcp(body)
                 elif path == "/feedback":
                     self._json(200, {"ok": True})
                 else:
                     self._json(404, {"detail": "not found"})
+
+            def do_DELETE(self) -> None:
+                self._record()
+                self._json(405, {"detail": "no sessions"})
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -151,10 +235,21 @@ class MockBackend:
     def requests_to(self, path: str) -> list[Recorded]:
         return [r for r in self.state.requests if r.path == path]
 
+    def mcp_methods(self) -> list[str]:
+        """The JSON-RPC methods posted to the apps MCP server, in order."""
+        methods: list[str] = []
+        for request in self.requests_to(APPS_MCP_PATH):
+            if request.method == "POST" and request.body:
+                message = json.loads(request.body)
+                methods.append(str(message.get("method", "<response>")))
+        return methods
+
     def __enter__(self) -> MockBackend:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for gate in self.state.hold.values():
+            gate.set()  # nothing stays parked in a handler
         self._server.shutdown()
         self._server.server_close()

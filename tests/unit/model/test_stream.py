@@ -14,6 +14,7 @@ from mock_model import (
     message_response,
     reasoning_then_message,
     response_failed,
+    slow,
     sse,
     stall,
 )
@@ -221,6 +222,37 @@ async def test_stream_idle_timeout_retried_then_error(server: MockModelServer, f
     assert [(r.attempt, r.max_attempts) for r in retries] == [(1, 2), (2, 2)]
     assert len(server.requests) == 3
     assert await asyncio.to_thread(server.wait_for_disconnects, 3, 5.0)
+
+
+async def test_idle_timeout_counts_only_time_waiting_for_the_server(server: MockModelServer) -> None:
+    # Each event arrives well within the window, and the consumer is slower than the window:
+    # neither is idleness of the stream.
+    server.enqueue(slow(message_response(deltas=6), 0.05))
+    client = make_client(server.url, stream_idle_timeout_ms=200)
+    events = []
+    async for event in client.stream(simple_prompt(), session_id="t"):
+        events.append(event)
+        if isinstance(event, OutputTextDelta):
+            await asyncio.sleep(0.3)
+    assert isinstance(events[-1], Completed)
+    assert sum(isinstance(e, OutputTextDelta) for e in events) == 6
+
+
+async def test_interrupt_while_waiting_is_not_mistaken_for_idleness(server: MockModelServer) -> None:
+    server.enqueue(stall(message_response()[:3]))
+    client = make_client(server.url, stream_idle_timeout_ms=100)
+
+    async def consume() -> None:
+        async for _ in client.stream(simple_prompt(), session_id="t"):
+            pass
+
+    task = asyncio.create_task(consume())
+    await asyncio.to_thread(server.wait_for_requests, 1)
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert task.cancelled()
 
 
 async def test_stream_closed_before_completed_is_retried(
