@@ -78,6 +78,9 @@ def shared_http_client() -> httpx.AsyncClient:
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=90.0),
             follow_redirects=False,
         )
+        from codex_core.model.net_backend import use_asyncio_network
+
+        use_asyncio_network(client)  # the model stream's hot path: plain asyncio sockets and TLS
         _clients[loop] = client
     return client
 
