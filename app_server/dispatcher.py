@@ -8,7 +8,9 @@ hold up the rest. Nothing a client sends can crash the server or affect another 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
 from typing import Any
 
 import orjson
@@ -25,19 +27,44 @@ MAX_PENDING_REQUESTS = 512  # per connection; past this, requests get -32001 "Se
 _MISSING = object()
 
 
+# The methods a client sends first; their params models are built before anything else.
+FIRST_METHODS = ("thread/start", "thread/resume", "thread/list", "turn/start", "model/list", "config/read")
+
+
 def warm_up() -> None:
-    """Import the protocol models and handlers ahead of the first request (run in a worker thread).
+    """Import what every request needs: the registry, validation and the handlers (worker thread).
 
     Pydantic class creation is most of a first request's cost; doing it while the client is
-    still reading the initialize answer hides it.
+    still reading the initialize answer hides it. Requests wait for this part only.
     """
-    import gc
-
     from app_server.protocol import registry, validation  # noqa: F401
 
     lookup("initialize")
-    # The protocol models live as long as the process: keep them out of every later collection
-    # so the full collections that do happen while streaming stay short.
+
+
+def warm_up_rest() -> None:
+    """Then the models requests are parsed with, most used first, so that the first thread/start
+    or turn/start does not pay for building them (about half a second here)."""
+    import gc
+
+    from app_server.protocol import registry, validation
+
+    first = [spec for method in FIRST_METHODS if (spec := registry.client_request(method)) is not None]
+    # Only what the server parses: the params of client requests and the client's answers to
+    # server requests (notifications and results are sent as plain dicts).
+    for spec in [*first, *registry.CLIENT_REQUESTS]:
+        try:
+            params = spec.params
+            if spec in first and params is not None:
+                validation.prepare(params)
+        except Exception:  # a broken model must fail its own requests, not the server
+            log.exception("warming up %s failed", spec.method)
+    for spec in registry.SERVER_REQUESTS:
+        try:
+            _ = spec.result
+        except Exception:
+            log.exception("warming up %s failed", spec.method)
+    # The protocol models live as long as the process: keep them out of every later collection.
     gc.freeze()
 
 
@@ -50,7 +77,35 @@ class Dispatcher:
         self._ready: asyncio.Future[None] | None = None
 
     def start_warm_up(self) -> None:
-        self._ready = asyncio.get_running_loop().run_in_executor(None, warm_up)
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def settle(error: BaseException | None) -> None:
+            if ready.done():
+                return
+            if error is None:
+                ready.set_result(None)
+            else:
+                ready.set_exception(error)
+
+        def tell(error: BaseException | None) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop already closed: nobody is waiting
+                loop.call_soon_threadsafe(settle, error)
+
+        def work() -> None:
+            try:
+                warm_up()
+            except Exception as exc:
+                tell(exc)
+                return
+            tell(None)
+            # Requests are served from here on; this part only saves later ones some time.
+            warm_up_rest()
+
+        self._ready = ready
+        # A daemon thread, not the loop's executor: a client that leaves at once must not wait
+        # for models nobody will use.
+        threading.Thread(target=work, name="warm-up", daemon=True).start()
 
     async def _wait_ready(self) -> None:
         # Requests wait for the warm-up instead of importing the same modules concurrently.

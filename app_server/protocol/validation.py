@@ -45,6 +45,14 @@ class ParamsError:
 _ADAPTERS: dict[int, TypeAdapter[Any]] = {}
 
 
+def prepare(tp: Any) -> None:
+    """Build the validator of a type now rather than at its first use (models build lazily)."""
+    if is_model(tp):
+        tp.model_rebuild(force=True)
+    else:
+        adapter(tp)
+
+
 def adapter(tp: Any) -> TypeAdapter[Any]:
     """A cached TypeAdapter for a model class or named alias."""
     key = id(tp)
