@@ -294,6 +294,10 @@ class ModelClient:
                                         raise
                                     if parser.completed:
                                         return  # only the drain after completion timed out
+                                    if telemetry.enabled:
+                                        telemetry.sse_event(
+                                            None, _ms_since(last), error="idle timeout waiting for SSE"
+                                        )
                                     raise StreamDisconnected(
                                         "stream disconnected before completion: idle timeout waiting for SSE"
                                     ) from None
@@ -302,7 +306,12 @@ class ModelClient:
                                 for kind, data in decoder.feed(chunk):
                                     if parser.completed:
                                         continue
-                                    produced = parser.feed(kind, data)
+                                    try:
+                                        produced = parser.feed(kind, data)
+                                    except ModelError as exc:
+                                        if telemetry.enabled:
+                                            telemetry.sse_event(kind, _ms_since(last), error=str(exc))
+                                        raise
                                     if telemetry.enabled:
                                         usage = next(
                                             (e.usage for e in produced if isinstance(e, Completed)), None

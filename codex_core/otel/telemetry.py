@@ -91,10 +91,11 @@ class Telemetry:
         )
 
     def sse_event(
-        self, kind: str, duration_ms: float, usage: TokenUsage | None = None, error: str | None = None
+        self, kind: str | None, duration_ms: float, usage: TokenUsage | None = None, error: str | None = None
     ) -> None:
         """One SSE event of a response stream; with `usage` (its `response.completed`) a second
-        record carries the token counts, as the reference logs them separately."""
+        record carries the token counts, as the reference logs them separately. A failure (a
+        failed response, an idle stream: then no kind) carries `error.message`."""
         if not self.enabled:
             return
         self.emit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from typing import Any
 
 import pytest
 from mock_model import (
@@ -42,6 +43,7 @@ from codex_core.model.events import (
     Retrying,
     TokenUsage,
 )
+from codex_core.otel.telemetry import Metadata, Telemetry
 from unit.model.helpers import FakeSleep, collect, make_client, simple_prompt
 
 
@@ -253,6 +255,34 @@ async def test_interrupt_while_waiting_is_not_mistaken_for_idleness(server: Mock
     with pytest.raises(asyncio.CancelledError):
         await task
     assert task.cancelled()
+
+
+class _Capture(Telemetry):
+    enabled = True
+
+    def __init__(self) -> None:
+        super().__init__(Metadata())
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    def emit(self, name: str, attributes: dict[str, Any]) -> None:
+        self.events.append((name, {k: v for k, v in attributes.items() if v is not None}))
+
+
+async def test_stream_failures_are_reported_to_telemetry(server: MockModelServer) -> None:
+    server.enqueue(stall(message_response()[:2]), response_failed("server_error", "boom"))
+    client = make_client(server.url, stream_idle_timeout_ms=100)
+    client.telemetry = capture = _Capture()
+    with pytest.raises(StreamDisconnected):
+        await collect(client)
+    idle = [a for name, a in capture.events if name == "codex.sse_event" and "error.message" in a]
+    assert idle == [{"duration_ms": idle[0]["duration_ms"], "error.message": "idle timeout waiting for SSE"}]
+
+    capture.events.clear()
+    with pytest.raises(Exception, match="boom"):
+        await collect(client)
+    failed = [a for name, a in capture.events if name == "codex.sse_event" and "error.message" in a]
+    assert len(failed) == 1 and failed[0]["event.kind"] == "response.failed"
+    assert "boom" in failed[0]["error.message"]
 
 
 async def test_stream_closed_before_completed_is_retried(
