@@ -214,6 +214,7 @@ class ModelClient:
             if started or isinstance(error, StreamDisconnected):
                 stream_retries += 1
                 attempt, limit = stream_retries, self.provider.stream_max_retries
+                attempt_no = 0  # a stream retry starts a fresh request: telemetry counts from 0 again
             else:
                 request_retries += 1
                 attempt, limit = request_retries, self.provider.request_max_retries

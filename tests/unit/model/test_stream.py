@@ -285,6 +285,18 @@ async def test_stream_failures_are_reported_to_telemetry(server: MockModelServer
     assert "boom" in failed[0]["error.message"]
 
 
+async def test_telemetry_attempts_restart_with_each_stream_retry(
+    server: MockModelServer, fake_sleep: FakeSleep
+) -> None:
+    server.enqueue(http_error(500), sse(message_response()[:-1]), http_error(500), message_response())
+    client = make_client(server.url, sleep=fake_sleep, request_max_retries=2, stream_max_retries=1)
+    client.telemetry = capture = _Capture()
+    events = await collect(client)
+    assert isinstance(events[-1], Completed)
+    attempts = [a["attempt"] for name, a in capture.events if name == "codex.api_request"]
+    assert attempts == [0, 1, 0, 1]  # request retries count up; the stream retry starts again
+
+
 async def test_stream_closed_before_completed_is_retried(
     server: MockModelServer, fake_sleep: FakeSleep
 ) -> None:
