@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import httpcore
@@ -175,11 +175,25 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         return None
 
 
-def _apply(sock: socket.socket | None, options: Iterable[Any] | None) -> None:
-    if sock is None:
-        return
-    for option in options or ():
-        sock.setsockopt(*option)
+async def _connect(
+    opening: Awaitable[tuple[asyncio.BaseTransport, _BufferingProtocol]],
+    where: str,
+    timeout: float | None,
+    socket_options: Iterable[Any] | None,
+) -> httpcore.AsyncNetworkStream:
+    try:
+        async with asyncio.timeout(timeout):
+            transport, protocol = await opening
+    except TimeoutError:
+        raise httpcore.ConnectTimeout(f"timed out connecting to {where}") from None
+    except OSError as exc:
+        raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
+    assert isinstance(transport, asyncio.Transport)
+    sock: socket.socket | None = transport.get_extra_info("socket")
+    if sock is not None:
+        for option in socket_options or ():
+            sock.setsockopt(*option)
+    return AsyncioStream(transport, protocol)
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
@@ -191,37 +205,17 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_connection(
-                    _BufferingProtocol,
-                    host,
-                    port,
-                    local_addr=(local_address, 0) if local_address else None,
-                )
-        except TimeoutError:
-            raise httpcore.ConnectTimeout(f"timed out connecting to {host}:{port}") from None
-        except OSError as exc:
-            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
-        _apply(transport.get_extra_info("socket"), socket_options)
-        assert isinstance(transport, asyncio.Transport)
-        return AsyncioStream(transport, protocol)
+        local = (local_address, 0) if local_address else None
+        opening = asyncio.get_running_loop().create_connection(
+            _BufferingProtocol, host, port, local_addr=local
+        )
+        return await _connect(opening, f"{host}:{port}", timeout, socket_options)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_unix_connection(_BufferingProtocol, path)
-        except TimeoutError:
-            raise httpcore.ConnectTimeout(f"timed out connecting to {path}") from None
-        except OSError as exc:
-            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
-        _apply(transport.get_extra_info("socket"), socket_options)
-        assert isinstance(transport, asyncio.Transport)
-        return AsyncioStream(transport, protocol)
+        opening = asyncio.get_running_loop().create_unix_connection(_BufferingProtocol, path)
+        return await _connect(opening, path, timeout, socket_options)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)

@@ -8,14 +8,13 @@ import json
 from typing import Any
 
 import pytest
+from support.telemetry import Capture
 
 from codex_core.config.errors import ConfigError
 from codex_core.model.events import TokenUsage
 from codex_core.otel import auth_metadata
 from codex_core.otel.telemetry import (
     PREVIEW_NOTICE,
-    Metadata,
-    Telemetry,
     _build,
     output_preview,
     sanitize_tag,
@@ -24,19 +23,6 @@ from login.manager import CodexAuth
 from login.storage import TokenData
 
 otel_json = pytest.importorskip("codex_core.otel.otlp_json", reason="needs the otel extra")
-
-
-class Capture(Telemetry):
-    """The event methods' output, without OpenTelemetry."""
-
-    enabled = True
-
-    def __init__(self) -> None:
-        super().__init__(Metadata())
-        self.events: list[tuple[str, dict[str, Any]]] = []
-
-    def emit(self, name: str, attributes: dict[str, Any]) -> None:
-        self.events.append((name, {k: v for k, v in attributes.items() if v is not None}))
 
 
 # -- event attributes --------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Any
 
 import pytest
 from mock_model import (
@@ -19,6 +18,7 @@ from mock_model import (
     sse,
     stall,
 )
+from support.telemetry import Capture
 
 from codex_core.model.errors import (
     ConnectionFailed,
@@ -43,7 +43,6 @@ from codex_core.model.events import (
     Retrying,
     TokenUsage,
 )
-from codex_core.otel.telemetry import Metadata, Telemetry
 from unit.model.helpers import FakeSleep, collect, make_client, simple_prompt
 
 
@@ -257,21 +256,10 @@ async def test_interrupt_while_waiting_is_not_mistaken_for_idleness(server: Mock
     assert task.cancelled()
 
 
-class _Capture(Telemetry):
-    enabled = True
-
-    def __init__(self) -> None:
-        super().__init__(Metadata())
-        self.events: list[tuple[str, dict[str, Any]]] = []
-
-    def emit(self, name: str, attributes: dict[str, Any]) -> None:
-        self.events.append((name, {k: v for k, v in attributes.items() if v is not None}))
-
-
 async def test_stream_failures_are_reported_to_telemetry(server: MockModelServer) -> None:
     server.enqueue(stall(message_response()[:2]), response_failed("server_error", "boom"))
     client = make_client(server.url, stream_idle_timeout_ms=100)
-    client.telemetry = capture = _Capture()
+    client.telemetry = capture = Capture()
     with pytest.raises(StreamDisconnected):
         await collect(client)
     idle = [a for name, a in capture.events if name == "codex.sse_event" and "error.message" in a]
@@ -290,7 +278,7 @@ async def test_telemetry_attempts_restart_with_each_stream_retry(
 ) -> None:
     server.enqueue(http_error(500), sse(message_response()[:-1]), http_error(500), message_response())
     client = make_client(server.url, sleep=fake_sleep, request_max_retries=2, stream_max_retries=1)
-    client.telemetry = capture = _Capture()
+    client.telemetry = capture = Capture()
     events = await collect(client)
     assert isinstance(events[-1], Completed)
     attempts = [a["attempt"] for name, a in capture.events if name == "codex.api_request"]
