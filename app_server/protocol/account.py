@@ -1,7 +1,5 @@
 """v2 account/login/rate-limit/feedback types."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -27,7 +25,7 @@ class CancelLoginAccountParams(V2Model):
 
 
 class CancelLoginAccountResponse(V2Model):
-    status: CancelLoginAccountStatus
+    status: "CancelLoginAccountStatus"
 
 
 class CreditsSnapshot(V2Model):
@@ -52,12 +50,12 @@ class GetAccountParams(V2Model):
 
 
 class GetAccountRateLimitsResponse(V2Model):
-    rate_limits: RateLimitSnapshot
-    rate_limits_by_limit_id: dict[str, RateLimitSnapshot] | None = None
+    rate_limits: "RateLimitSnapshot"
+    rate_limits_by_limit_id: "dict[str, RateLimitSnapshot] | None" = None
 
 
 class GetAccountResponse(V2Model):
-    account: Account | None = None
+    account: "Account | None" = None
     requires_openai_auth: bool
 
 
@@ -104,8 +102,8 @@ class LogoutAccountResponse(V2Model):
 class RateLimitSnapshot(V2Model):
     limit_id: str | None = None
     limit_name: str | None = None
-    primary: RateLimitWindow | None = None
-    secondary: RateLimitWindow | None = None
+    primary: "RateLimitWindow | None" = None
+    secondary: "RateLimitWindow | None" = None
     credits: CreditsSnapshot | None = None
     plan_type: PlanType | None = None
 

@@ -1,7 +1,5 @@
 """Server-to-client requests (approvals, user input, dynamic tools, token refresh)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -11,7 +9,7 @@ from .items import CommandAction
 
 
 class ChatgptAuthTokensRefreshParams(V2Model):
-    reason: ChatgptAuthTokensRefreshReason
+    reason: "ChatgptAuthTokensRefreshReason"
     previous_account_id: OptN[str] = None
 
 
@@ -23,7 +21,7 @@ class ChatgptAuthTokensRefreshResponse(V2Model):
 
 class CommandExecutionApprovalDecisionAcceptWithExecpolicyAmendmentAcceptWithExecpolicyAmendment(V2RawModel):
     wire_inline = True
-    execpolicy_amendment: ExecPolicyAmendment
+    execpolicy_amendment: "ExecPolicyAmendment"
 
 
 class CommandExecutionApprovalDecisionAcceptWithExecpolicyAmendment(V2Model):
@@ -42,11 +40,11 @@ class CommandExecutionRequestApprovalParams(V2Model):
     command: OptN[str] = None
     cwd: OptN[str] = None
     command_actions: OptN[list[CommandAction]] = None
-    proposed_execpolicy_amendment: OptN[ExecPolicyAmendment] = None
+    proposed_execpolicy_amendment: "OptN[ExecPolicyAmendment]" = None
 
 
 class CommandExecutionRequestApprovalResponse(V2Model):
-    decision: CommandExecutionApprovalDecision
+    decision: "CommandExecutionApprovalDecision"
 
 
 class InputTextDynamicToolCallOutputContentItem(V2Model):
@@ -70,7 +68,7 @@ class DynamicToolCallParams(V2Model):
 
 
 class DynamicToolCallResponse(V2Model):
-    content_items: list[DynamicToolCallOutputContentItem]
+    content_items: "list[DynamicToolCallOutputContentItem]"
     success: bool
 
 
@@ -83,7 +81,7 @@ class FileChangeRequestApprovalParams(V2Model):
 
 
 class FileChangeRequestApprovalResponse(V2Model):
-    decision: FileChangeApprovalDecision
+    decision: "FileChangeApprovalDecision"
 
 
 class ToolRequestUserInputAnswer(V2Model):
@@ -99,7 +97,7 @@ class ToolRequestUserInputParams(V2Model):
     thread_id: str
     turn_id: str
     item_id: str
-    questions: list[ToolRequestUserInputQuestion]
+    questions: "list[ToolRequestUserInputQuestion]"
 
 
 class ToolRequestUserInputQuestion(V2Model):

@@ -1,7 +1,5 @@
 """JSON-RPC-lite envelopes (no "jsonrpc" member on output) and the request id."""
 
-from __future__ import annotations
-
 from typing import Annotated, Union
 
 from ._base import BigInt, JsonValue, Named, Opt, WireModel

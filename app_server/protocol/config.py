@@ -1,7 +1,5 @@
 """v2 config read/write types and the config views they return."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
@@ -30,7 +28,7 @@ class AppConfig(V2RawModel):
     wire_ts_inline = True
     wire_ts_file = False
     enabled: bool = True
-    disabled_reason: AppDisabledReason | None = None
+    disabled_reason: "AppDisabledReason | None" = None
 
 
 class Config(V2RawModel):
@@ -44,13 +42,13 @@ class Config(V2RawModel):
     model_provider: str | None = None
     approval_policy: AskForApproval | None = None
     sandbox_mode: SandboxMode | None = None
-    sandbox_workspace_write: SandboxWorkspaceWrite | None = None
+    sandbox_workspace_write: "SandboxWorkspaceWrite | None" = None
     forced_chatgpt_workspace_id: str | None = None
     forced_login_method: ForcedLoginMethod | None = None
     web_search: WebSearchMode | None = None
-    tools: ToolsV2 | None = None
+    tools: "ToolsV2 | None" = None
     profile: str | None = None
-    profiles: dict[str, ProfileV2] = Field(default_factory=dict)
+    profiles: "dict[str, ProfileV2]" = Field(default_factory=dict)
     instructions: str | None = None
     developer_instructions: str | None = None
     compact_prompt: str | None = None
@@ -58,11 +56,11 @@ class Config(V2RawModel):
     model_reasoning_summary: ReasoningSummary | None = None
     model_verbosity: Verbosity | None = None
     analytics: AnalyticsConfig | None = None
-    apps: Annotated[AppsConfig | None, EXPERIMENTAL] = None
+    apps: "Annotated[AppsConfig | None, EXPERIMENTAL]" = None
 
 
 class ConfigBatchWriteParams(V2Model):
-    edits: list[ConfigEdit]
+    edits: "list[ConfigEdit]"
     file_path: OptN[str] = None
     expected_version: OptN[str] = None
 
@@ -70,18 +68,18 @@ class ConfigBatchWriteParams(V2Model):
 class ConfigEdit(V2Model):
     key_path: str
     value: JsonValue
-    merge_strategy: MergeStrategy
+    merge_strategy: "MergeStrategy"
 
 
 class ConfigLayer(V2Model):
-    name: ConfigLayerSource
+    name: "ConfigLayerSource"
     version: str
     config: JsonValue
     disabled_reason: Annotated[str | None, SKIP_NONE] = None
 
 
 class ConfigLayerMetadata(V2Model):
-    name: ConfigLayerSource
+    name: "ConfigLayerSource"
     version: str
 
 
@@ -141,8 +139,8 @@ class ConfigRequirements(V2Model):
     allowed_approval_policies: list[AskForApproval] | None = None
     allowed_sandbox_modes: list[SandboxMode] | None = None
     allowed_web_search_modes: list[WebSearchMode] | None = None
-    enforce_residency: ResidencyRequirement | None = None
-    network: Annotated[NetworkRequirements | None, EXPERIMENTAL] = None
+    enforce_residency: "ResidencyRequirement | None" = None
+    network: "Annotated[NetworkRequirements | None, EXPERIMENTAL]" = None
 
 
 class ConfigRequirementsReadResponse(V2Model):
@@ -152,16 +150,16 @@ class ConfigRequirementsReadResponse(V2Model):
 class ConfigValueWriteParams(V2Model):
     key_path: str
     value: JsonValue
-    merge_strategy: MergeStrategy
+    merge_strategy: "MergeStrategy"
     file_path: OptN[str] = None
     expected_version: OptN[str] = None
 
 
 class ConfigWriteResponse(V2Model):
-    status: WriteStatus
+    status: "WriteStatus"
     version: str
     file_path: AbsolutePathBuf
-    overridden_metadata: OverriddenMetadata | None = None
+    overridden_metadata: "OverriddenMetadata | None" = None
 
 
 class NetworkRequirements(V2Model):

@@ -1,7 +1,5 @@
 """Agent-core types shared by v1, v2 and the event stream (sandbox, auth, skills, MCP shapes)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -65,15 +63,15 @@ class CoreCodexErrorInfoResponseTooManyFailedAttempts(CoreModel):
 
 
 class CollaborationMode(CoreModel):
-    mode: ModeKind
-    settings: Settings
+    mode: "ModeKind"
+    settings: "Settings"
 
 
 class CollaborationModeMask(CoreModel):
     name: str
-    mode: ModeKind | None = None
+    mode: "ModeKind | None" = None
     model: str | None = None
-    reasoning_effort: Annotated[ReasoningEffort | None, W(double_null=True, json_double_null=True)] = None
+    reasoning_effort: "Annotated[ReasoningEffort | None, W(double_null=True, json_double_null=True)]" = None
     developer_instructions: Annotated[str | None, W(double_null=True)] = None
 
 
@@ -88,10 +86,10 @@ class CoreRateLimitSnapshot(CoreModel):
     wire_name = "RateLimitSnapshot"
     limit_id: str | None = None
     limit_name: str | None = None
-    primary: CoreRateLimitWindow | None = None
-    secondary: CoreRateLimitWindow | None = None
+    primary: "CoreRateLimitWindow | None" = None
+    secondary: "CoreRateLimitWindow | None" = None
     credits: CoreCreditsSnapshot | None = None
-    plan_type: PlanType | None = None
+    plan_type: "PlanType | None" = None
 
 
 class CoreRateLimitWindow(CoreModel):
@@ -105,7 +103,7 @@ class CoreRestrictedReadOnlyAccess(CoreModel):
     wire_inline = True
     type: Literal["restricted"] = "restricted"
     include_platform_defaults: bool = True
-    readable_roots: Annotated[Opt[list[AbsolutePathBuf]], W(json_nonnull=True)] = None
+    readable_roots: "Annotated[Opt[list[AbsolutePathBuf]], W(json_nonnull=True)]" = None
 
 
 class CoreFullAccessReadOnlyAccess(CoreModel):
@@ -143,7 +141,7 @@ class ResourceTemplate(V1Model):
 
 class ReviewDecisionApprovedExecpolicyAmendmentApprovedExecpolicyAmendment(CoreModel):
     wire_inline = True
-    proposed_execpolicy_amendment: CoreExecPolicyAmendment
+    proposed_execpolicy_amendment: "CoreExecPolicyAmendment"
 
 
 class ReviewDecisionApprovedExecpolicyAmendment(CoreModel):
@@ -184,20 +182,20 @@ class CoreDangerFullAccessSandboxPolicy(CoreModel):
 class CoreReadOnlySandboxPolicy(CoreModel):
     wire_inline = True
     type: Literal["read-only"] = "read-only"
-    access: Annotated[Opt[CoreReadOnlyAccess], W(json_nonnull=True)] = None
+    access: "Annotated[Opt[CoreReadOnlyAccess], W(json_nonnull=True)]" = None
 
 
 class CoreExternalSandboxSandboxPolicy(CoreModel):
     wire_inline = True
     type: Literal["external-sandbox"] = "external-sandbox"
-    network_access: CoreNetworkAccess = "restricted"
+    network_access: "CoreNetworkAccess" = "restricted"
 
 
 class CoreWorkspaceWriteSandboxPolicy(CoreModel):
     wire_inline = True
     type: Literal["workspace-write"] = "workspace-write"
-    writable_roots: Annotated[Opt[list[AbsolutePathBuf]], W(json_nonnull=True)] = None
-    read_only_access: Annotated[Opt[CoreReadOnlyAccess], W(json_nonnull=True)] = None
+    writable_roots: "Annotated[Opt[list[AbsolutePathBuf]], W(json_nonnull=True)]" = None
+    read_only_access: "Annotated[Opt[CoreReadOnlyAccess], W(json_nonnull=True)]" = None
     network_access: bool = False
     exclude_tmpdir_env_var: bool = False
     exclude_slash_tmp: bool = False
@@ -206,18 +204,18 @@ class CoreWorkspaceWriteSandboxPolicy(CoreModel):
 class CoreSessionSourceSubagent(CoreModel):
     wire_inline = True
     wire_additional = False
-    subagent: SubAgentSource
+    subagent: "SubAgentSource"
 
 
 class Settings(CoreModel):
     model: str
-    reasoning_effort: ReasoningEffort | None = None
+    reasoning_effort: "ReasoningEffort | None" = None
     developer_instructions: str | None = None
 
 
 class CoreSkillDependencies(CoreModel):
     wire_name = "SkillDependencies"
-    tools: list[CoreSkillToolDependency]
+    tools: "list[CoreSkillToolDependency]"
 
 
 class CoreSkillErrorInfo(CoreModel):
@@ -244,7 +242,7 @@ class CoreSkillMetadata(CoreModel):
     interface: Opt[CoreSkillInterface] = None
     dependencies: Opt[CoreSkillDependencies] = None
     path: str
-    scope: CoreSkillScope
+    scope: "CoreSkillScope"
     enabled: bool
 
 
@@ -267,7 +265,7 @@ class CoreSkillsListEntry(CoreModel):
 
 class SubAgentSourceThreadSpawnThreadSpawn(CoreModel):
     wire_inline = True
-    parent_thread_id: ThreadId
+    parent_thread_id: "ThreadId"
     depth: int
 
 

@@ -1,7 +1,5 @@
 """Model-side items: ResponseItem and its parts, and the TurnItem stream of the core."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -18,8 +16,8 @@ class TextAgentMessageContent(CoreModel):
 
 class AgentMessageItem(CoreModel):
     id: str
-    content: list[AgentMessageContent]
-    phase: Opt[MessagePhase] = None
+    content: "list[AgentMessageContent]"
+    phase: "Opt[MessagePhase]" = None
 
 
 class InputTextContentItem(CoreModel):
@@ -57,7 +55,7 @@ class InputImageFunctionCallOutputContentItem(CoreModel):
 
 
 class FunctionCallOutputPayload(CoreModel):
-    body: FunctionCallOutputBody
+    body: "FunctionCallOutputBody"
     success: bool | None = None
 
 
@@ -115,17 +113,17 @@ class MessageResponseItem(CoreModel):
     wire_inline = True
     type: Literal["message"] = "message"
     role: str
-    content: list[ContentItem]
+    content: "list[ContentItem]"
     end_turn: Opt[bool] = None
-    phase: Opt[MessagePhase] = None
+    phase: "Opt[MessagePhase]" = None
     id: Annotated[Opt[str], TS_HIDDEN] = None
 
 
 class ReasoningResponseItem(CoreModel):
     wire_inline = True
     type: Literal["reasoning"] = "reasoning"
-    summary: list[ReasoningItemReasoningSummary]
-    content: Opt[list[ReasoningItemContent]] = None
+    summary: "list[ReasoningItemReasoningSummary]"
+    content: "Opt[list[ReasoningItemContent]]" = None
     encrypted_content: str | None = None
     id: Annotated[str, TS_HIDDEN]
 
@@ -134,8 +132,8 @@ class LocalShellCallResponseItem(CoreModel):
     wire_inline = True
     type: Literal["local_shell_call"] = "local_shell_call"
     call_id: str | None = None
-    status: LocalShellStatus
-    action: LocalShellAction
+    status: "LocalShellStatus"
+    action: "LocalShellAction"
     id: Annotated[Opt[str], TS_HIDDEN] = None
 
 
@@ -176,7 +174,7 @@ class WebSearchCallResponseItem(CoreModel):
     wire_inline = True
     type: Literal["web_search_call"] = "web_search_call"
     status: Opt[str] = None
-    action: Opt[CoreWebSearchAction] = None
+    action: "Opt[CoreWebSearchAction]" = None
     id: Annotated[Opt[str], TS_HIDDEN] = None
 
 
@@ -229,7 +227,7 @@ class ReasoningTurnItem(ReasoningItem):
 class WebSearchItem(CoreModel):
     id: str
     query: str
-    action: CoreWebSearchAction
+    action: "CoreWebSearchAction"
 
 
 class WebSearchTurnItem(WebSearchItem):

@@ -1,7 +1,5 @@
 """Payload structs of the core EventMsg variants (sent as codex/event/* params)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -65,7 +63,7 @@ class AgentReasoningSectionBreakEvent(CoreModel):
 class ApplyPatchApprovalRequestEvent(CoreModel):
     call_id: str
     turn_id: str = ""
-    changes: dict[str, FileChange]
+    changes: "dict[str, FileChange]"
     reason: Annotated[str | None, SKIP_NONE] = None
     grant_root: Annotated[str | None, SKIP_NONE] = None
 
@@ -123,7 +121,7 @@ class ExecApprovalRequestEvent(CoreModel):
     cwd: str
     reason: Annotated[str | None, SKIP_NONE] = None
     proposed_execpolicy_amendment: Opt[CoreExecPolicyAmendment] = None
-    parsed_cmd: list[ParsedCommand]
+    parsed_cmd: "list[ParsedCommand]"
 
 
 class ExecCommandBeginEvent(CoreModel):
@@ -132,8 +130,8 @@ class ExecCommandBeginEvent(CoreModel):
     turn_id: str
     command: list[str]
     cwd: str
-    parsed_cmd: list[ParsedCommand]
-    source: ExecCommandSource = "agent"
+    parsed_cmd: "list[ParsedCommand]"
+    source: "ExecCommandSource" = "agent"
     interaction_input: Opt[str] = None
 
 
@@ -143,25 +141,25 @@ class ExecCommandEndEvent(CoreModel):
     turn_id: str
     command: list[str]
     cwd: str
-    parsed_cmd: list[ParsedCommand]
-    source: ExecCommandSource = "agent"
+    parsed_cmd: "list[ParsedCommand]"
+    source: "ExecCommandSource" = "agent"
     interaction_input: Opt[str] = None
     stdout: str
     stderr: str
     aggregated_output: str = ""
     exit_code: int
-    duration: Annotated[Duration, W(ts_type="string")]
+    duration: "Annotated[Duration, W(ts_type='string')]"
     formatted_output: str
 
 
 class ExecCommandOutputDeltaEvent(CoreModel):
     call_id: str
-    stream: ExecOutputStream
+    stream: "ExecOutputStream"
     chunk: str
 
 
 class ExitedReviewModeEvent(CoreModel):
-    review_output: ReviewOutputEvent | None = None
+    review_output: "ReviewOutputEvent | None" = None
 
 
 class AddFileChange(CoreModel):
@@ -186,7 +184,7 @@ class UpdateFileChange(CoreModel):
 class GetHistoryEntryResponseEvent(CoreModel):
     offset: int
     log_id: BigInt
-    entry: HistoryEntry | None = None
+    entry: "HistoryEntry | None" = None
 
 
 class HistoryEntry(CoreModel):
@@ -234,7 +232,7 @@ class McpListToolsResponseEvent(CoreModel):
 
 class McpStartupCompleteEvent(CoreModel):
     ready: list[str]
-    failed: list[McpStartupFailure]
+    failed: "list[McpStartupFailure]"
     cancelled: list[str]
 
 
@@ -266,7 +264,7 @@ class CancelledMcpStartupStatus(CoreModel):
 
 class McpStartupUpdateEvent(CoreModel):
     server: str
-    status: McpStartupStatus
+    status: "McpStartupStatus"
 
 
 class McpToolCallBeginEvent(CoreModel):
@@ -340,7 +338,7 @@ class PatchApplyBeginEvent(CoreModel):
     call_id: str
     turn_id: str = ""
     auto_approved: bool
-    changes: dict[str, FileChange]
+    changes: "dict[str, FileChange]"
 
 
 class PatchApplyEndEvent(CoreModel):
@@ -349,7 +347,7 @@ class PatchApplyEndEvent(CoreModel):
     stdout: str
     stderr: str
     success: bool
-    changes: dict[str, FileChange] = Field(default_factory=dict)
+    changes: "dict[str, FileChange]" = Field(default_factory=dict)
 
 
 class PlanDeltaEvent(CoreModel):
@@ -362,7 +360,7 @@ class PlanDeltaEvent(CoreModel):
 class PlanItemArg(CoreModel):
     wire_additional = False
     step: str
-    status: StepStatus
+    status: "StepStatus"
 
 
 class RawResponseItemEvent(CoreModel):
@@ -394,7 +392,7 @@ class RemoteSkillDownloadedEvent(CoreModel):
 class RequestUserInputEvent(CoreModel):
     call_id: str
     turn_id: str = ""
-    questions: list[RequestUserInputQuestion]
+    questions: "list[RequestUserInputQuestion]"
 
 
 class RequestUserInputQuestion(V1Model):
@@ -403,7 +401,7 @@ class RequestUserInputQuestion(V1Model):
     question: str
     is_other: bool = False
     is_secret: bool = False
-    options: list[RequestUserInputQuestionOption] | None = None
+    options: "list[RequestUserInputQuestionOption] | None" = None
 
 
 class RequestUserInputQuestionOption(CoreModel):
@@ -413,7 +411,7 @@ class RequestUserInputQuestionOption(CoreModel):
 
 class ReviewCodeLocation(CoreModel):
     absolute_file_path: str
-    line_range: ReviewLineRange
+    line_range: "ReviewLineRange"
 
 
 class ReviewFinding(CoreModel):
@@ -469,7 +467,7 @@ class ThreadRolledBackEvent(CoreModel):
 
 
 class TokenCountEvent(CoreModel):
-    info: TokenUsageInfo | None = None
+    info: "TokenUsageInfo | None" = None
     rate_limits: CoreRateLimitSnapshot | None = None
 
 
@@ -489,7 +487,7 @@ class TokenUsageInfo(CoreModel):
 
 class TurnAbortedEvent(CoreModel):
     turn_id: str | None = None
-    reason: TurnAbortReason
+    reason: "TurnAbortReason"
 
 
 class TurnCompleteEvent(CoreModel):

@@ -1,7 +1,5 @@
 """Payload structs of the multi-agent (collab) EventMsg variants."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from ._base import CoreModel, Named
@@ -32,7 +30,7 @@ class CollabAgentInteractionEndEvent(CoreModel):
     sender_thread_id: ThreadId
     receiver_thread_id: ThreadId
     prompt: str
-    status: AgentStatus
+    status: "AgentStatus"
 
 
 class CollabAgentSpawnBeginEvent(CoreModel):
@@ -46,7 +44,7 @@ class CollabAgentSpawnEndEvent(CoreModel):
     sender_thread_id: ThreadId
     new_thread_id: ThreadId | None = None
     prompt: str
-    status: AgentStatus
+    status: "AgentStatus"
 
 
 class CollabCloseBeginEvent(CoreModel):
@@ -59,7 +57,7 @@ class CollabCloseEndEvent(CoreModel):
     call_id: str
     sender_thread_id: ThreadId
     receiver_thread_id: ThreadId
-    status: AgentStatus
+    status: "AgentStatus"
 
 
 class CollabResumeBeginEvent(CoreModel):
@@ -72,7 +70,7 @@ class CollabResumeEndEvent(CoreModel):
     call_id: str
     sender_thread_id: ThreadId
     receiver_thread_id: ThreadId
-    status: AgentStatus
+    status: "AgentStatus"
 
 
 class CollabWaitingBeginEvent(CoreModel):
@@ -84,7 +82,7 @@ class CollabWaitingBeginEvent(CoreModel):
 class CollabWaitingEndEvent(CoreModel):
     sender_thread_id: ThreadId
     call_id: str
-    statuses: dict[ThreadId, AgentStatus]
+    statuses: "dict[ThreadId, AgentStatus]"
 
 
 AgentStatus = Annotated[

@@ -1,7 +1,5 @@
 """EventMsg: the core event union, one variant per payload struct."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -189,7 +187,7 @@ class SessionConfiguredEvent(CoreModel):
     reasoning_effort: ReasoningEffort | None = None
     history_log_id: BigInt
     history_entry_count: int
-    initial_messages: list[EventMsg] | None = None
+    initial_messages: "list[EventMsg] | None" = None
     network_proxy: Opt[SessionNetworkProxyRuntime] = None
     rollout_path: str | None = None
 

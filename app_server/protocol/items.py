@@ -1,7 +1,5 @@
 """v2 ThreadItem and the pieces items are made of."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -15,7 +13,7 @@ class ByteRange(V2Model):
 
 
 class CollabAgentState(V2Model):
-    status: CollabAgentStatus
+    status: "CollabAgentStatus"
     message: str | None = None
 
 
@@ -50,7 +48,7 @@ class UnknownCommandAction(V2Model):
 
 class FileUpdateChange(V2Model):
     path: str
-    kind: PatchChangeKind
+    kind: "PatchChangeKind"
     diff: str
 
 
@@ -88,7 +86,7 @@ class UserMessageThreadItem(V2Model):
     wire_inline = True
     type: Literal["userMessage"] = "userMessage"
     id: str
-    content: list[UserInput]
+    content: "list[UserInput]"
 
 
 class AgentMessageThreadItem(V2Model):
@@ -120,8 +118,8 @@ class CommandExecutionThreadItem(V2Model):
     command: str
     cwd: str
     process_id: str | None = None
-    status: CommandExecutionStatus
-    command_actions: list[CommandAction]
+    status: "CommandExecutionStatus"
+    command_actions: "list[CommandAction]"
     aggregated_output: str | None = None
     exit_code: int | None = None
     duration_ms: int | None = None
@@ -132,7 +130,7 @@ class FileChangeThreadItem(V2Model):
     type: Literal["fileChange"] = "fileChange"
     id: str
     changes: list[FileUpdateChange]
-    status: PatchApplyStatus
+    status: "PatchApplyStatus"
 
 
 class McpToolCallThreadItem(V2Model):
@@ -141,7 +139,7 @@ class McpToolCallThreadItem(V2Model):
     id: str
     server: str
     tool: str
-    status: McpToolCallStatus
+    status: "McpToolCallStatus"
     arguments: JsonValue
     result: McpToolCallResult | None = None
     error: McpToolCallError | None = None
@@ -152,8 +150,8 @@ class CollabAgentToolCallThreadItem(V2Model):
     wire_inline = True
     type: Literal["collabAgentToolCall"] = "collabAgentToolCall"
     id: str
-    tool: CollabAgentTool
-    status: CollabAgentToolCallStatus
+    tool: "CollabAgentTool"
+    status: "CollabAgentToolCallStatus"
     sender_thread_id: str
     receiver_thread_ids: list[str]
     prompt: str | None = None
@@ -165,7 +163,7 @@ class WebSearchThreadItem(V2Model):
     type: Literal["webSearch"] = "webSearch"
     id: str
     query: str
-    action: WebSearchAction | None = None
+    action: "WebSearchAction | None" = None
 
 
 class ImageViewThreadItem(V2Model):
@@ -197,7 +195,7 @@ class ContextCompactionThreadItem(V2Model):
 
 class TurnPlanStep(V2Model):
     step: str
-    status: TurnPlanStepStatus
+    status: "TurnPlanStepStatus"
 
 
 class TextUserInput(V2RawModel):

@@ -1,7 +1,5 @@
 """Legacy v1 API: conversation-style params, responses and notifications."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -133,7 +131,7 @@ class ExecOneOffCommandResponse(V1Model):
 class ForkConversationParams(V1Model):
     path: str | None = None
     conversation_id: ThreadId | None = None
-    overrides: NewConversationParams | None = None
+    overrides: "NewConversationParams | None" = None
 
 
 class ForkConversationResponse(V1Model):
@@ -150,7 +148,7 @@ class FuzzyFileSearchParams(V1Model):
 
 
 class FuzzyFileSearchResponse(CoreModel):
-    files: list[FuzzyFileSearchResult]
+    files: "list[FuzzyFileSearchResult]"
 
 
 class FuzzyFileSearchResult(CoreModel):
@@ -191,7 +189,7 @@ class GetUserAgentResponse(V1Model):
 
 
 class GetUserSavedConfigResponse(CoreModel):
-    config: UserSavedConfig
+    config: "UserSavedConfig"
 
 
 class GitDiffToRemoteParams(CoreModel):
@@ -199,7 +197,7 @@ class GitDiffToRemoteParams(CoreModel):
 
 
 class GitDiffToRemoteResponse(CoreModel):
-    sha: GitSha
+    sha: "GitSha"
     diff: str
 
 
@@ -220,7 +218,7 @@ class InitializeResponse(V1Model):
 class TextInputItemData(CoreModel):
     wire_inline = True
     text: str
-    text_elements: list[V1TextElement] = Field(default_factory=list)
+    text_elements: "list[V1TextElement]" = Field(default_factory=list)
 
 
 class TextInputItem(CoreModel):
@@ -355,7 +353,7 @@ class SandboxSettings(V1Model):
 
 class SendUserMessageParams(V1Model):
     conversation_id: ThreadId
-    items: list[InputItem]
+    items: "list[InputItem]"
 
 
 class SendUserMessageResponse(CoreModel):
@@ -364,7 +362,7 @@ class SendUserMessageResponse(CoreModel):
 
 class SendUserTurnParams(V1Model):
     conversation_id: ThreadId
-    items: list[InputItem]
+    items: "list[InputItem]"
     cwd: str
     approval_policy: CoreAskForApproval
     sandbox_policy: CoreSandboxPolicy

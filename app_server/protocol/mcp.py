@@ -1,7 +1,5 @@
 """v2 MCP server status and OAuth types."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from ._base import V2, BigInt, Named, OptN, V2Model
@@ -14,7 +12,7 @@ class ListMcpServerStatusParams(V2Model):
 
 
 class ListMcpServerStatusResponse(V2Model):
-    data: list[McpServerStatus]
+    data: "list[McpServerStatus]"
     next_cursor: str | None = None
 
 
@@ -37,7 +35,7 @@ class McpServerStatus(V2Model):
     tools: dict[str, Tool]
     resources: list[Resource]
     resource_templates: list[ResourceTemplate]
-    auth_status: McpAuthStatus
+    auth_status: "McpAuthStatus"
 
 
 McpAuthStatus = Annotated[

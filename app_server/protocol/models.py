@@ -1,7 +1,5 @@
 """v2 model catalogue, experimental features and collaboration modes."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -14,7 +12,7 @@ _DEFAULT_MODALITIES: tuple[InputModality, ...] = ("text", "image")
 
 class ExperimentalFeature(V2Model):
     name: str
-    stage: ExperimentalFeatureStage
+    stage: "ExperimentalFeatureStage"
     display_name: str | None = None
     description: str | None = None
     announcement: str | None = None
@@ -38,7 +36,7 @@ class Model(V2Model):
     upgrade: str | None = None
     display_name: str
     description: str
-    supported_reasoning_efforts: list[ReasoningEffortOption]
+    supported_reasoning_efforts: "list[ReasoningEffortOption]"
     default_reasoning_effort: ReasoningEffort
     input_modalities: list[InputModality] = Field(default_factory=lambda: list(_DEFAULT_MODALITIES))
     supports_personality: bool = False

@@ -1,7 +1,5 @@
 """v2 server notifications."""
 
-from __future__ import annotations
-
 from ._base import Opt, V2Model
 from .account import RateLimitSnapshot
 from .core import AuthMode

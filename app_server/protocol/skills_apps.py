@@ -1,7 +1,5 @@
 """v2 skills and apps listing/config types."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from ._base import V2, Named, Opt, OptN, V2Model, W
@@ -37,7 +35,7 @@ class RemoteSkillSummary(V2Model):
 
 
 class SkillDependencies(V2Model):
-    tools: list[SkillToolDependency]
+    tools: "list[SkillToolDependency]"
 
 
 class SkillErrorInfo(V2Model):
@@ -61,7 +59,7 @@ class SkillMetadata(V2Model):
     interface: Opt[SkillInterface] = None
     dependencies: Opt[SkillDependencies] = None
     path: str
-    scope: SkillScope
+    scope: "SkillScope"
     enabled: bool
 
 

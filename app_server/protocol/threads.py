@@ -1,7 +1,5 @@
 """v2 thread and turn records and the thread/* methods."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from ._base import EXPERIMENTAL, JSON_HIDDEN, V2, JsonValue, Named, OptN, V2Model
@@ -39,9 +37,9 @@ class Thread(V2Model):
     path: str | None = None
     cwd: str
     cli_version: str
-    source: SessionSource
+    source: "SessionSource"
     git_info: GitInfo | None = None
-    turns: list[Turn]
+    turns: "list[Turn]"
 
 
 class ThreadArchiveParams(V2Model):
@@ -86,9 +84,9 @@ class ThreadForkResponse(V2Model):
 class ThreadListParams(V2Model):
     cursor: OptN[str] = None
     limit: OptN[int] = None
-    sort_key: OptN[ThreadSortKey] = None
+    sort_key: "OptN[ThreadSortKey]" = None
     model_providers: OptN[list[str]] = None
-    source_kinds: OptN[list[ThreadSourceKind]] = None
+    source_kinds: "OptN[list[ThreadSourceKind]]" = None
     archived: OptN[bool] = None
 
 
@@ -202,8 +200,8 @@ class ThreadUnarchiveResponse(V2Model):
 class Turn(V2Model):
     id: str
     items: list[ThreadItem]
-    status: TurnStatus
-    error: TurnError | None = None
+    status: "TurnStatus"
+    error: "TurnError | None" = None
 
 
 class TurnError(V2Model):

@@ -1,7 +1,5 @@
 """v2 turn/* and review/* methods."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -15,8 +13,8 @@ from .v2_common import AskForApproval, SandboxPolicy
 
 class ReviewStartParams(V2Model):
     thread_id: str
-    target: ReviewTarget
-    delivery: OptN[ReviewDelivery] = None
+    target: "ReviewTarget"
+    delivery: "OptN[ReviewDelivery]" = None
 
 
 class ReviewStartResponse(V2Model):

@@ -1,7 +1,5 @@
 """v2 building blocks used across areas (approval policy, sandbox policy, errors)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -62,7 +60,7 @@ class CommandExecParams(V2Model):
     command: list[str]
     timeout_ms: OptN[int] = None
     cwd: OptN[str] = None
-    sandbox_policy: OptN[SandboxPolicy] = None
+    sandbox_policy: "OptN[SandboxPolicy]" = None
 
 
 class CommandExecResponse(V2Model):
@@ -97,20 +95,20 @@ class DangerFullAccessSandboxPolicy(V2Model):
 class ReadOnlySandboxPolicy(V2Model):
     wire_inline = True
     type: Literal["readOnly"] = "readOnly"
-    access: ReadOnlyAccess = Field(default_factory=lambda: FullAccessReadOnlyAccess())
+    access: "ReadOnlyAccess" = Field(default_factory=lambda: FullAccessReadOnlyAccess())
 
 
 class ExternalSandboxSandboxPolicy(V2Model):
     wire_inline = True
     type: Literal["externalSandbox"] = "externalSandbox"
-    network_access: NetworkAccess = "restricted"
+    network_access: "NetworkAccess" = "restricted"
 
 
 class WorkspaceWriteSandboxPolicy(V2Model):
     wire_inline = True
     type: Literal["workspaceWrite"] = "workspaceWrite"
     writable_roots: list[AbsolutePathBuf] = Field(default_factory=list)
-    read_only_access: ReadOnlyAccess = Field(default_factory=lambda: FullAccessReadOnlyAccess())
+    read_only_access: "ReadOnlyAccess" = Field(default_factory=lambda: FullAccessReadOnlyAccess())
     network_access: bool = False
     exclude_tmpdir_env_var: bool = False
     exclude_slash_tmp: bool = False
