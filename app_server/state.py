@@ -87,6 +87,16 @@ class ServerState:
         if self._skills_cache is not None:
             self._skills_cache.clear()
 
+    def any_turn_running(self) -> bool:
+        """Safe to call from another thread: a read that races a change answers "running"."""
+        threads = self._threads
+        if threads is None:
+            return False
+        try:
+            return any(session.running for session in list(threads.threads.values()))
+        except RuntimeError:  # the dict changed while it was copied
+            return True
+
     def events_for(self, thread_id: str) -> ThreadEvents:
         """The one event sink of a thread (created on first use)."""
         sink = self.thread_events.get(thread_id)

@@ -7,8 +7,9 @@
 For every command: spawn it with a throw-away HOME / CODEX_HOME (empty config), send
 one ``initialize`` request line, time spawn -> response line, sample the resident
 memory of the whole process tree (the npm launcher is node plus a native child), then
-close stdin and wait for exit.  Prints median / p95 latency and median RSS per
-command, and ratios against the first command.  Stdlib only.
+send ``thread/start`` at once (as IDE clients do) and time it too, then close stdin
+and wait for exit.  Prints median / p95 latency, median RSS and the median first
+``thread/start`` per command, and ratios against the first command.  Stdlib only.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import tempfile
 import time
 
 INIT_LINE = b'{"id":1,"method":"initialize","params":{"clientInfo":{"name":"bench","version":"1"}}}\n'
+THREAD_LINES = b'{"method":"initialized"}\n{"id":2,"method":"thread/start","params":{}}\n'
 
 
 def _children(pid: int) -> list[int]:
@@ -56,8 +58,29 @@ def tree_rss_kib(pid: int) -> int:
     return sum(_rss_kib(p) for p in (pid, *_children(pid)))
 
 
-def run_once(argv: list[str], timeout: float) -> tuple[float, int]:
-    """One cold start: (seconds until the initialize response, tree RSS in KiB)."""
+def _read_until_id(
+    proc: subprocess.Popen[bytes], selector: selectors.BaseSelector, request_id: int, deadline: float
+) -> None:
+    assert proc.stdout is not None
+    buffer = b""
+    marker = f'"id":{request_id}'.encode()
+    while True:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0 or not selector.select(remaining):
+            proc.kill()
+            raise TimeoutError(f"no answer to request {request_id} in time")
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            raise RuntimeError(f"server exited early (code {proc.wait()})")
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        if any(marker in line.replace(b" ", b"") for line in lines):
+            return
+
+
+def run_once(argv: list[str], timeout: float) -> tuple[float, int, float]:
+    """One cold start: (seconds until the initialize response, tree RSS in KiB, seconds for a
+    thread/start sent right after that response)."""
     scratch = tempfile.mkdtemp(prefix="startup-bench-")
     try:
         home = os.path.join(scratch, "home")
@@ -79,23 +102,14 @@ def run_once(argv: list[str], timeout: float) -> tuple[float, int]:
         proc.stdin.flush()
         selector = selectors.DefaultSelector()
         selector.register(proc.stdout, selectors.EVENT_READ)
-        buffer = b""
-        elapsed = None
-        deadline = start + timeout
-        while elapsed is None:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0 or not selector.select(remaining):
-                proc.kill()
-                raise TimeoutError(f"no initialize response within {timeout}s")
-            chunk = os.read(proc.stdout.fileno(), 65536)
-            if not chunk:
-                raise RuntimeError(f"server exited early (code {proc.wait()})")
-            buffer += chunk
-            for line in buffer.split(b"\n")[:-1]:
-                if b'"id":1' in line.replace(b" ", b""):
-                    elapsed = time.perf_counter() - start
-                    break
+        _read_until_id(proc, selector, 1, start + timeout)
+        elapsed = time.perf_counter() - start
         rss = tree_rss_kib(proc.pid)
+        thread_start = time.perf_counter()
+        proc.stdin.write(THREAD_LINES)
+        proc.stdin.flush()
+        _read_until_id(proc, selector, 2, thread_start + timeout)
+        thread_elapsed = time.perf_counter() - thread_start
         proc.stdin.close()
         try:
             proc.wait(timeout=10)
@@ -104,7 +118,7 @@ def run_once(argv: list[str], timeout: float) -> tuple[float, int]:
             proc.wait()
         selector.close()
         proc.stdout.close()
-        return elapsed, rss
+        return elapsed, rss, thread_elapsed
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -130,31 +144,41 @@ def main() -> int:
     if not commands:
         parser.error("give at least one --server or --reference")
 
-    rows: list[tuple[str, float, float, float]] = []
+    rows: list[tuple[str, float, float, float, float]] = []
     for command in commands:
         argv = shlex.split(command)
         run_once(argv, args.timeout)  # warm the page cache; not counted
         times: list[float] = []
         rss: list[int] = []
+        threads: list[float] = []
         for _ in range(args.runs):
-            elapsed, kib = run_once(argv, args.timeout)
+            elapsed, kib, thread_elapsed = run_once(argv, args.timeout)
             times.append(elapsed)
             rss.append(kib)
+            threads.append(thread_elapsed)
         rows.append(
-            (command, statistics.median(times), percentile(times, 0.95), statistics.median(rss) / 1024)
+            (
+                command,
+                statistics.median(times),
+                percentile(times, 0.95),
+                statistics.median(rss) / 1024,
+                statistics.median(threads),
+            )
         )
 
     width = max(len(r[0]) for r in rows)
-    print(f"{'server':<{width}}  {'median ms':>10}  {'p95 ms':>10}  {'RSS MiB':>9}")
-    for command, median, p95, rss_mib in rows:
-        print(f"{command:<{width}}  {median * 1000:>10.1f}  {p95 * 1000:>10.1f}  {rss_mib:>9.1f}")
+    print(f"{'server':<{width}}  {'median ms':>10}  {'p95 ms':>10}  {'RSS MiB':>9}  {'thread/start ms':>15}")
+    for command, median, p95, rss_mib, thread in rows:
+        print(
+            f"{command:<{width}}  {median * 1000:>10.1f}  {p95 * 1000:>10.1f}  {rss_mib:>9.1f}  {thread * 1000:>15.1f}"
+        )
     if len(rows) > 1:
         base = rows[0]
         print(f"\nratios vs {base[0]}:")
-        for command, median, p95, rss_mib in rows[1:]:
+        for command, median, p95, rss_mib, thread in rows[1:]:
             print(
                 f"  {command:<{width}}  median x{median / base[1]:.2f}  p95 x{p95 / base[2]:.2f}"
-                f"  RSS x{rss_mib / base[3]:.2f}"
+                f"  RSS x{rss_mib / base[3]:.2f}  thread/start x{thread / base[4]:.2f}"
             )
     return 0
 

@@ -2,7 +2,7 @@
 """Streaming throughput and added latency of an app-server: one message streamed as many deltas.
 
     python benchmarks/stream.py --server "codex app-server" [--reference "/path/to/codex app-server"]
-        [--deltas 20000] [--paced-rate 2000] [--paced-deltas 4000] [--repeat 5] [--detail]
+        [--deltas 20000] [--paced-rate 2000] [--paced-deltas 4000] [--repeat 5] [--detail] [--no-floor]
 
 A local mock Responses API streams one assistant message as N deltas; every delta carries its
 sequence number, and the mock records when it wrote it. The client (this script) reads the
@@ -11,6 +11,12 @@ server's stdout and records when each `item/agentMessage/delta` arrives. Per ser
 - paced: deltas at a fixed rate -> added latency (mock write -> client read) p50 / p99 and CPU per delta.
 On a shared or virtual machine single runs vary a lot (host jitter lands in the tail): --repeat N
 runs N interleaved rounds and prints the median of each figure.
+
+The floor: in the same rounds, a relay that does the least any server can do (blocking reads
+of the mock's stream, one write of the three lines per delta, no protocol layer) runs through
+the same pipeline. Its latency is what the machine adds by itself (the mock, the client, the
+scheduler, the hypervisor); a server's p99 can only be judged against a round whose floor is
+well under the target. --no-floor skips it.
 Stdlib only; everything binds to 127.0.0.1.
 """
 
@@ -116,6 +122,94 @@ def make_mock(plan: StreamPlan) -> ThreadingHTTPServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def serve_floor() -> int:
+    """The floor relay: answers just what the benchmark sends and relays the mock's deltas as
+    the three lines a server sends per delta, with blocking I/O and nothing else."""
+    import socket
+    import tomllib
+    from urllib.parse import urlsplit
+
+    with open(os.path.join(os.environ["CODEX_HOME"], "config.toml"), "rb") as handle:
+        url = urlsplit(tomllib.load(handle)["model_providers"]["bench"]["base_url"])
+
+    def write(*messages: dict[str, Any]) -> None:
+        os.write(1, b"".join(json.dumps(m, separators=(",", ":")).encode() + b"\n" for m in messages))
+
+    def relay_turn(thread: str, turn: str) -> None:
+        sock = socket.create_connection((url.hostname, url.port))
+        body = b"{}"
+        sock.sendall(
+            f"POST {url.path}/responses HTTP/1.1\r\nHost: {url.netloc}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        pending = b""
+        headers_done = False
+        while chunk := sock.recv(1 << 16):
+            pending += chunk
+            if not headers_done:
+                if b"\r\n\r\n" not in pending:
+                    continue
+                pending = pending.split(b"\r\n\r\n", 1)[1]
+                headers_done = True
+            *events, pending = pending.split(b"\n\n")
+            lines: list[dict[str, Any]] = []
+            for event in events:
+                data = json.loads(event.split(b"data: ", 1)[1])
+                if data["type"] == "response.output_text.delta":
+                    delta = data["delta"]
+                    msg = {"type": "agent_message_content_delta", "thread_id": thread, "turn_id": turn}
+                    msg.update(item_id=data["item_id"], delta=delta)
+                    lines.append(
+                        {
+                            "method": "codex/event/agent_message_content_delta",
+                            "params": {"id": turn, "msg": msg, "conversationId": thread},
+                        }
+                    )
+                    lines.append(
+                        {
+                            "method": "item/agentMessage/delta",
+                            "params": {
+                                "threadId": thread,
+                                "turnId": turn,
+                                "itemId": data["item_id"],
+                                "delta": delta,
+                            },
+                        }
+                    )
+                    lines.append(
+                        {
+                            "method": "codex/event/agent_message_delta",
+                            "params": {
+                                "id": turn,
+                                "msg": {"type": "agent_message_delta", "delta": delta},
+                                "conversationId": thread,
+                            },
+                        }
+                    )
+                elif data["type"] == "response.completed":
+                    lines.append(
+                        {"method": "turn/completed", "params": {"threadId": thread, "turn": {"id": turn}}}
+                    )
+            if lines:
+                write(*lines)
+        sock.close()
+
+    for raw in sys.stdin.buffer:
+        message = json.loads(raw)
+        request_id, method = message.get("id"), message.get("method")
+        if request_id is None:
+            continue
+        if method == "thread/start":
+            write({"id": request_id, "result": {"thread": {"id": "floor-thread"}}})
+        elif method == "turn/start":
+            write({"id": request_id, "result": {"turn": {"id": "floor-turn"}}})
+            relay_turn("floor-thread", "floor-turn")
+        else:
+            write({"id": request_id, "result": {}})
+    return 0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -257,6 +351,28 @@ def _median_run(found: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
+def _label(command: str, floor: str) -> str:
+    return "floor (stdlib relay)" if command == floor else command
+
+
+def _judge_against_floor(
+    runs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]], floor: str, target_ms: float
+) -> None:
+    """Rounds in which the machine itself stayed well under the target (floor p99 below half of
+    it) are the ones that say something about a server's tail; count the target met in those."""
+    quiet = [i for i, (_, paced) in enumerate(runs[floor]) if paced["p99_ms"] < target_ms / 2]
+    print(
+        f"rounds with a quiet machine (floor paced p99 < {target_ms / 2:g} ms): {len(quiet)} of {len(runs[floor])}"
+    )
+    for command, found in runs.items():
+        if command == floor or not quiet:
+            continue
+        p99s = [found[i][1]["p99_ms"] for i in quiet]
+        met = sum(p99 < target_ms for p99 in p99s)
+        shown = " ".join(f"{p:.2f}" for p in p99s)
+        print(f"  {command[-40:]}: paced p99 < {target_ms:g} ms in {met} of {len(quiet)} ({shown})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -272,8 +388,17 @@ def main() -> int:
     parser.add_argument(
         "--detail", action="store_true", help="also print the worst paced latency per tenth of the stream"
     )
+    parser.add_argument(
+        "--target-ms", type=float, default=1.0, help="the paced p99 target judged in quiet rounds"
+    )
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the floor relay (what the machine adds by itself)"
+    )
     parser.add_argument("--serve-mock", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_floor:
+        return serve_floor()
     if args.serve_mock:
         # The mock runs in a process of its own so its writes do not compete with the
         # reader for one interpreter lock; both sides stamp times with CLOCK_MONOTONIC.
@@ -295,7 +420,8 @@ def _compare(args: argparse.Namespace, mock_proc: subprocess.Popen[bytes]) -> in
     assert mock_proc.stdout is not None
     url = f"http://127.0.0.1:{int(mock_proc.stdout.readline())}/v1"
     plan = StreamPlan()
-    commands = [*args.server, *args.reference]
+    floor = shlex.join([sys.executable, __file__, "--serve-floor", "--server", "x"])
+    commands = [*args.server, *args.reference, *([] if args.no_floor else [floor])]
     runs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {c: [] for c in commands}
     # Rounds interleave the servers, so a noisy stretch of the machine hits them alike.
     for _ in range(max(args.repeat, 1)):
@@ -314,27 +440,30 @@ def _compare(args: argparse.Namespace, mock_proc: subprocess.Popen[bytes]) -> in
         print(f"medians of {args.repeat} rounds")
         for command, found in runs.items():
             p99s = " ".join(f"{paced['p99_ms']:.2f}" for _, paced in found)
-            print(f"  paced p99 per round, {command[-40:]}: {p99s}")
+            print(f"  paced p99 per round, {_label(command, floor)[-40:]}: {p99s}")
     print(
         f"{'server':<60} {'flood d/s':>10} {'cpu ms/d':>9} | {'paced p50':>9} {'p99 ms':>8} {'cpu ms/d':>9}"
     )
     for command, flood, paced in rows:
         print(
-            f"{command[-60:]:<60} {flood['deltas_per_s']:>10.0f} {flood['cpu_ms_per_delta']:>9.3f} | "
+            f"{_label(command, floor)[-60:]:<60} {flood['deltas_per_s']:>10.0f} {flood['cpu_ms_per_delta']:>9.3f} | "
             f"{paced['p50_ms']:>9.3f} {paced['p99_ms']:>8.3f} {paced['cpu_ms_per_delta']:>9.3f}"
         )
     if args.detail:
         for command, _, paced in rows:
             worst = " ".join(f"{w:.2f}" for w in paced["windows"])
-            print(f"worst paced ms per tenth, {command[-40:]}: {worst}")
-    if len(rows) > 1:
-        base = rows[0]
-        for command, flood, paced in rows[1:]:
+            print(f"worst paced ms per tenth, {_label(command, floor)[-40:]}: {worst}")
+    servers = [row for row in rows if row[0] != floor]
+    if len(servers) > 1:
+        base = servers[0]
+        for command, flood, paced in servers[1:]:
             print(
                 f"ratio ours/{command[-40:]}: throughput x{base[1]['deltas_per_s'] / max(flood['deltas_per_s'], 1e-9):.2f}, "
                 f"flood cpu/delta x{base[1]['cpu_ms_per_delta'] / max(flood['cpu_ms_per_delta'], 1e-9):.2f}, "
                 f"paced p99 x{base[2]['p99_ms'] / max(paced['p99_ms'], 1e-9):.2f}"
             )
+    if floor in runs:
+        _judge_against_floor(runs, floor, args.target_ms)
     return 0
 
 

@@ -1,0 +1,53 @@
+"""The background warm-up holds back while the server has work: requests in flight or a running turn."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from app_server.connection import Connection
+from app_server.dispatcher import FIRST_METHODS, Dispatcher, warm_up, warm_up_rest
+from app_server.protocol import registry
+from app_server.state import ServerOptions, ServerState
+
+
+def test_the_rest_of_the_warm_up_asks_before_every_model() -> None:
+    warm_up()
+    calls: list[int] = []
+    warm_up_rest(lambda: calls.append(1))
+    assert len(calls) == len(FIRST_METHODS) + len(registry.CLIENT_REQUESTS) + len(registry.SERVER_REQUESTS)
+
+
+async def test_busy_while_a_request_is_handled(tmp_path: Path) -> None:
+    dispatcher = Dispatcher(ServerState(ServerOptions(codex_home=tmp_path)))
+    sent: list[dict[str, Any]] = []
+    connection = Connection(label="test")
+    connection.send = sent.append  # type: ignore[method-assign]
+    dispatcher.open(connection)
+    held: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    dispatcher._ready = held  # requests wait for the warm-up's first part: hold them there
+    assert not dispatcher.busy()
+    dispatcher.on_message(
+        connection, b'{"id":1,"method":"initialize","params":{"clientInfo":{"name":"t","version":"1"}}}'
+    )
+    while not dispatcher.busy():
+        await asyncio.sleep(0)
+    held.set_result(None)
+    await asyncio.wait_for(dispatcher.drain(connection), 10)
+    assert [m.get("id") for m in sent] == [1]
+    assert not dispatcher.busy()
+    await dispatcher.close(connection)
+
+
+def test_busy_while_a_turn_runs(tmp_path: Path) -> None:
+    state = ServerState(ServerOptions(codex_home=tmp_path))
+    dispatcher = Dispatcher(state)
+    assert not state.any_turn_running()
+    session = SimpleNamespace(running=False)
+    state._threads = SimpleNamespace(threads={"t": session})  # type: ignore[assignment]
+    assert not dispatcher.busy()
+    session.running = True
+    assert state.any_turn_running()
+    assert dispatcher.busy()
