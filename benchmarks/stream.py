@@ -246,7 +246,7 @@ def _mock_call(url: str, method: str, path: str, body: dict[str, Any] | None = N
     return json.loads(payload) if payload else None
 
 
-def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, Any]:
+def run_once(command: list[str], plan: StreamPlan, url: str, timeout: float) -> dict[str, Any]:
     _mock_call(url, "POST", "/plan", {"count": plan.count, "rate": plan.rate})
     home = tempfile.mkdtemp(prefix="bench-stream-")
     codex_home = os.path.join(home, ".codex")
@@ -269,6 +269,9 @@ def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, Any]:
         cwd=home,
     )
     assert proc.stdin is not None and proc.stdout is not None
+    # A server that never finishes its turn is killed, which ends the reads below.
+    watchdog = threading.Timer(timeout, proc.kill)
+    watchdog.start()
 
     def send(message: dict[str, Any]) -> None:
         assert proc.stdin is not None
@@ -280,7 +283,7 @@ def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, Any]:
         while True:
             line = proc.stdout.readline()
             if not line:
-                raise RuntimeError("server exited")
+                raise RuntimeError(f"server exited, or no turn/completed within {timeout:g}s")
             message = json.loads(line)
             if predicate(message):
                 return message
@@ -307,7 +310,7 @@ def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, Any]:
         while True:
             line = proc.stdout.readline()
             if not line:
-                raise RuntimeError("server exited")
+                raise RuntimeError(f"server exited, or no turn/completed within {timeout:g}s")
             now = time.perf_counter_ns()
             if b'"item/agentMessage/delta"' in line:
                 delta = json.loads(line)["params"]["delta"]
@@ -321,6 +324,7 @@ def run_once(command: list[str], plan: StreamPlan, url: str) -> dict[str, Any]:
         cpu = cpu_seconds(proc.pid) - cpu_before
         plan.written = {int(k): v for k, v in _mock_call(url, "GET", "/written").items()}
     finally:
+        watchdog.cancel()
         proc.stdin.close()
         try:
             proc.wait(timeout=20)
@@ -356,21 +360,21 @@ def _label(command: str, floor: str) -> str:
 
 
 def _judge_against_floor(
-    runs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]], floor: str, target_ms: float
+    rounds: dict[str, list[tuple[dict[str, Any], dict[str, Any]] | None]], floor: str, target_ms: float
 ) -> None:
     """Rounds in which the machine itself stayed well under the target (floor p99 below half of
     it) are the ones that say something about a server's tail; count the target met in those."""
-    quiet = [i for i, (_, paced) in enumerate(runs[floor]) if paced["p99_ms"] < target_ms / 2]
+    quiet = [i for i, r in enumerate(rounds[floor]) if r is not None and r[1]["p99_ms"] < target_ms / 2]
     print(
-        f"rounds with a quiet machine (floor paced p99 < {target_ms / 2:g} ms): {len(quiet)} of {len(runs[floor])}"
+        f"rounds with a quiet machine (floor paced p99 < {target_ms / 2:g} ms): {len(quiet)} of {len(rounds[floor])}"
     )
-    for command, found in runs.items():
+    for command, entries in rounds.items():
         if command == floor or not quiet:
             continue
-        p99s = [found[i][1]["p99_ms"] for i in quiet]
+        p99s = [r[1]["p99_ms"] for i in quiet if (r := entries[i]) is not None]
         met = sum(p99 < target_ms for p99 in p99s)
         shown = " ".join(f"{p:.2f}" for p in p99s)
-        print(f"  {command[-40:]}: paced p99 < {target_ms:g} ms in {met} of {len(quiet)} ({shown})")
+        print(f"  {command[-40:]}: paced p99 < {target_ms:g} ms in {met} of {len(p99s)} ({shown})")
 
 
 def main() -> int:
@@ -387,6 +391,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--detail", action="store_true", help="also print the worst paced latency per tenth of the stream"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds a server gets per run before it is killed"
     )
     parser.add_argument(
         "--target-ms", type=float, default=1.0, help="the paced p99 target judged in quiet rounds"
@@ -422,24 +429,32 @@ def _compare(args: argparse.Namespace, mock_proc: subprocess.Popen[bytes]) -> in
     plan = StreamPlan()
     floor = shlex.join([sys.executable, __file__, "--serve-floor", "--server", "x"])
     commands = [*args.server, *args.reference, *([] if args.no_floor else [floor])]
-    runs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {c: [] for c in commands}
+    # Per server, one entry per round: (flood, paced), or None when the round failed.
+    rounds: dict[str, list[tuple[dict[str, Any], dict[str, Any]] | None]] = {c: [] for c in commands}
     # Rounds interleave the servers, so a noisy stretch of the machine hits them alike.
-    for _ in range(max(args.repeat, 1)):
+    for number in range(max(args.repeat, 1)):
         for command in commands:
             argv = shlex.split(command)
-            plan.count, plan.rate = args.deltas, None
-            flood = run_once(argv, plan, url)
-            plan.count, plan.rate = args.paced_deltas, args.paced_rate
-            paced = run_once(argv, plan, url)
-            runs[command].append((flood, paced))
+            try:
+                plan.count, plan.rate = args.deltas, None
+                flood = run_once(argv, plan, url, args.timeout)
+                plan.count, plan.rate = args.paced_deltas, args.paced_rate
+                paced = run_once(argv, plan, url, args.timeout)
+            except RuntimeError as exc:
+                print(f"round {number + 1}, {_label(command, floor)[-40:]}: left out ({exc})", flush=True)
+                rounds[command].append(None)
+                continue
+            rounds[command].append((flood, paced))
+    runs = {command: [r for r in found if r is not None] for command, found in rounds.items()}
     rows = [
         (command, _median_run([f for f, _ in found]), _median_run([p for _, p in found]))
         for command, found in runs.items()
+        if found
     ]
     if args.repeat > 1:
         print(f"medians of {args.repeat} rounds")
-        for command, found in runs.items():
-            p99s = " ".join(f"{paced['p99_ms']:.2f}" for _, paced in found)
+        for command, entries in rounds.items():
+            p99s = " ".join("-" if r is None else f"{r[1]['p99_ms']:.2f}" for r in entries)
             print(f"  paced p99 per round, {_label(command, floor)[-40:]}: {p99s}")
     print(
         f"{'server':<60} {'flood d/s':>10} {'cpu ms/d':>9} | {'paced p50':>9} {'p99 ms':>8} {'cpu ms/d':>9}"
@@ -462,8 +477,8 @@ def _compare(args: argparse.Namespace, mock_proc: subprocess.Popen[bytes]) -> in
                 f"flood cpu/delta x{base[1]['cpu_ms_per_delta'] / max(flood['cpu_ms_per_delta'], 1e-9):.2f}, "
                 f"paced p99 x{base[2]['p99_ms'] / max(paced['p99_ms'], 1e-9):.2f}"
             )
-    if floor in runs:
-        _judge_against_floor(runs, floor, args.target_ms)
+    if floor in rounds:
+        _judge_against_floor(rounds, floor, args.target_ms)
     return 0
 
 
