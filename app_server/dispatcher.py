@@ -26,6 +26,10 @@ from app_server.state import ServerState
 log = logging.getLogger("codex.app_server")
 
 QUIET_POLL_SECONDS = 0.05  # how often a held-back warm-up looks again
+# Clients send requests in bursts (thread/start, then turn/start at once): the warm-up waits for
+# this much quiet, so that a model build it starts cannot hold the interpreter lock just as the
+# next request or the first deltas of a turn arrive.
+QUIET_AFTER_SECONDS = 0.5
 MAX_PENDING_REQUESTS = 512  # per connection; past this, requests get -32001 "Server overloaded"
 _MISSING = object()
 
@@ -83,13 +87,18 @@ class Dispatcher:
         self._detached: set[asyncio.Task[None]] = set()
         self._ready: asyncio.Future[None] | None = None
         self._in_flight = 0  # requests received and not yet answered (detached ones included)
+        self._last_active = float("-inf")  # when a request last finished (time.monotonic)
 
     def busy(self) -> bool:
         """A request is being handled or a turn is running (read from the warm-up thread)."""
         return self._in_flight > 0 or self.state.any_turn_running()
 
     def _wait_quiet(self) -> None:
-        while self.busy():
+        while True:
+            if self.busy():
+                self._last_active = time.monotonic()
+            elif time.monotonic() - self._last_active >= QUIET_AFTER_SECONDS:
+                return
             time.sleep(QUIET_POLL_SECONDS)
 
     def start_warm_up(self) -> None:
@@ -232,6 +241,7 @@ class Dispatcher:
                 )
             finally:
                 self._in_flight -= 1
+                self._last_active = time.monotonic()
                 inbox.task_done()
 
     async def _handle(
@@ -291,6 +301,7 @@ class Dispatcher:
     def _detached_done(self, task: asyncio.Task[None]) -> None:
         self._detached.discard(task)
         self._in_flight -= 1
+        self._last_active = time.monotonic()
 
     async def _run(self, context: RequestContext, fn: Any, params: Any) -> None:
         connection, request_id = context.connection, context.request_id

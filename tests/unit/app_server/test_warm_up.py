@@ -64,3 +64,19 @@ def test_protocol_models_keep_real_annotations() -> None:
     assert len(with_models) > 10
     postponed = [p.name for p in with_models if "from __future__ import annotations" in p.read_text()]
     assert postponed == []
+
+
+def test_the_warm_up_waits_for_a_quiet_spell_after_a_request(tmp_path: Path, monkeypatch: Any) -> None:
+    import time
+
+    import app_server.dispatcher as dispatcher_module
+
+    monkeypatch.setattr(dispatcher_module, "QUIET_AFTER_SECONDS", 0.2)
+    monkeypatch.setattr(dispatcher_module, "QUIET_POLL_SECONDS", 0.01)
+    dispatcher = Dispatcher(ServerState(ServerOptions(codex_home=tmp_path)))
+    started = time.monotonic()
+    dispatcher._wait_quiet()  # nothing happened yet: no wait
+    assert time.monotonic() - started < 0.2
+    dispatcher._last_active = started = time.monotonic()  # a request just finished
+    dispatcher._wait_quiet()
+    assert time.monotonic() - started >= 0.2
