@@ -76,24 +76,27 @@ async def backend_client(ctx: RequestContext) -> BackendClient:
     return client
 
 
-async def _signed_in_client(ctx: RequestContext) -> tuple[BackendClient, CodexAuth]:
+async def _signed_in_client(
+    ctx: RequestContext, no_token: JsonRpcError | None = None
+) -> tuple[BackendClient, CodexAuth]:
+    """`no_token` replaces the skills methods' errors for a missing or API-key login."""
     from app_server.handlers.account import auth_manager
     from codex_core.backend_client import BackendAuth, BackendClient
     from login.oauth import OAuthError
 
     manager = auth_manager(ctx.state)
     auth = await asyncio.to_thread(manager.current)
-    if auth is None:
-        raise JsonRpcError.invalid_request(CHATGPT_AUTH_REQUIRED)
-    if not auth.is_chatgpt:
-        raise JsonRpcError.invalid_request(API_KEY_NOT_SUPPORTED)
+    if auth is None or not auth.is_chatgpt:
+        if no_token is not None:
+            raise no_token
+        raise JsonRpcError.invalid_request(API_KEY_NOT_SUPPORTED if auth else CHATGPT_AUTH_REQUIRED)
     try:
         auth = await manager.ensure_fresh() or auth
     except OAuthError as exc:
         raise JsonRpcError.invalid_request(str(exc)) from None
     token = auth.bearer_token
     if not token:
-        raise JsonRpcError.invalid_request(CHATGPT_AUTH_REQUIRED)
+        raise no_token or JsonRpcError.invalid_request(CHATGPT_AUTH_REQUIRED)
     try:
         base_url = ctx.state.server_config().typed.chatgpt_base_url
     except Exception as exc:
@@ -173,7 +176,9 @@ async def app_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
     except InvalidAppsCursor as exc:
         raise JsonRpcError.invalid_request(str(exc)) from None
 
-    client, auth = await _signed_in_client(ctx)
+    # As the reference: an internal error, whether nobody or an API key is signed in.
+    no_token = JsonRpcError.internal("failed to list apps: ChatGPT token not available")
+    client, auth = await _signed_in_client(ctx, no_token)
     info = auth.id_info
     plan = auth.plan_override or info.plan_type or auth.access_info.plan_type
     identity = AppsIdentity(client.base_url, auth.account_id, info.user_id, is_workspace_plan(plan))

@@ -89,6 +89,15 @@ def test_remote_methods_need_chatgpt_login(
         (codex_home / "auth.json").write_text(json.dumps({"auth_mode": "apikey", "OPENAI_API_KEY": "sk-x"}))
         error = server.request("skills/remote/write", {"hazelnutId": "hz_1", "isPreload": False})["error"]
         assert "api key auth is not supported" in error["message"]
+    # With apps on, app/list fails the way the reference's does, logged out or on an API key.
+    (codex_home / "config.toml").write_text(
+        f'chatgpt_base_url = "{backend.chatgpt_base_url}"\n[features]\napps = true\n'
+    )
+    no_token = {"code": -32603, "message": "failed to list apps: ChatGPT token not available"}
+    with serve(codex_bin, isolated_env) as server:
+        assert server.request("app/list", {})["error"] == no_token
+        (codex_home / "auth.json").unlink()
+        assert server.request("app/list", {})["error"] == no_token
     assert backend.state.requests == []
 
 
