@@ -157,8 +157,11 @@ class ServerConnection:
         self.ready.set()
 
     async def _run(self) -> None:
+        from codex_core.mcp.sdk import load_sdk
+
         timeout = startup_timeout(self.config)
         try:
+            await load_sdk()  # before the timeout: the server's start-up budget is its own
             async with AsyncExitStack() as stack:
                 try:
                     async with asyncio.timeout(timeout):

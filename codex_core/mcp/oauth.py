@@ -456,6 +456,9 @@ async def begin_login(
     timeout: float | None = None,
 ) -> PendingLogin:
     """Start the OAuth flow; returns once the authorization URL is known (or raises OAuthError)."""
+    from codex_core.mcp.sdk import load_sdk
+
+    await load_sdk()
     import httpx2
 
     callback = _CallbackServer()
