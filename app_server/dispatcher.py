@@ -75,6 +75,16 @@ def warm_up_rest(wait_quiet: Callable[[], None] = lambda: None) -> None:
             _ = spec.result
         except Exception:
             log.exception("warming up %s failed", spec.method)
+    # What the first turn would otherwise import on the event loop (and the HTTP client's CA
+    # certificates), where it stalls every connection for as long.
+    wait_quiet()
+    try:
+        import codex_core.agent.turn  # noqa: F401
+        from codex_core.model.client import prepare_shared_http_client
+
+        prepare_shared_http_client()
+    except Exception:
+        log.exception("warming up the turn path failed")
     # The protocol models live as long as the process: keep them out of every later collection.
     gc.freeze()
 

@@ -64,23 +64,43 @@ _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient
 )
 
 
+def _new_http_client() -> httpx.AsyncClient:
+    import httpx
+
+    client = httpx.AsyncClient(
+        http2=False,
+        # Streams may legitimately idle for minutes; idleness is policed per provider instead.
+        timeout=httpx.Timeout(None, connect=CONNECT_TIMEOUT_S),
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=90.0),
+        follow_redirects=False,
+    )
+    from codex_core.model.net_backend import use_asyncio_network
+
+    use_asyncio_network(client)  # the model stream's hot path: plain asyncio sockets and TLS
+    return client
+
+
+# A client built ahead of time by `prepare_shared_http_client` (from any thread; it binds to a
+# loop only when first used), taken by the first loop that needs one.
+_spare_clients: list[httpx.AsyncClient] = []
+
+
+def prepare_shared_http_client() -> None:
+    """Build the shared client before the first turn needs it: importing httpx and loading the
+    CA certificates take ~150 ms that would otherwise stall the event loop at that turn."""
+    if not _spare_clients and not _clients:
+        _spare_clients.append(_new_http_client())
+
+
 def shared_http_client() -> httpx.AsyncClient:
     """The process-wide HTTP client (lazily built; keep-alive pooling, no HTTP/2, no read timeout)."""
     loop = asyncio.get_running_loop()
     client = _clients.get(loop)
     if client is None or client.is_closed:
-        import httpx
-
-        client = httpx.AsyncClient(
-            http2=False,
-            # Streams may legitimately idle for minutes; idleness is policed per provider instead.
-            timeout=httpx.Timeout(None, connect=CONNECT_TIMEOUT_S),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=90.0),
-            follow_redirects=False,
-        )
-        from codex_core.model.net_backend import use_asyncio_network
-
-        use_asyncio_network(client)  # the model stream's hot path: plain asyncio sockets and TLS
+        try:
+            client = _spare_clients.pop()
+        except IndexError:
+            client = _new_http_client()
         _clients[loop] = client
     return client
 
