@@ -1,4 +1,5 @@
-"""A small async client for the ChatGPT backend (remote skills, the apps directory).
+"""A small async client for the ChatGPT backend (the apps directory; remote skills, which need no
+login, are in `codex_core.remote_skills`).
 
 The apps MCP server that says which apps are accessible lives in `codex_core.apps`.
 
@@ -11,15 +12,9 @@ app-server can hand it to the client unchanged.
 
 from __future__ import annotations
 
-import asyncio
-import io
-import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote
 
 DEFAULT_CHATGPT_BASE_URL = "https://chatgpt.com/backend-api"
 REMOTE_SKILLS_TIMEOUT_S = 30.0
@@ -85,47 +80,6 @@ class BackendClient:
         except orjson.JSONDecodeError:
             raise BackendError(f"Failed to parse response from {url}: invalid JSON") from None
 
-    # -- remote skills ("hazelnuts") ---------------------------------------------------------------
-    async def list_remote_skills(self) -> list[dict[str, str]]:
-        data = await self.get_json("/hazelnuts", params={"product_surface": "codex"})
-        entries = data.get("hazelnuts") if isinstance(data, dict) else None
-        if not isinstance(entries, list):
-            raise BackendError("Failed to parse skills response: missing `hazelnuts`")
-        skills: list[dict[str, str]] = []
-        for entry in entries:
-            if not isinstance(entry, dict):
-                raise BackendError("Failed to parse skills response: entry is not an object")
-            try:
-                skills.append(
-                    {
-                        "id": str(entry["id"]),
-                        "name": str(entry["name"]),
-                        "description": str(entry["description"]),
-                    }
-                )
-            except KeyError as exc:
-                raise BackendError(
-                    f"Failed to parse skills response: missing field {exc.args[0]!r}"
-                ) from None
-        return skills
-
-    async def export_remote_skill(self, hazelnut_id: str, skills_dir: Path) -> Path:
-        """Download a skill's zip and unpack it under `skills_dir/<id>`; returns that directory."""
-        if not hazelnut_id or "/" in hazelnut_id or hazelnut_id in (".", ".."):
-            raise BackendError(f"invalid remote skill id: {hazelnut_id!r}")
-        path = f"/hazelnuts/{quote(hazelnut_id, safe='')}/export"
-        status, body = await self.get(path)
-        if status // 100 != 2:
-            text = body.decode("utf-8", errors="replace")[:2000]
-            raise BackendError(
-                f"Download failed with status {status} from {self.base_url}{path}: {text}", status
-            )
-        if not body.startswith(_ZIP_MAGICS):
-            raise BackendError("Downloaded remote skill payload is not a zip archive")
-        target = skills_dir / _safe_dir_name(hazelnut_id)
-        await asyncio.to_thread(extract_skill_zip, body, target, hazelnut_id)
-        return target
-
     # -- apps directory (connectors) ---------------------------------------------------------------
     async def list_directory_apps(self) -> list[dict[str, Any]]:
         """Every visible app of the directory, following `nextToken` pages."""
@@ -162,37 +116,6 @@ class BackendClient:
 
 def _visible(app: Mapping[str, Any]) -> bool:
     return app.get("visibility") != "HIDDEN" and isinstance(app.get("id"), str)
-
-
-def _safe_dir_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "skill"
-
-
-def extract_skill_zip(payload: bytes, target: Path, prefix: str) -> None:
-    """Unpack a skill archive into `target`, refusing entries that would escape it.
-
-    A leading `<prefix>/` folder (the archive's own wrapper) is dropped.
-    """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(payload))
-    except zipfile.BadZipFile as exc:
-        raise BackendError(f"Failed to open zip archive: {exc}") from None
-    with archive:
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
-            name = info.filename[2:] if info.filename.startswith("./") else info.filename
-            if name.startswith(prefix + "/"):
-                name = name[len(prefix) + 1 :]
-            if not name:
-                continue
-            parts = PurePosixPath(name).parts
-            if name.startswith("/") or any(part in ("..", "") for part in parts) or "\\" in name:
-                raise BackendError(f"Invalid file path in remote skill payload: {info.filename}")
-            destination = target.joinpath(*parts)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(info) as source:
-                destination.write_bytes(source.read())
 
 
 def app_slug(name: str) -> str:

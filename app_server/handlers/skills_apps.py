@@ -22,10 +22,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("codex.app_server")
 
-CHATGPT_AUTH_REQUIRED = "chatgpt authentication required for remote skills and apps"
-API_KEY_NOT_SUPPORTED = (
-    "chatgpt authentication required for remote skills and apps; api key auth is not supported"
-)
+# As the reference: an internal error, whether nobody or an API key is signed in.
+NO_CHATGPT_TOKEN = "failed to list apps: ChatGPT token not available"
 
 
 # -- skills/config/write ---------------------------------------------------------------------------
@@ -70,16 +68,8 @@ def _skill_entries(config_path: Path) -> list[dict[str, Any]]:
 
 
 # -- the ChatGPT backend ---------------------------------------------------------------------------
-async def backend_client(ctx: RequestContext) -> BackendClient:
-    """A backend client with the signed-in ChatGPT user's tokens, or a clear error."""
-    client, _ = await _signed_in_client(ctx)
-    return client
-
-
-async def _signed_in_client(
-    ctx: RequestContext, no_token: JsonRpcError | None = None
-) -> tuple[BackendClient, CodexAuth]:
-    """`no_token` replaces the skills methods' errors for a missing or API-key login."""
+async def _signed_in_client(ctx: RequestContext) -> tuple[BackendClient, CodexAuth]:
+    """A backend client with the signed-in ChatGPT user's tokens (for app/list), or its error."""
     from app_server.handlers.account import auth_manager
     from codex_core.backend_client import BackendAuth, BackendClient
     from login.oauth import OAuthError
@@ -87,16 +77,14 @@ async def _signed_in_client(
     manager = auth_manager(ctx.state)
     auth = await asyncio.to_thread(manager.current)
     if auth is None or not auth.is_chatgpt:
-        if no_token is not None:
-            raise no_token
-        raise JsonRpcError.invalid_request(API_KEY_NOT_SUPPORTED if auth else CHATGPT_AUTH_REQUIRED)
+        raise JsonRpcError.internal(NO_CHATGPT_TOKEN)
     try:
         auth = await manager.ensure_fresh() or auth
     except OAuthError as exc:
-        raise JsonRpcError.invalid_request(str(exc)) from None
+        raise JsonRpcError.internal(f"failed to list apps: {exc}") from None
     token = auth.bearer_token
     if not token:
-        raise no_token or JsonRpcError.invalid_request(CHATGPT_AUTH_REQUIRED)
+        raise JsonRpcError.internal(NO_CHATGPT_TOKEN)
     try:
         base_url = ctx.state.server_config().typed.chatgpt_base_url
     except Exception as exc:
@@ -107,42 +95,33 @@ async def _signed_in_client(
 
 @handler("skills/remote/read", detached=True)
 async def skills_remote_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    from codex_core.backend_client import BackendError
+    from codex_core.remote_skills import RemoteSkillError, fetch_catalogue
 
-    client = await backend_client(ctx)
     try:
-        skills = await client.list_remote_skills()
-    except BackendError as exc:
+        skills = await fetch_catalogue(
+            ctx.state.server_config().typed.chatgpt_base_url, ctx.state.user_agent()
+        )
+    except RemoteSkillError as exc:
         raise JsonRpcError.internal(f"failed to read remote skills: {exc}") from None
-    return {"data": skills}
+    return {"data": [{"id": s.id, "name": s.name, "description": s.description} for s in skills]}
 
 
 @handler("skills/remote/write", detached=True)
 async def skills_remote_write(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    from codex_core.backend_client import BackendError
+    from codex_core.remote_skills import RemoteSkillError, download
 
-    client = await backend_client(ctx)
-    hazelnut_id = str(params.hazelnut_id)
-    # `isPreload` only changes how eagerly the reference's UI fetches; the download is the same.
     try:
-        target = await client.export_remote_skill(hazelnut_id, ctx.state.codex_home / "skills")
-    except BackendError as exc:
+        skill, target = await download(
+            ctx.state.server_config().typed.chatgpt_base_url,
+            ctx.state.codex_home,
+            str(params.hazelnut_id),
+            is_preload=bool(params.is_preload),
+            user_agent=ctx.state.user_agent(),
+        )
+    except RemoteSkillError as exc:
         raise JsonRpcError.internal(f"failed to download remote skill: {exc}") from None
-    name = await asyncio.to_thread(_downloaded_skill_name, target, hazelnut_id)
     ctx.state.invalidate_skills()
-    return {"id": hazelnut_id, "name": name, "path": str(target)}
-
-
-def _downloaded_skill_name(target: Path, fallback: str) -> str:
-    from codex_core.skills import SKILL_FILENAME, SkillParseError, parse_skill_file
-
-    for candidate in [target / SKILL_FILENAME, *sorted(target.glob(f"*/{SKILL_FILENAME}"))]:
-        if candidate.is_file():
-            try:
-                return str(parse_skill_file(candidate, "user")["name"])
-            except SkillParseError:
-                break
-    return fallback
+    return {"id": skill.id, "name": skill.name, "path": str(target)}
 
 
 @handler("app/list", detached=True)
@@ -176,9 +155,7 @@ async def app_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
     except InvalidAppsCursor as exc:
         raise JsonRpcError.invalid_request(str(exc)) from None
 
-    # As the reference: an internal error, whether nobody or an API key is signed in.
-    no_token = JsonRpcError.internal("failed to list apps: ChatGPT token not available")
-    client, auth = await _signed_in_client(ctx, no_token)
+    client, auth = await _signed_in_client(ctx)
     info = auth.id_info
     plan = auth.plan_override or info.plan_type or auth.access_info.plan_type
     identity = AppsIdentity(client.base_url, auth.account_id, info.user_id, is_workspace_plan(plan))

@@ -54,41 +54,50 @@ def serve(codex_bin: str, env: dict[str, str], *, experimental: bool = False) ->
     return server
 
 
-def test_remote_skills_against_backend(
+def test_remote_skills_need_no_login(
     codex_bin: str, isolated_env: dict[str, str], codex_home: Path, backend: MockBackend
 ) -> None:
+    # As the reference 0.100.0: the public catalogue next to the backend, no credentials sent.
     (codex_home / "config.toml").write_text(f'chatgpt_base_url = "{backend.chatgpt_base_url}/"\n')
-    write_chatgpt_login(codex_home)
     with serve(codex_bin, isolated_env) as server:
         listed = server.request("skills/remote/read", {})["result"]
         assert listed == {"data": backend.state.skills}
-        [hit] = backend.requests_to("/backend-api/hazelnuts")
-        assert hit.headers["authorization"] == f"Bearer {ACCESS_TOKEN}"
-        assert hit.headers["chatgpt-account-id"] == ACCOUNT_ID
+        [hit] = backend.requests_to("/public-api/hazelnuts/")
+        assert "authorization" not in hit.headers and "chatgpt-account-id" not in hit.headers
         assert hit.query == {"product_surface": ["codex"]}
 
         written = server.request("skills/remote/write", {"hazelnutId": "hz_1", "isPreload": False})["result"]
-        target = codex_home / "skills" / "hz_1"
+        target = codex_home / "skills" / "downloaded" / "pdf-tools"
         assert written == {"id": "hz_1", "name": "pdf-tools", "path": str(target)}
         assert (target / "SKILL.md").is_file() and (target / "scripts" / "run.sh").is_file()
+        assert not (target / "not-listed.txt").exists()  # only the files the catalogue lists
+        preloaded = server.request("skills/remote/write", {"hazelnutId": "hz_2", "isPreload": True})["result"]
+        curated = codex_home / "vendor_imports" / "skills" / "skills" / ".curated" / "sheets"
+        assert preloaded == {"id": "hz_2", "name": "sheets", "path": str(curated)}
+        assert (curated / "SKILL.md").is_file()
         missing = server.request("skills/remote/write", {"hazelnutId": "nope", "isPreload": True})
-        assert missing["error"]["code"] == -32603
-        assert "status 404" in missing["error"]["message"]
+        assert missing["error"] == {
+            "code": -32603,
+            "message": "failed to download remote skill: Remote skill nope not found",
+        }
         # app/list against the same stub: tests/integration/test_app_list.py
+    backend.state.fail["/public-api/hazelnuts/"] = 503
+    with serve(codex_bin, isolated_env) as server:
+        error = server.request("skills/remote/read", {})["error"]
+    url = f"{backend.chatgpt_base_url.removesuffix('/backend-api')}/public-api/hazelnuts/"
+    assert error == {
+        "code": -32603,
+        "message": f'failed to read remote skills: Request failed with status 503 Service Unavailable from {url}: {{"detail": "backend says no"}}',
+    }
 
 
-def test_remote_methods_need_chatgpt_login(
+def test_app_list_needs_a_chatgpt_token(
     codex_bin: str, isolated_env: dict[str, str], codex_home: Path, backend: MockBackend
 ) -> None:
     (codex_home / "config.toml").write_text(f'chatgpt_base_url = "{backend.chatgpt_base_url}"\n')
     with serve(codex_bin, isolated_env) as server:
-        error = server.request("skills/remote/read", {})["error"]
-        assert error["code"] == -32600 and "chatgpt authentication required" in error["message"]
         # apps are off by default: an empty list, no backend call, no login needed
         assert server.request("app/list", {})["result"] == {"data": [], "nextCursor": None}
-        (codex_home / "auth.json").write_text(json.dumps({"auth_mode": "apikey", "OPENAI_API_KEY": "sk-x"}))
-        error = server.request("skills/remote/write", {"hazelnutId": "hz_1", "isPreload": False})["error"]
-        assert "api key auth is not supported" in error["message"]
     # With apps on, app/list fails the way the reference's does, logged out or on an API key.
     (codex_home / "config.toml").write_text(
         f'chatgpt_base_url = "{backend.chatgpt_base_url}"\n[features]\napps = true\n'
@@ -96,7 +105,7 @@ def test_remote_methods_need_chatgpt_login(
     no_token = {"code": -32603, "message": "failed to list apps: ChatGPT token not available"}
     with serve(codex_bin, isolated_env) as server:
         assert server.request("app/list", {})["error"] == no_token
-        (codex_home / "auth.json").unlink()
+        (codex_home / "auth.json").write_text(json.dumps({"auth_mode": "apikey", "OPENAI_API_KEY": "sk-x"}))
         assert server.request("app/list", {})["error"] == no_token
     assert backend.state.requests == []
 

@@ -28,13 +28,18 @@ ACCESS_TOKEN = "backend-access-token-0123456789"
 ACCOUNT_ID = "acct-123"
 
 
-def skill_zip(skill_id: str, name: str, description: str) -> bytes:
+# The files of a remote skill the catalogue lists; the archive holds one more, which is not unpacked.
+SKILL_FILES = ("SKILL.md", "scripts/run.sh")
+
+
+def skill_zip(folder: str, name: str, description: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(
-            f"{skill_id}/SKILL.md", f"---\nname: {name}\ndescription: {description}\n---\n\nBody.\n"
+            f"{folder}/SKILL.md", f"---\nname: {name}\ndescription: {description}\n---\n\nBody.\n"
         )
-        archive.writestr(f"{skill_id}/scripts/run.sh", "#!/bin/sh\necho hi\n")
+        archive.writestr(f"{folder}/scripts/run.sh", "#!/bin/sh\necho hi\n")
+        archive.writestr(f"{folder}/not-listed.txt", "left out\n")
     return buffer.getvalue()
 
 
@@ -177,22 +182,27 @@ class MockBackend:
                 if path in state.fail:
                     self._json(state.fail[path], {"detail": "backend says no"})
                     return
-                if not self._authorized():
-                    self._json(401, {"detail": "missing or wrong credentials"})
+                # The remote skills catalogue is public: no credentials.
+                if path == "/public-api/hazelnuts/":
+                    files = {name: {"start": 0, "length": 1} for name in SKILL_FILES}
+                    listed = [{**skill, "base_sediment_id": "sed", "files": files} for skill in state.skills]
+                    self._json(200, {"hazelnuts": listed})
                     return
-                if path == "/backend-api/hazelnuts":
-                    self._json(200, {"hazelnuts": state.skills})
-                elif path.startswith("/backend-api/hazelnuts/") and path.endswith("/export"):
+                if path.startswith("/public-api/hazelnuts/") and path.endswith("/export"):
                     skill_id = path.split("/")[3]
                     match = [s for s in state.skills if s["id"] == skill_id]
                     if not match:
                         self._json(404, {"detail": "no such skill"})
                         return
                     skill = match[0]
-                    self._reply(
-                        200, skill_zip(skill_id, skill["name"], skill["description"]), "application/zip"
-                    )
-                elif path == "/backend-api/connectors/directory/list":
+                    # The archive wraps the files in a folder named after the skill.
+                    payload = skill_zip(skill["name"], skill["name"], skill["description"])
+                    self._reply(200, payload, "application/zip")
+                    return
+                if not self._authorized():
+                    self._json(401, {"detail": "missing or wrong credentials"})
+                    return
+                if path == "/backend-api/connectors/directory/list":
                     index = int(query.get("token", ["page-0"])[0].removeprefix("page-"))
                     page = state.directory_pages[index]
                     more = index + 1 < len(state.directory_pages)

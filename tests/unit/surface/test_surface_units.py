@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from codex_core.backend_client import BackendError, extract_skill_zip, to_app_info
+from codex_core.backend_client import to_app_info
 from codex_core.feedback import redact
 from codex_core.notify import input_texts, notify_argv, spawn_detached, turn_complete_payload
+from codex_core.remote_skills import RemoteSkillError, catalogue_url, single_component, unpack
 
 
 def test_redact_hides_credentials() -> None:
@@ -70,10 +71,42 @@ def test_to_app_info_merges_and_sorts() -> None:
     assert apps[0]["installUrl"] == "https://chatgpt.com/apps/able-tool/a"
 
 
-def test_skill_zip_refuses_escaping_paths(tmp_path: Path) -> None:
+def _zip(entries: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("id/../../evil.txt", "x")
-    with pytest.raises(BackendError):
-        extract_skill_zip(buffer.getvalue(), tmp_path / "out", "id")
+        for name, text in entries.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_skill_archive_keeps_listed_files_and_refuses_escaping_paths(tmp_path: Path) -> None:
+    payload = _zip({"./tool/SKILL.md": "s", "tool/a/b.txt": "b", "tool/extra.txt": "x", "hz/c.txt": "c"})
+    unpack(payload, tmp_path / "out", frozenset({"SKILL.md", "a/b.txt", "c.txt"}), ("tool", "hz"))
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.*")) == [
+        "SKILL.md",
+        "a/b.txt",
+        "c.txt",
+    ]
+    escaping = _zip({"tool/../../evil.txt": "x"})
+    with pytest.raises(RemoteSkillError, match="Invalid file path in remote skill payload"):
+        unpack(escaping, tmp_path / "bad", frozenset({"../../evil.txt"}), ("tool",))
     assert not (tmp_path / "evil.txt").exists()
+    with pytest.raises(RemoteSkillError, match="Failed to open zip archive"):
+        unpack(b"PK\x03\x04 not really", tmp_path / "broken", frozenset(), ())
+
+
+def test_remote_skill_names_and_catalogue_url() -> None:
+    assert [single_component(n) for n in ("pdf-tools", "a/", "a/.", "a/b", "..", "./a", "/a", "", ".")] == [
+        "pdf-tools",
+        "a",
+        "a",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert catalogue_url("https://chatgpt.com/backend-api/") == "https://chatgpt.com/public-api/hazelnuts/"
+    assert catalogue_url("http://127.0.0.1:9/x") == "http://127.0.0.1:9/x/public-api/hazelnuts/"
+    assert catalogue_url(None) == "https://chatgpt.com/public-api/hazelnuts/"
