@@ -141,8 +141,12 @@ async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str,
                 f"no rollout found for conversation id {params.conversation_id}"
             )
         path = found
+    elif fork:
+        raise JsonRpcError.invalid_request("either path or conversation id must be provided")
     else:
-        raise JsonRpcError.invalid_request("either path or conversationId is required")
+        raise JsonRpcError.invalid_request(
+            "either path, conversation id or non empty history must be provided"
+        )
     meta = read_session_meta(path) or {}
     overrides = params.overrides if params.overrides is not None else _NoOverrides()
     settings = await settings_for(ctx, overrides, meta.get("cwd"))

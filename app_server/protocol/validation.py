@@ -14,7 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from codex_core.serde_text import unexpected
 
-from .export.walk import is_model, model_fields
+from .export.walk import is_model, is_union, model_fields, named_of, split_annotated
 from .registry import MethodSpec
 
 
@@ -125,12 +125,62 @@ def validate(tp: Any, raw: Any) -> Any | ParamsError:
 
 
 def parse_params(spec: MethodSpec, raw: Any = MISSING) -> Any | ParamsError:
-    """Parse the params of a request/notification of `spec`; MISSING = no params member."""
-    if spec.params is None:
-        return None
-    if raw is MISSING:
+    """Parse the params of a request/notification of `spec`; MISSING = no params member.
+
+    Mirrors serde on the reference's request enum: a method without params accepts a missing
+    member, null or `{}` and nothing else; for a struct, null counts as missing, anything but a
+    map or an array is refused naming the struct, and an array fills the fields in order.
+    """
+    tp = spec.params
+    if tp is None:
+        if raw is MISSING or raw is None or raw == {}:
+            return None
+        return ParamsError(("params",), f"invalid type: {_unexpected(raw)}, expected unit")
+    if raw is MISSING or raw is None:
         return ParamsError(("params",), "missing field `params`")
-    return validate(spec.params, raw)
+    if is_model(tp) and not isinstance(raw, dict):
+        if not isinstance(raw, list):
+            return ParamsError((), f"invalid type: {_unexpected(raw)}, expected struct {tp.export_name()}")
+        by_position = _fields_from_sequence(tp, raw)
+        if isinstance(by_position, ParamsError):
+            return by_position
+        raw = by_position
+    parsed = validate(tp, raw)
+    untagged = _untagged_enum_name(tp)
+    if isinstance(parsed, ParamsError) and untagged is not None:
+        return ParamsError((), f"data did not match any variant of untagged enum {untagged}")
+    return parsed
+
+
+def _untagged_enum_name(tp: Any) -> str | None:
+    """The name of a params type that is a union of structs told apart by shape alone (serde's
+    untagged enum: one error for all of them, whatever each variant objected to)."""
+    bare, meta = split_annotated(tp)
+    named = named_of(meta)
+    if named is None or not is_union(bare) or any(getattr(m, "discriminator", None) for m in meta):
+        return None
+    return named.name
+
+
+def _elements(count: int) -> str:
+    return f"{count} element{'' if count == 1 else 's'}"
+
+
+def _fields_from_sequence(tp: Any, values: list[Any]) -> dict[str, Any] | ParamsError:
+    """serde lets a struct come as an array of its fields in declaration order. Fields past the
+    end of the array must have a default of their own (`#[serde(default)]`: here, a default
+    that is not None); an Option field left out is an error, as in serde's sequence form."""
+    fields = model_fields(tp)
+    if len(values) > len(fields):
+        return ParamsError((), f"invalid length {len(values)}, expected {_elements(len(fields))} in sequence")
+    for index, f in enumerate(fields[len(values) :], start=len(values)):
+        info = tp.model_fields[f.attr]
+        if info.is_required() or info.get_default(call_default_factory=True) is None:
+            return ParamsError(
+                (),
+                f"invalid length {index}, expected struct {tp.export_name()} with {_elements(len(fields))}",
+            )
+    return {f.wire: value for f, value in zip(fields, values, strict=False)}
 
 
 def parse_result(spec: MethodSpec, raw: Any) -> Any | ParamsError:

@@ -41,6 +41,34 @@ def spec(method: str) -> registry.MethodSpec:
         ("config/value/write", {"keyPath": "model"}, "Invalid request: missing field `value`"),
         ("thread/start", {"model": 5}, "Invalid request: invalid type: integer `5`, expected a string"),
         ("thread/loaded/list", MISSING, "Invalid request: missing field `params`"),
+        # Observed on the reference binary: serde's view of the params member as a whole.
+        ("thread/read", None, "Invalid request: missing field `params`"),
+        ("thread/read", 5, "Invalid request: invalid type: integer `5`, expected struct ThreadReadParams"),
+        ("thread/read", "x", 'Invalid request: invalid type: string "x", expected struct ThreadReadParams'),
+        ("getUserAgent", {"a": 1}, "Invalid request: invalid type: map, expected unit"),
+        ("getUserAgent", [], "Invalid request: invalid type: sequence, expected unit"),
+        ("getUserAgent", True, "Invalid request: invalid type: boolean `true`, expected unit"),
+        (
+            "thread/list",
+            [],
+            "Invalid request: invalid length 0, expected struct ThreadListParams with 6 elements",
+        ),
+        (
+            "config/read",
+            [],
+            "Invalid request: invalid length 1, expected struct ConfigReadParams with 2 elements",
+        ),
+        (
+            "thread/unarchive",
+            [],
+            "Invalid request: invalid length 0, expected struct ThreadUnarchiveParams with 1 element",
+        ),
+        ("thread/list", [None] * 8, "Invalid request: invalid length 8, expected 6 elements in sequence"),
+        (
+            "getConversationSummary",
+            {},
+            "Invalid request: data did not match any variant of untagged enum GetConversationSummaryParams",
+        ),
     ],
 )
 def test_reference_messages(method: str, params: Any, message: str) -> None:
@@ -66,6 +94,19 @@ def test_golden_invalid_params_messages() -> None:
 def test_methods_without_params_accept_missing() -> None:
     for method in ("account/logout", "getUserAgent", "userInfo"):
         assert parse_params(spec(method)) is None
+        assert parse_params(spec(method), None) is None
+        assert parse_params(spec(method), {}) is None
+
+
+def test_a_struct_may_come_as_an_array_of_its_fields() -> None:
+    thread_id = "67e55044-10b1-426f-9247-bb680e5fe0c8"
+    parsed = parse_params(spec("thread/read"), [thread_id])  # includeTurns has a default
+    assert not isinstance(parsed, ParamsError)
+    assert (parsed.thread_id, parsed.include_turns) == (thread_id, False)
+    parsed = parse_params(spec("thread/read"), [thread_id, True])
+    assert not isinstance(parsed, ParamsError) and parsed.include_turns is True
+    listed = parse_params(spec("thread/list"), [None, 5, None, None, None, None])
+    assert not isinstance(listed, ParamsError) and listed.limit == 5
 
 
 def test_unknown_method_message_lists_reference_order() -> None:
