@@ -143,6 +143,8 @@ async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str,
         path = found
     elif fork:
         raise JsonRpcError.invalid_request("either path or conversation id must be provided")
+    elif params.history:
+        return await _v1_from_history(ctx, params)
     else:
         raise JsonRpcError.invalid_request(
             "either path, conversation id or non empty history must be provided"
@@ -178,6 +180,34 @@ async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str,
         "model": session.settings.model,
         "initialMessages": await _initial_messages(path),
         "rolloutPath": str(path),
+    }
+
+
+async def _v1_from_history(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    """resumeConversation with `history`: a new conversation that starts from those items."""
+    from app_server.protocol import serialize
+
+    overrides = params.overrides if params.overrides is not None else _NoOverrides()
+    session = await create_thread(
+        ctx,
+        config=overrides.config,
+        cwd=overrides.cwd,
+        base_instructions=overrides.base_instructions,
+        developer_instructions=overrides.developer_instructions,
+        model=overrides.model,
+        model_provider=overrides.model_provider,
+        approval_policy=overrides.approval_policy,
+        sandbox_mode=overrides.sandbox,
+        profile=overrides.profile,
+        api_version="v1",
+    )
+    session.start_from_history([serialize.jsonable(item) for item in params.history])
+    await session.flush()
+    return {
+        "conversationId": session.thread_id,
+        "model": session.settings.model,
+        "initialMessages": [],
+        "rolloutPath": str(session.rollout_path) if session.rollout_path is not None else "",
     }
 
 

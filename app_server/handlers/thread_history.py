@@ -93,6 +93,8 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
     from codex_core.rollout.reader import read_session_meta
 
     state = ctx.state
+    if params.history is not None:
+        return await _resume_from_history(ctx, params)
     session = state.threads.get(params.thread_id)
     if session is None:
         path = safe_path(ctx, params.path) if params.path else rollout_of(ctx, params.thread_id)
@@ -117,6 +119,34 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
     response = start_response(session)
     if session.rollout_path is not None and session.rollout_path.exists():
         response["thread"]["turns"] = await build_turns_async(session.rollout_path)
+    return response
+
+
+async def _resume_from_history(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    """`history` (experimental, for Codex cloud): a new thread that starts from the given items
+    instead of a rollout; its rollout is written at once."""
+    from app_server.handlers.threads import create_thread
+    from app_server.protocol import serialize
+
+    if not params.history:
+        raise JsonRpcError.invalid_request("history must not be empty")
+    session = await create_thread(
+        ctx,
+        config=params.config,
+        cwd=params.cwd,
+        base_instructions=params.base_instructions,
+        developer_instructions=params.developer_instructions,
+        model=params.model,
+        model_provider=params.model_provider,
+        approval_policy=params.approval_policy,
+        sandbox_mode=params.sandbox,
+        personality=params.personality,
+    )
+    session.start_from_history([serialize.jsonable(item) for item in params.history])
+    await session.flush()
+    ctx.state.subscribe(ctx.connection, session.thread_id)
+    response = start_response(session)
+    response["thread"]["turns"] = []  # items carry no turn events
     return response
 
 

@@ -203,7 +203,8 @@ def experimental_usage(spec: MethodSpec, params: Any) -> str | None:
             if value in spec.experimental_fields:
                 return f"{spec.method}.{value}"
             continue
-        if (f.wire in spec.experimental_fields or f.meta.experimental) and value is not None:
+        # An empty list is no use of the field (serde's view of `Some(vec![])` in the reference's gate).
+        if (f.wire in spec.experimental_fields or f.meta.experimental) and value is not None and value != []:
             info = type(params).model_fields[f.attr]
             if info.is_required() or value != info.get_default(call_default_factory=True):
                 return f"{spec.method}.{f.wire}"

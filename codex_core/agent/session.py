@@ -109,6 +109,18 @@ class Session:
             if should_persist_response_item(item):
                 self.rollout.append("response_item", item)
 
+    def start_from_history(self, items: list[dict[str, Any]]) -> None:
+        """Begin a new thread with history from elsewhere (the reference's forked initial history):
+        the items, then this thread's own initial context, recorded at once rather than at the
+        first turn."""
+        from codex_core.agent.prompt import initial_context
+
+        self.record(items)
+        self.record(initial_context(self.settings))
+        self.context_recorded = True
+        if not self.preview:
+            self.preview = first_user_text(items)
+
     def persist(self, kind: str, payload: dict[str, Any]) -> None:
         if self.rollout is not None:
             self.rollout.append(kind, payload)
@@ -178,3 +190,16 @@ class Session:
         await self.interrupt()
         if self.rollout is not None:
             await self.rollout.close()
+
+
+def first_user_text(items: list[dict[str, Any]]) -> str:
+    """The text of the first user message among response items ("" without one)."""
+    for item in items:
+        if item.get("type") == "message" and item.get("role") == "user":
+            parts = item.get("content") or []
+            return "".join(
+                str(part.get("text", ""))
+                for part in parts
+                if isinstance(part, dict) and part.get("type") == "input_text"
+            )
+    return ""

@@ -85,7 +85,7 @@ class SessionSettings:
     cwd: Path
     approval_policy: str
     sandbox_policy: dict[str, Any]
-    reasoning_effort: str | None
+    reasoning_effort: str | None  # as configured (None: the model's default), as the wire reports it
     reasoning_summary: str
     verbosity: str | None
     personality: str | None
@@ -110,6 +110,13 @@ class SessionSettings:
             return int(self.family.auto_compact_token_limit)
         return int(self.context_window * 9 // 10)
 
+    @property
+    def request_effort(self) -> str | None:
+        """The effort a request asks for: the configured one, else the model's default."""
+        if self.reasoning_effort is not None:
+            return self.reasoning_effort
+        return self.family.default_reasoning_effort if self.family.supports_reasoning else None
+
     def with_overrides(self, **changes: Any) -> SessionSettings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
@@ -131,9 +138,9 @@ def resolve_settings(
     model = typed.model or DEFAULT_MODEL
     family = model_family(model)
     mode = typed.sandbox_mode or DEFAULT_SANDBOX_MODE
-    effort = typed.model_reasoning_effort or (
-        family.default_reasoning_effort if family.supports_reasoning else None
-    )
+    # Left unset when not configured: thread/start, sessionConfigured and turn_context report
+    # null then (observed on the reference), while requests use the model's default.
+    effort = typed.model_reasoning_effort
     return SessionSettings(
         model=model,
         provider=resolve_provider(typed, env),

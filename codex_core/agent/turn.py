@@ -155,7 +155,7 @@ def build_prompt(session: Session, turn: TurnState, extra: list[dict[str, Any]] 
     family = settings.family
     reasoning = None
     if family.supports_reasoning:
-        reasoning = {"effort": settings.reasoning_effort, "summary": settings.reasoning_summary}
+        reasoning = {"effort": settings.request_effort, "summary": settings.reasoning_summary}
     return Prompt(
         model=settings.model,
         instructions=settings.base_instructions,

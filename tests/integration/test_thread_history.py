@@ -19,9 +19,12 @@ def codex_home(isolated_env: dict[str, str], mock: MockModelServer) -> Path:
     return home
 
 
-def serve(codex_bin: str, env: dict[str, str]) -> StdioAppServer:
+def serve(codex_bin: str, env: dict[str, str], *, experimental: bool = False) -> StdioAppServer:
     server = StdioAppServer(codex_bin, model_env(env))
-    server.initialize("pytest")
+    if experimental:
+        server.initialize("pytest", experimentalApi=True)
+    else:
+        server.initialize("pytest")
     return server
 
 
@@ -66,8 +69,14 @@ def test_read_from_disk_and_unknown_thread(
         missing = "00000000-0000-7000-8000-000000000000"
         error = server.request("thread/read", {"threadId": missing, "includeTurns": False})["error"]
         assert error["message"] == f"thread not loaded: {missing}"
+        # As in the reference, `path` (and `history`) are experimental on thread/resume.
+        gated = server.request("thread/resume", {"threadId": missing, "path": "/etc/passwd"})["error"]
+        assert gated == {"code": -32600, "message": "thread/resume.path requires experimentalApi capability"}
+        gated = server.request("thread/fork", {"threadId": missing, "path": "/etc/passwd"})["error"]
+        assert gated == {"code": -32600, "message": "thread/fork.path requires experimentalApi capability"}
+    with serve(codex_bin, isolated_env, experimental=True) as server:
         escape = server.request("thread/resume", {"threadId": missing, "path": "/etc/passwd"})["error"]
-        assert escape["code"] == -32600
+        assert escape["code"] == -32600 and "experimentalApi" not in escape["message"]
 
 
 def test_fork_copies_history_and_diverges(
@@ -199,3 +208,44 @@ def test_v1_conversation_summary(
         assert by_path == by_id
         outside = server.request("getConversationSummary", {"rolloutPath": "/etc/hosts"})
         assert outside["error"]["code"] == -32600
+
+
+HISTORY = [
+    {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "hello there"}]},
+    {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "hi!"}]},
+]
+
+
+def test_resume_from_history_starts_a_new_thread(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    """thread/resume `history` (experimental) and v1 resumeConversation `history`: a new thread
+    whose rollout holds, at once, the given items and then its own initial context."""
+    other = "00000000-0000-7000-8000-000000000000"
+    with serve(codex_bin, isolated_env) as server:
+        empty = server.request("thread/resume", {"threadId": other, "history": []})["error"]
+        assert empty == {"code": -32600, "message": "history must not be empty"}  # checked before the gate
+        gated = server.request("thread/resume", {"threadId": other, "history": HISTORY})["error"]
+        assert gated["message"] == "thread/resume.history requires experimentalApi capability"
+        v1 = server.request("resumeConversation", {"history": HISTORY})["result"]
+        assert v1["initialMessages"] == [] and v1["conversationId"] != other
+        assert server.request("resumeConversation", {"history": []})["error"]["message"] == (
+            "either path, conversation id or non empty history must be provided"
+        )
+    with serve(codex_bin, isolated_env, experimental=True) as server:
+        resumed = server.request("thread/resume", {"threadId": other, "history": HISTORY})["result"]
+        thread = resumed["thread"]
+        assert thread["id"] != other and thread["preview"] == "hello there" and thread["turns"] == []
+        loaded = server.request("thread/loaded/list", {})["result"]["data"]
+        assert thread["id"] in loaded
+        mock.enqueue(message_response("continuing"))
+        run_turn(server, thread["id"], "and now?")
+    for path in (Path(v1["rolloutPath"]), Path(thread["path"])):
+        lines = [json.loads(line) for line in path.read_text().splitlines()]
+        assert lines[0]["type"] == "session_meta"
+        assert [line["payload"] for line in lines[1:3]] == HISTORY
+        assert lines[3]["payload"]["role"] == "developer"  # then the thread's own initial context
+        assert "<permissions instructions>" in lines[3]["payload"]["content"][0]["text"]
+    body = json.dumps(mock.requests[-1].body["input"])
+    assert body.index("hello there") < body.index("<permissions instructions>") < body.index("and now?")
+    assert body.count("<permissions instructions>") == 1

@@ -394,3 +394,30 @@ def test_review_mode_has_its_own_history(
     review_request = json.dumps(mock.requests[1].body)
     assert "check a.py" in review_request and "SECRET-CONTEXT" not in review_request
     assert "Off-by-one in loop" in json.dumps(mock.requests[2].body["input"])
+
+
+def test_reasoning_effort_is_reported_as_configured_and_requested_with_the_model_default(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer, tmp_path: Path
+) -> None:
+    """As the reference: with no configured effort, thread/start and the rollout's turn_context
+    say null (turn_context leaves `effort` out) while the request asks for the model's default."""
+    write_mock_config(codex_home, mock.url)
+    mock.enqueue(message_response("a"), message_response("b"))
+    with serve(codex_bin, isolated_env, cwd=tmp_path) as server:
+        started = server.request("thread/start", {"model": "gpt-5.2-codex"})["result"]
+        assert started["reasoningEffort"] is None
+        run_turn(server, started["thread"]["id"], "one")
+        configured = server.request(
+            "thread/start", {"model": "gpt-5.2-codex", "config": {"model_reasoning_effort": "high"}}
+        )["result"]
+        assert configured["reasoningEffort"] == "high"
+        run_turn(server, configured["thread"]["id"], "two")
+    assert [r.body["reasoning"]["effort"] for r in mock.requests] == ["medium", "high"]
+    contexts = []
+    for thread in (started, configured):
+        lines = [json.loads(line) for line in Path(thread["thread"]["path"]).read_text().splitlines()]
+        [context] = [line["payload"] for line in lines if line["type"] == "turn_context"]
+        contexts.append(
+            (context.get("effort"), context["collaboration_mode"]["settings"]["reasoning_effort"])
+        )
+    assert contexts == [(None, None), ("high", "high")]
