@@ -26,9 +26,9 @@ async def create_thread(
     from codex_core.agent.settings import resolve_settings
     from codex_core.config.errors import ConfigError
 
+    # A cwd that does not exist (yet) is accepted, as the reference does; commands run there
+    # fail with a clear error instead.
     work_dir = resolve_cwd(cwd)
-    if not work_dir.is_dir():
-        raise JsonRpcError.invalid_request(f"cwd is not a directory: {work_dir}")
     overrides = config_overrides(config, **typed)
     try:
         loaded = ctx.state.load_config(cwd=work_dir, request_overrides=overrides)

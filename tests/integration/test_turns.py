@@ -421,3 +421,17 @@ def test_reasoning_effort_is_reported_as_configured_and_requested_with_the_model
             (context.get("effort"), context["collaboration_mode"]["settings"]["reasoning_effort"])
         )
     assert contexts == [(None, None), ("high", "high")]
+
+
+def test_a_thread_may_start_in_a_cwd_that_does_not_exist(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer, tmp_path: Path
+) -> None:
+    write_mock_config(codex_home, mock.url)
+    mock.enqueue(message_response("fine"))
+    missing = tmp_path / "not-created-yet"
+    with serve(codex_bin, isolated_env, cwd=tmp_path) as server:
+        started = server.request("thread/start", {"cwd": str(missing)})["result"]
+        assert started["cwd"] == str(missing) and started["thread"]["cwd"] == str(missing)
+        _, events = run_turn(server, started["thread"]["id"], "hello")
+        assert of(events, "turn/completed")[-1]["turn"]["status"] == "completed"
+    assert f"<cwd>{missing}</cwd>" in json.dumps(mock.requests[-1].body["input"])
