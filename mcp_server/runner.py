@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mcp_server.tools import CodexCall, ReplyCall, ToolArgumentError
+from mcp_server.tools import CodexCall, InvalidThreadId, MissingArguments, ReplyCall, ToolArgumentError
 
 if TYPE_CHECKING:
     from codex_core.agent.manager import ThreadManager
@@ -30,6 +30,9 @@ TERMINAL_EVENTS = ("task_complete", "turn_aborted")
 
 SendRequest = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 Notify = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+
+ARGUMENTS_ERROR_PREFIX = "Failed to parse configuration for Codex tool: "
 
 
 @dataclass
@@ -122,8 +125,10 @@ class CodexRunner:
     async def run_codex(self, arguments: dict[str, Any] | None, call: ActiveCall) -> ToolOutcome:
         try:
             params = CodexCall.parse(arguments)
+        except MissingArguments as exc:
+            return ToolOutcome(str(exc), is_error=True)
         except ToolArgumentError as exc:
-            return ToolOutcome(f"Failed to load Codex configuration from overrides: {exc}", is_error=True)
+            return ToolOutcome(f"{ARGUMENTS_ERROR_PREFIX}{exc}", is_error=True)
         try:
             session = await self._create_session(params)
         except Exception as exc:
@@ -135,12 +140,18 @@ class CodexRunner:
     async def run_reply(self, arguments: dict[str, Any] | None, call: ActiveCall) -> ToolOutcome:
         try:
             params = ReplyCall.parse(arguments)
+        except MissingArguments as exc:
+            return ToolOutcome(str(exc), is_error=True)
         except ToolArgumentError as exc:
-            return ToolOutcome(f"Invalid codex-reply arguments: {exc}", is_error=True)
+            # The reference words codex-reply's argument errors as the codex tool's.
+            return ToolOutcome(f"{ARGUMENTS_ERROR_PREFIX}{exc}", is_error=True)
+        except InvalidThreadId as exc:
+            return ToolOutcome(f"Failed to parse thread_id: {exc}", is_error=True)
         session = self.threads.get(params.thread_id)
         channel = self.channels.get(params.thread_id)
         if session is None or channel is None:
-            return ToolOutcome(f"Session not found for thread_id: {params.thread_id}", is_error=True)
+            text = f"Session not found for thread_id: {params.thread_id}"
+            return ToolOutcome(text, thread_id=params.thread_id, is_error=True)
         from codex_core.uuid7 import uuid7_str
 
         return await self._run(session, channel, call, params.prompt, uuid7_str(), configured=False)

@@ -91,8 +91,23 @@ def build_server(runner: Any) -> Any:
         on_call_tool=call_tool,
     )
     server.middleware.append(_InitializeShape(runner))
+    server.middleware.append(_unknown_method_shape)
     options = server.create_initialization_options(NotificationOptions(tools_changed=True))
     return server, options
+
+
+async def _unknown_method_shape(ctx: Any, call_next: Callable[[Any], Awaitable[Any]]) -> Any:
+    """A method this server does not serve gets the reference's error: -32601
+    `method not found: <method>` with `{"method": ...}` as data (the SDK says `Method not found`)."""
+    from mcp.shared.exceptions import MCPError
+    from mcp_types import METHOD_NOT_FOUND
+
+    try:
+        return await call_next(ctx)
+    except MCPError as exc:
+        if exc.code != METHOD_NOT_FOUND:
+            raise
+        raise MCPError(METHOD_NOT_FOUND, f"method not found: {ctx.method}", {"method": ctx.method}) from None
 
 
 class _InitializeShape:

@@ -93,31 +93,49 @@ def tool_definitions() -> list[dict[str, Any]]:
 
 
 class ToolArgumentError(ValueError):
-    """Arguments that do not fit the tool's schema; reported as an error result of the call."""
+    """Arguments that do not fit the tool's schema; reported as an error result of the call.
+
+    The messages are serde's on the reference's argument structs: the first bad value in the
+    order the client sent the keys, then the first missing required field."""
 
 
-def _optional_str(arguments: dict[str, Any], key: str) -> str | None:
+class MissingArguments(ToolArgumentError):
+    """The call carried no `arguments` at all (the reference words this case on its own)."""
+
+
+def _check_values(
+    arguments: dict[str, Any],
+    *,
+    strings: tuple[str, ...],
+    choices: dict[str, tuple[str, ...]] | None = None,
+    maps: tuple[str, ...] = (),
+    required: tuple[str, ...] = (),
+) -> None:
+    from codex_core.serde_text import unexpected
+
+    choices = choices or {}
+    for key, value in arguments.items():
+        if value is None and key not in required:
+            continue  # optional fields take null
+        if key in choices:
+            # A unit-variant enum: serde reads it from a string (or a one-entry map).
+            if not isinstance(value, str):
+                raise ToolArgumentError(f"invalid type: {unexpected(value)}, expected string or map")
+            if value not in choices[key]:
+                expected = ", ".join(f"`{v}`" for v in choices[key])
+                raise ToolArgumentError(f"unknown variant `{value}`, expected one of {expected}")
+        elif key in maps and not isinstance(value, dict):
+            raise ToolArgumentError(f"invalid type: {unexpected(value)}, expected a map")
+        elif key in strings and not isinstance(value, str):
+            raise ToolArgumentError(f"invalid type: {unexpected(value)}, expected a string")
+    for key in required:
+        if key not in arguments:
+            raise ToolArgumentError(f"missing field `{key}`")
+
+
+def _str(arguments: dict[str, Any], key: str) -> str | None:
     value = arguments.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ToolArgumentError(f"`{key}` must be a string")
-    return value
-
-
-def _required_str(arguments: dict[str, Any], key: str) -> str:
-    value = _optional_str(arguments, key)
-    if value is None:
-        raise ToolArgumentError(f"missing field `{key}`")
-    return value
-
-
-def _optional_choice(arguments: dict[str, Any], key: str, values: tuple[str, ...]) -> str | None:
-    value = _optional_str(arguments, key)
-    if value is not None and value not in values:
-        expected = ", ".join(f"`{v}`" for v in values)
-        raise ToolArgumentError(f"unknown variant `{value}` for `{key}`, expected one of {expected}")
-    return value
+    return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
@@ -135,21 +153,34 @@ class CodexCall:
 
     @classmethod
     def parse(cls, arguments: dict[str, Any] | None) -> CodexCall:
-        args = arguments or {}
-        config = args.get("config")
-        if config is not None and not isinstance(config, dict):
-            raise ToolArgumentError("`config` must be an object")
+        if arguments is None:
+            raise MissingArguments("Missing arguments for codex tool-call; the `prompt` field is required.")
+        _check_values(
+            arguments,
+            strings=(
+                "prompt",
+                "model",
+                "profile",
+                "cwd",
+                "base-instructions",
+                "developer-instructions",
+                "compact-prompt",
+            ),
+            choices={"approval-policy": APPROVAL_POLICIES, "sandbox": SANDBOX_MODES},
+            maps=("config",),
+            required=("prompt",),
+        )
         return cls(
-            prompt=_required_str(args, "prompt"),
-            model=_optional_str(args, "model"),
-            profile=_optional_str(args, "profile"),
-            cwd=_optional_str(args, "cwd"),
-            approval_policy=_optional_choice(args, "approval-policy", APPROVAL_POLICIES),
-            sandbox=_optional_choice(args, "sandbox", SANDBOX_MODES),
-            config=dict(config or {}),
-            base_instructions=_optional_str(args, "base-instructions"),
-            developer_instructions=_optional_str(args, "developer-instructions"),
-            compact_prompt=_optional_str(args, "compact-prompt"),
+            prompt=str(arguments["prompt"]),
+            model=_str(arguments, "model"),
+            profile=_str(arguments, "profile"),
+            cwd=_str(arguments, "cwd"),
+            approval_policy=_str(arguments, "approval-policy"),
+            sandbox=_str(arguments, "sandbox"),
+            config=dict(arguments.get("config") or {}),
+            base_instructions=_str(arguments, "base-instructions"),
+            developer_instructions=_str(arguments, "developer-instructions"),
+            compact_prompt=_str(arguments, "compact-prompt"),
         )
 
     def request_overrides(self) -> dict[str, Any]:
@@ -166,6 +197,10 @@ class CodexCall:
         return overrides
 
 
+class InvalidThreadId(ValueError):
+    """codex-reply without a usable thread id (`Failed to parse thread_id: ...`)."""
+
+
 @dataclass(frozen=True)
 class ReplyCall:
     thread_id: str
@@ -173,9 +208,18 @@ class ReplyCall:
 
     @classmethod
     def parse(cls, arguments: dict[str, Any] | None) -> ReplyCall:
-        args = arguments or {}
-        prompt = _required_str(args, "prompt")
-        thread_id = _optional_str(args, "threadId") or _optional_str(args, "conversationId")
-        if not thread_id:
-            raise ToolArgumentError("either threadId or conversationId must be provided")
-        return cls(thread_id=thread_id, prompt=prompt)
+        from codex_core.ids import InvalidId, parse_uuid
+
+        if arguments is None:
+            raise MissingArguments(
+                "Missing arguments for codex-reply tool-call; the `thread_id` and `prompt` fields are required."
+            )
+        _check_values(arguments, strings=("prompt", "threadId", "conversationId"), required=("prompt",))
+        raw = _str(arguments, "threadId") or _str(arguments, "conversationId")
+        if raw is None:
+            raise InvalidThreadId("either threadId or conversationId must be provided")
+        try:
+            thread_id = str(parse_uuid(raw))
+        except InvalidId as exc:
+            raise InvalidThreadId(str(exc)) from None
+        return cls(thread_id=thread_id, prompt=str(arguments["prompt"]))

@@ -174,8 +174,13 @@ async def test_codex_then_reply(
         assert not second.is_error and text_of(second) == "Second answer."
         assert second.structured_content == {"threadId": thread_id, "content": "Second answer."}
         # The deprecated alias still works, and an unknown thread is an error result.
-        missing = await client.session.call_tool("codex-reply", {"conversationId": "nope", "prompt": "x"})
-        assert missing.is_error and "nope" in text_of(missing)
+        unknown = "00000000-0000-7000-8000-000000000000"
+        missing = await client.session.call_tool("codex-reply", {"conversationId": unknown, "prompt": "x"})
+        assert missing.is_error and text_of(missing) == f"Session not found for thread_id: {unknown}"
+        garbled = await client.session.call_tool("codex-reply", {"conversationId": "nope", "prompt": "x"})
+        assert garbled.is_error and text_of(garbled).startswith(
+            "Failed to parse thread_id: invalid character"
+        )
 
     # The model saw both user messages in one conversation.
     last_input = mock.requests[-1].body["input"]
@@ -267,3 +272,49 @@ def test_reply_decisions() -> None:
     assert decision_of({"action": "cancel"}) == "abort"
     assert decision_of({"something": 1}) == "denied"
     assert decision_of(None) == "denied"
+
+
+def test_raw_wire_errors_match_the_reference(codex_bin: str, env: dict[str, str], workspace: Path) -> None:
+    """Unknown methods and a reply to an unknown thread, byte for byte as the reference answers."""
+    import json
+    import subprocess
+
+    lines = [
+        {
+            "jsonrpc": "2.0",
+            "id": 0,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "1"},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 1, "method": "no/such/method", "params": {}},
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {
+                "name": "codex-reply",
+                "arguments": {"prompt": "x", "threadId": "67e55044-10b1-426f-9247-bb680e5fe0c8"},
+            },
+        },
+    ]
+    payload = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    done = subprocess.run(
+        [codex_bin, "mcp-server"], input=payload, capture_output=True, env=env, cwd=workspace, timeout=60
+    )
+    answers = {m["id"]: m for m in map(json.loads, done.stdout.splitlines()) if "id" in m}
+    assert answers[1]["error"] == {
+        "code": -32601,
+        "message": "method not found: no/such/method",
+        "data": {"method": "no/such/method"},
+    }
+    text = "Session not found for thread_id: 67e55044-10b1-426f-9247-bb680e5fe0c8"
+    assert answers[2]["result"]["isError"] is True
+    assert answers[2]["result"]["structuredContent"] == {
+        "threadId": "67e55044-10b1-426f-9247-bb680e5fe0c8",
+        "content": text,
+    }
