@@ -302,11 +302,29 @@ def test_raw_wire_errors_match_the_reference(codex_bin: str, env: dict[str, str]
             },
         },
     ]
-    payload = "".join(json.dumps(line) + "\n" for line in lines).encode()
-    done = subprocess.run(
-        [codex_bin, "mcp-server"], input=payload, capture_output=True, env=env, cwd=workspace, timeout=60
+    process = subprocess.Popen(
+        [codex_bin, "mcp-server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=workspace,
     )
-    answers = {m["id"]: m for m in map(json.loads, done.stdout.splitlines()) if "id" in m}
+    assert process.stdin is not None and process.stdout is not None
+    answers: dict[int, Any] = {}
+    try:
+        process.stdin.write("".join(json.dumps(line) + "\n" for line in lines).encode())
+        process.stdin.flush()
+        # stdin stays open until both answers are in: EOF ends the server.
+        while not {1, 2} <= answers.keys():
+            line = process.stdout.readline()
+            assert line, "server exited early"
+            message = json.loads(line)
+            if "id" in message:
+                answers[message["id"]] = message
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
     assert answers[1]["error"] == {
         "code": -32601,
         "message": "method not found: no/such/method",
