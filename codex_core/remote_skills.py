@@ -10,6 +10,7 @@ the archive is dropped), into `CODEX_HOME/skills/downloaded/<name>` or, for a pr
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 from dataclasses import dataclass
@@ -98,8 +99,6 @@ async def download(
     user_agent: str | None = None,
 ) -> tuple[RemoteSkill, Path]:
     """Unpack one skill; returns it and the folder it went to. Blocking file work runs in a thread."""
-    import asyncio
-
     found = [s for s in await fetch_catalogue(chatgpt_base_url, user_agent) if s.id == hazelnut_id]
     if not found:
         raise RemoteSkillError(f"Remote skill {hazelnut_id} not found")
