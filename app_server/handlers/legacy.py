@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app_server.handlers import RequestContext, handler
-from app_server.handlers.threads import create_thread, loaded_session
+from app_server.handlers.threads import create_thread_for, loaded_session
 from app_server.handlers.turns import interrupt, start_turn, turn_settings
 from app_server.jsonrpc import JsonRpcError
 
@@ -15,19 +15,7 @@ async def new_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
     config = dict(params.config or {})
     if params.compact_prompt is not None:
         config["compact_prompt"] = params.compact_prompt
-    session = await create_thread(
-        ctx,
-        config=config,
-        cwd=params.cwd,
-        base_instructions=params.base_instructions,
-        developer_instructions=params.developer_instructions,
-        model=params.model,
-        model_provider=params.model_provider,
-        approval_policy=params.approval_policy,
-        sandbox_mode=params.sandbox,
-        profile=params.profile,
-        api_version="v1",
-    )
+    session = await create_thread_for(ctx, params, api_version="v1", config=config, profile=params.profile)
     # v1 clients receive events only after addConversationListener.
     return {
         "conversationId": session.thread_id,
@@ -188,19 +176,7 @@ async def _v1_from_history(ctx: RequestContext, params: Any) -> dict[str, Any]:
     from app_server.protocol import serialize
 
     overrides = params.overrides if params.overrides is not None else _NoOverrides()
-    session = await create_thread(
-        ctx,
-        config=overrides.config,
-        cwd=overrides.cwd,
-        base_instructions=overrides.base_instructions,
-        developer_instructions=overrides.developer_instructions,
-        model=overrides.model,
-        model_provider=overrides.model_provider,
-        approval_policy=overrides.approval_policy,
-        sandbox_mode=overrides.sandbox,
-        profile=overrides.profile,
-        api_version="v1",
-    )
+    session = await create_thread_for(ctx, overrides, api_version="v1", profile=overrides.profile)
     session.start_from_history([serialize.jsonable(item) for item in params.history])
     await session.flush()
     return {

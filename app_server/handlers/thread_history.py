@@ -125,23 +125,12 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
 async def _resume_from_history(ctx: RequestContext, params: Any) -> dict[str, Any]:
     """`history` (experimental, for Codex cloud): a new thread that starts from the given items
     instead of a rollout; its rollout is written at once."""
-    from app_server.handlers.threads import create_thread
+    from app_server.handlers.threads import create_thread_for
     from app_server.protocol import serialize
 
     if not params.history:
         raise JsonRpcError.invalid_request("history must not be empty")
-    session = await create_thread(
-        ctx,
-        config=params.config,
-        cwd=params.cwd,
-        base_instructions=params.base_instructions,
-        developer_instructions=params.developer_instructions,
-        model=params.model,
-        model_provider=params.model_provider,
-        approval_policy=params.approval_policy,
-        sandbox_mode=params.sandbox,
-        personality=params.personality,
-    )
+    session = await create_thread_for(ctx, params, personality=params.personality)
     session.start_from_history([serialize.jsonable(item) for item in params.history])
     await session.flush()
     ctx.state.subscribe(ctx.connection, session.thread_id)

@@ -61,6 +61,25 @@ async def create_thread(
     return session
 
 
+async def create_thread_for(
+    ctx: RequestContext, params: Any, *, api_version: str = "v2", **extra: Any
+) -> Any:
+    """`create_thread` with the settings every thread-creating request carries under the same
+    names (thread/start, thread/resume `history`, newConversation, resumeConversation `history`);
+    `extra` adds or replaces arguments (`config`, `personality`, `profile`, ...)."""
+    arguments: dict[str, Any] = {
+        "config": params.config,
+        "cwd": params.cwd,
+        "base_instructions": params.base_instructions,
+        "developer_instructions": params.developer_instructions,
+        "model": params.model,
+        "model_provider": params.model_provider,
+        "approval_policy": params.approval_policy,
+        "sandbox_mode": params.sandbox,
+    }
+    return await create_thread(ctx, api_version=api_version, **{**arguments, **extra})
+
+
 def _dynamic_tools(params: Any) -> list[dict[str, Any]] | None:
     """Client-provided tools (experimental `dynamicTools`), as plain JSON specs."""
     tools = getattr(params, "dynamic_tools", None)
@@ -88,18 +107,11 @@ def start_response(session: Any) -> dict[str, Any]:
 
 @handler("thread/start")
 async def thread_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    session = await create_thread(
+    session = await create_thread_for(
         ctx,
-        config=params.config,
-        cwd=params.cwd,
-        base_instructions=params.base_instructions,
-        developer_instructions=params.developer_instructions,
+        params,
         ephemeral=bool(params.ephemeral),
         dynamic_tools=_dynamic_tools(params),
-        model=params.model,
-        model_provider=params.model_provider,
-        approval_policy=params.approval_policy,
-        sandbox_mode=params.sandbox,
         personality=params.personality,
     )
     ctx.state.subscribe(ctx.connection, session.thread_id)
