@@ -44,9 +44,15 @@ def warm_up() -> None:
     Pydantic class creation is most of a first request's cost; doing it while the client is
     still reading the initialize answer hides it. Requests wait for this part only.
     """
+    import gc
+
     from app_server.protocol import registry, validation  # noqa: F401
 
     lookup("initialize")
+    # Modules, classes and their validators live as long as the process: out of every later
+    # collection. Without this a full collection walks them all (30-40 ms each, several during
+    # start-up and now and then in a streaming turn, where it shows up as a latency spike).
+    gc.freeze()
 
 
 def warm_up_rest(wait_quiet: Callable[[], None] = lambda: None) -> None:
@@ -85,7 +91,7 @@ def warm_up_rest(wait_quiet: Callable[[], None] = lambda: None) -> None:
         prepare_shared_http_client()
     except Exception:
         log.exception("warming up the turn path failed")
-    # The protocol models live as long as the process: keep them out of every later collection.
+    # And the rest of the models and the turn path, likewise.
     gc.freeze()
 
 
@@ -98,6 +104,18 @@ class Dispatcher:
         self._ready: asyncio.Future[None] | None = None
         self._in_flight = 0  # requests received and not yet answered (detached ones included)
         self._last_active = float("-inf")  # when a request last finished (time.monotonic)
+        self._heap_settled = False
+
+    def _request_done(self) -> None:
+        self._in_flight -= 1
+        self._last_active = time.monotonic()
+        if not self._heap_settled and self.state.any_thread_loaded():
+            # The first thread brought in the agent, the config and their models: long-lived
+            # too, so out of the collections that would otherwise stall its first turns.
+            import gc
+
+            self._heap_settled = True
+            gc.freeze()
 
     def busy(self) -> bool:
         """A request is being handled or a turn is running (read from the warm-up thread)."""
@@ -250,8 +268,7 @@ class Dispatcher:
                     jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"internal error in {method}")
                 )
             finally:
-                self._in_flight -= 1
-                self._last_active = time.monotonic()
+                self._request_done()
                 inbox.task_done()
 
     async def _handle(
@@ -310,8 +327,7 @@ class Dispatcher:
 
     def _detached_done(self, task: asyncio.Task[None]) -> None:
         self._detached.discard(task)
-        self._in_flight -= 1
-        self._last_active = time.monotonic()
+        self._request_done()
 
     async def _run(self, context: RequestContext, fn: Any, params: Any) -> None:
         connection, request_id = context.connection, context.request_id

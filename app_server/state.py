@@ -87,6 +87,9 @@ class ServerState:
         if self._skills_cache is not None:
             self._skills_cache.clear()
 
+    def any_thread_loaded(self) -> bool:
+        return self._threads is not None and bool(self._threads.threads)
+
     def any_turn_running(self) -> bool:
         """Safe to call from another thread: a read that races a change answers "running"."""
         threads = self._threads

@@ -81,3 +81,27 @@ def test_the_warm_up_waits_for_a_quiet_spell_after_a_request(tmp_path: Path, mon
     dispatcher._last_active = started = time.monotonic()  # a request just finished
     dispatcher._wait_quiet()
     assert time.monotonic() - started >= 0.2
+
+
+def test_the_heap_is_frozen_once_the_first_thread_exists(tmp_path: Path) -> None:
+    """Everything the first thread brought in (agent, config, models) is long-lived: frozen out of
+    later collections, which otherwise stalled a first turn's stream for 30-40 ms."""
+    import gc
+
+    state = ServerState(ServerOptions(codex_home=tmp_path))
+    dispatcher = Dispatcher(state)
+    gc.unfreeze()
+    try:
+        dispatcher._in_flight = 1
+        dispatcher._request_done()  # no thread yet: nothing frozen
+        assert gc.get_freeze_count() == 0
+        state._threads = SimpleNamespace(threads={"t": SimpleNamespace(running=False)})  # type: ignore[assignment]
+        dispatcher._in_flight = 1
+        dispatcher._request_done()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        dispatcher._in_flight = 1
+        dispatcher._request_done()  # once only
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
