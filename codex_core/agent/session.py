@@ -93,6 +93,20 @@ class Session:
                 self.rollout.append("event_msg", msg)
         self.sink(turn_id, msg)
 
+    async def emit_final(self, turn_id: str, msg: dict[str, Any]) -> None:
+        """A turn's last event (`task_complete`, `turn_aborted`): its own rollout line reaches the
+        OS before listeners hear of it, so a client that saw the turn end finds it all on disk."""
+        if self.rollout is not None:
+            from codex_core.rollout.policy import should_persist_event
+
+            if should_persist_event(msg):
+                self.rollout.append("event_msg", msg)
+            try:
+                await self.rollout.flush()
+            except Exception:  # a failed write is reported by the writer; the turn still ends
+                log.exception("could not flush the rollout of %s", self.thread_id)
+        self.sink(turn_id, msg)
+
     def record(self, items: list[dict[str, Any]]) -> None:
         """Add items to the model-visible history and to the rollout.
 

@@ -54,7 +54,7 @@ async def run_turn(session: Session, turn: TurnState) -> None:
             record_user_input(session, turn, turn.inputs)
             await _sampling_loop(session, turn)
         await session.flush()
-        session.emit(
+        await session.emit_final(
             turn.id,
             {"type": "task_complete", "turn_id": turn.id, "last_agent_message": turn.last_agent_message},
         )
@@ -313,11 +313,7 @@ def _item_done(session: Session, turn: TurnState, item: dict[str, Any]) -> ToolC
 async def _abort(session: Session, turn: TurnState, started: float) -> None:
     session.record([I.user_message_item([{"type": "text", "text": ABORTED_MARKER}])])
     turn.pending_input.clear()
-    session.emit(turn.id, {"type": "turn_aborted", "turn_id": turn.id, "reason": "interrupted"})
-    try:
-        await session.flush()
-    except Exception:
-        log.exception("could not flush the rollout after an interrupt")
+    await session.emit_final(turn.id, {"type": "turn_aborted", "turn_id": turn.id, "reason": "interrupted"})
 
 
 async def _fail(session: Session, turn: TurnState, exc: Exception) -> None:
@@ -331,10 +327,6 @@ async def _fail(session: Session, turn: TurnState, exc: Exception) -> None:
         info = core_error_info("other")
         message = f"unexpected error: {exc}"
     session.emit(turn.id, {"type": "error", "message": message, "codex_error_info": info})
-    try:
-        await session.flush()
-    except Exception:
-        log.exception("could not flush the rollout after a failed turn")
-    session.emit(
+    await session.emit_final(
         turn.id, {"type": "task_complete", "turn_id": turn.id, "last_agent_message": turn.last_agent_message}
     )
