@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_CHATGPT_BASE_URL = "https://chatgpt.com/backend-api"
-REMOTE_SKILLS_TIMEOUT_S = 30.0
+REQUEST_TIMEOUT_S = 30.0
 DIRECTORY_TIMEOUT_S = 60.0
 # A directory that keeps handing out cursors is cut off rather than followed forever.
 MAX_DIRECTORY_PAGES = 100
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 
 class BackendError(Exception):
@@ -53,7 +52,7 @@ class BackendClient:
         return headers
 
     async def get(
-        self, path: str, *, params: Mapping[str, str] | None = None, timeout: float = REMOTE_SKILLS_TIMEOUT_S
+        self, path: str, *, params: Mapping[str, str] | None = None, timeout: float = REQUEST_TIMEOUT_S
     ) -> tuple[int, bytes]:
         import httpx
 
@@ -66,7 +65,7 @@ class BackendClient:
         return response.status_code, response.content
 
     async def get_json(
-        self, path: str, *, params: Mapping[str, str] | None = None, timeout: float = REMOTE_SKILLS_TIMEOUT_S
+        self, path: str, *, params: Mapping[str, str] | None = None, timeout: float = REQUEST_TIMEOUT_S
     ) -> Any:
         import orjson
 

@@ -173,12 +173,12 @@ async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str,
 
 async def _v1_from_history(ctx: RequestContext, params: Any) -> dict[str, Any]:
     """resumeConversation with `history`: a new conversation that starts from those items."""
-    from app_server.protocol import serialize
+    from app_server.handlers.thread_history import thread_from_history
 
     overrides = params.overrides if params.overrides is not None else _NoOverrides()
-    session = await create_thread_for(ctx, overrides, api_version="v1", profile=overrides.profile)
-    session.start_from_history([serialize.jsonable(item) for item in params.history])
-    await session.flush()
+    session = await thread_from_history(
+        ctx, overrides, params.history, api_version="v1", profile=overrides.profile
+    )
     return {
         "conversationId": session.thread_id,
         "model": session.settings.model,

@@ -1,8 +1,9 @@
 """skills/config/write, skills/remote/read, skills/remote/write and app/list.
 
-Remote skills and apps live on the ChatGPT backend: they need a ChatGPT login (an API key is not
-enough) and use `chatgpt_base_url` from config. How `app/list` assembles its list (directory,
-accessible apps from the apps MCP server, caches) is in `codex_core.apps`.
+Both use `chatgpt_base_url` from config. Remote skills come from the public catalogue next to
+the backend and need no login (`codex_core.remote_skills`); apps need a ChatGPT login (an API key
+is not enough), and how `app/list` assembles its list (directory, accessible apps from the apps
+MCP server, caches) is in `codex_core.apps`.
 """
 
 from __future__ import annotations

@@ -122,17 +122,25 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
     return response
 
 
-async def _resume_from_history(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    """`history` (experimental, for Codex cloud): a new thread that starts from the given items
-    instead of a rollout; its rollout is written at once."""
+async def thread_from_history(
+    ctx: RequestContext, settings: Any, history: list[Any], *, api_version: str = "v2", **extra: Any
+) -> Any:
+    """A new thread that starts from response items given by the client instead of a rollout
+    (thread/resume and resumeConversation `history`); its rollout is written at once."""
     from app_server.handlers.threads import create_thread_for
     from app_server.protocol import serialize
 
+    session = await create_thread_for(ctx, settings, api_version=api_version, **extra)
+    session.start_from_history([serialize.jsonable(item) for item in history])
+    await session.flush()
+    return session
+
+
+async def _resume_from_history(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    """`history` (experimental, for Codex cloud)."""
     if not params.history:
         raise JsonRpcError.invalid_request("history must not be empty")
-    session = await create_thread_for(ctx, params, personality=params.personality)
-    session.start_from_history([serialize.jsonable(item) for item in params.history])
-    await session.flush()
+    session = await thread_from_history(ctx, params, params.history, personality=params.personality)
     ctx.state.subscribe(ctx.connection, session.thread_id)
     response = start_response(session)
     response["thread"]["turns"] = []  # items carry no turn events

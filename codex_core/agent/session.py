@@ -87,20 +87,14 @@ class Session:
     def emit(self, turn_id: str, msg: dict[str, Any]) -> None:
         """Send an event to listeners and persist it when the reference's policy keeps it."""
         if self.rollout is not None:
-            from codex_core.rollout.policy import should_persist_event
-
-            if should_persist_event(msg):
-                self.rollout.append("event_msg", msg)
+            self.rollout.record_event(msg)
         self.sink(turn_id, msg)
 
     async def emit_final(self, turn_id: str, msg: dict[str, Any]) -> None:
         """A turn's last event (`task_complete`, `turn_aborted`): its own rollout line reaches the
         OS before listeners hear of it, so a client that saw the turn end finds it all on disk."""
         if self.rollout is not None:
-            from codex_core.rollout.policy import should_persist_event
-
-            if should_persist_event(msg):
-                self.rollout.append("event_msg", msg)
+            self.rollout.record_event(msg)
             try:
                 await self.rollout.flush()
             except Exception:  # a failed write is reported by the writer; the turn still ends

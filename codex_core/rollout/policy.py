@@ -8,6 +8,7 @@ begin/end, approvals, plan updates, web_search_end and thread name updates are n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 # ResponseItem variants the reference writes; anything else (its `Other`) is dropped.
@@ -73,7 +74,7 @@ def should_persist_response_item(item: dict[str, Any]) -> bool:
     return item.get("type") in PERSISTED_RESPONSE_ITEM_TYPES
 
 
-def should_persist_event(msg: dict[str, Any], *, extended: bool = False) -> bool:
+def should_persist_event(msg: Mapping[str, Any], *, extended: bool = False) -> bool:
     kind = msg.get("type")
     if kind in PERSISTED_EVENT_TYPES:
         return True

@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from .policy import sanitize_response_item, should_persist_event, should_persist_response_item
+from .policy import should_persist_event
 from .timefmt import format_envelope
 
 log = logging.getLogger("codex.rollout")
@@ -147,19 +147,9 @@ class RolloutWriter:
             for line in encoded:
                 self._queue.put(line)
 
-    def record_response_items(self, items: Iterable[Mapping[str, Any]]) -> int:
-        """Append the persistable items (policy + sanitising applied); returns how many."""
-        kept = [
-            ("response_item", sanitize_response_item(dict(item)))
-            for item in items
-            if should_persist_response_item(dict(item))
-        ]
-        self.append_many(kept)
-        return len(kept)
-
     def record_event(self, msg: Mapping[str, Any]) -> bool:
         """Append an event if the persistence policy keeps it; returns whether it did."""
-        if not should_persist_event(dict(msg)):
+        if not should_persist_event(msg):
             return False
         self.append("event_msg", msg)
         return True

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mock_backend import MockBackend
 from mock_issuer import MockIssuer
 from mock_model.server import MockModelServer
 from support.appserver import StdioAppServer
@@ -20,6 +21,19 @@ def mock() -> Iterator[MockModelServer]:
     """Our scriptable Responses/Chat model server for this test."""
     with MockModelServer() as model:
         yield model
+
+
+@pytest.fixture
+def backend() -> Iterator[MockBackend]:
+    """A local stand-in for the ChatGPT backend (remote skills, apps directory, apps MCP server)."""
+    with MockBackend() as server:
+        yield server
+
+
+@pytest.fixture
+def codex_home(isolated_env: dict[str, str]) -> Path:
+    """The test's CODEX_HOME (modules that need a config written override this)."""
+    return Path(isolated_env["CODEX_HOME"])
 
 
 @pytest.fixture

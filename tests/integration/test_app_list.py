@@ -12,12 +12,10 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from mock_backend import ACCESS_TOKEN, ACCOUNT_ID, APPS_MCP_PATH, MockBackend, connector_tool
 from mock_issuer import make_jwt
 from support.appserver import StdioAppServer
@@ -50,17 +48,6 @@ def write_config(codex_home: Path, backend: MockBackend, *, apps: bool = True) -
     (codex_home / "config.toml").write_text(
         f'chatgpt_base_url = "{backend.chatgpt_base_url}"\n\n[features]\napps = {"true" if apps else "false"}\n'
     )
-
-
-@pytest.fixture
-def backend() -> Iterator[MockBackend]:
-    with MockBackend() as server:
-        yield server
-
-
-@pytest.fixture
-def codex_home(isolated_env: dict[str, str]) -> Path:
-    return Path(isolated_env["CODEX_HOME"])
 
 
 def serve(codex_bin: str, env: dict[str, str]) -> StdioAppServer:

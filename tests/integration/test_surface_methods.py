@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from mock_backend import ACCESS_TOKEN, ACCOUNT_ID, MockBackend
 from mock_issuer import make_jwt
 from mock_model.server import MockModelServer, message_response
@@ -32,17 +30,6 @@ def write_chatgpt_login(codex_home: Path) -> None:
     FileStore(codex_home).save(
         AuthDotJson(auth_mode="chatgpt", tokens=tokens, last_refresh=datetime.now(UTC))
     )
-
-
-@pytest.fixture
-def backend() -> Iterator[MockBackend]:
-    with MockBackend() as server:
-        yield server
-
-
-@pytest.fixture
-def codex_home(isolated_env: dict[str, str]) -> Path:
-    return Path(isolated_env["CODEX_HOME"])
 
 
 def serve(codex_bin: str, env: dict[str, str], *, experimental: bool = False) -> StdioAppServer:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from mock_model.server import (
     MockModelServer,
     chat_text_response,
@@ -17,11 +16,6 @@ from mock_model.server import (
 )
 from support.appserver import StdioAppServer
 from support.turns import model_env, of, run_turn, start_thread, write_mock_config
-
-
-@pytest.fixture
-def codex_home(isolated_env: dict[str, str]) -> Path:
-    return Path(isolated_env["CODEX_HOME"])
 
 
 def serve(codex_bin: str, env: dict[str, str], cwd: Path | None = None) -> StdioAppServer:
