@@ -108,7 +108,10 @@ class ThreadApprover:
             "proposedExecpolicyAmendment": request.get("proposed_execpolicy_amendment"),
         }
         result = await self._ask("item/commandExecution/requestApproval", params)
-        return "denied" if result is None else decision_from_v2(result)
+        decision = "denied" if result is None else decision_from_v2(result)
+        if decision in ("denied", "abort"):
+            self._declined_item(turn_id, declined_command_item(request))
+        return decision
 
     async def patch(self, turn_id: str, request: dict[str, Any]) -> Any:
         if self.api_version == "v1":
@@ -129,4 +132,35 @@ class ThreadApprover:
             "grantRoot": request.get("grant_root"),
         }
         result = await self._ask("item/fileChange/requestApproval", params)
-        return "denied" if result is None else decision_from_v2(result)
+        decision = "denied" if result is None else decision_from_v2(result)
+        if decision in ("denied", "abort"):
+            self._declined_item(turn_id, declined_patch_item(request))
+        return decision
+
+    def _declined_item(self, turn_id: str, item: dict[str, Any]) -> None:
+        """A v2 client that says no sees the item end as declined at once (the core reports no end
+        for a command that never ran; a patch's own end follows as failed), as the reference does."""
+        params = {"item": item, "threadId": self.thread_id, "turnId": turn_id}
+        self.state.notify_thread(self.thread_id, "item/completed", params)
+
+
+def declined_command_item(request: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "commandExecution",
+        "id": request.get("call_id"),
+        "command": command_display(list(request.get("command") or [])),
+        "cwd": request.get("cwd"),
+        "processId": None,
+        "status": "declined",
+        "commandActions": parsed_to_actions(list(request.get("parsed_cmd") or [])),
+        "aggregatedOutput": None,
+        "exitCode": None,
+        "durationMs": None,
+    }
+
+
+def declined_patch_item(request: dict[str, Any]) -> dict[str, Any]:
+    from app_server.events.patch_items import file_changes
+
+    changes = file_changes(request.get("changes") or {})
+    return {"type": "fileChange", "id": request.get("call_id"), "changes": changes, "status": "declined"}

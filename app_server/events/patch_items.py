@@ -2,7 +2,7 @@
 
     patch_apply_begin          -> item/started fileChange (status inProgress)
     exec_command_output_delta  -> item/fileChange/outputDelta, for a patch's call id
-    patch_apply_end            -> item/completed fileChange (completed | failed | declined)
+    patch_apply_end            -> item/completed fileChange (completed | failed)
     turn_diff                  -> turn/diff/updated
     plan_update                -> turn/plan/updated
     view_image_tool_call       -> item/started + item/completed imageView
@@ -24,7 +24,6 @@ Handler = Callable[["ThreadEvents", str, dict[str, Any]], None]
 
 # Patch call ids with an item in progress, per thread: their output deltas are file-change deltas.
 _OPEN_PATCHES: dict[str, set[str]] = {}
-DECLINED_STDERR = "patch rejected by user"
 
 
 def file_changes(changes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -65,12 +64,8 @@ def patch_apply_begin(events: ThreadEvents, event_id: str, msg: dict[str, Any]) 
 
 def patch_apply_end(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
     _OPEN_PATCHES.get(events.thread_id, set()).discard(msg["call_id"])
-    if msg.get("success"):
-        status = "completed"
-    elif msg.get("stderr") == DECLINED_STDERR:
-        status = "declined"
-    else:
-        status = "failed"
+    # A declined patch ends as failed here: the v2 approver already showed it declined.
+    status = "completed" if msg.get("success") else "failed"
     item = {
         "type": "fileChange",
         "id": msg["call_id"],

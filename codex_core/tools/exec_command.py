@@ -14,7 +14,6 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
-from codex_core.approvals.policy import proposed_amendment
 from codex_core.tools.exec_runner import (
     ExecProcess,
     SpawnError,
@@ -35,6 +34,7 @@ from codex_core.tools.exec_common import (
     DEFAULT_STDIN_YIELD_MS,
     DEFAULT_YIELD_MS,
     DELTA_START_S,
+    EARLY_EXIT_GRACE_S,
     ESCALATION_PROPERTIES,
     MAX_DELTAS_PER_CALL,
     MAX_YIELD_MS,
@@ -42,20 +42,18 @@ from codex_core.tools.exec_common import (
     SOURCE_STARTUP,
     Aborted,
     ManagedProcess,
-    ask_approval,
+    SandboxDenied,
     command_env,
     create_process_error,
-    decide,
     duration_wire,
-    emit_declined,
     exec_state,
     function_spec,
     kill_session_processes,
     output_budget,
     parse_args,
     record_abort,
-    rejected_text,
     resolve_cwd,
+    run_orchestrated,
     sandbox_plan,
     user_shell,
 )
@@ -188,32 +186,18 @@ async def handle_exec_command(call: ToolCall, context: ToolContext) -> dict[str,
     prefix_rule = args.get("prefix_rule") if isinstance(args.get("prefix_rule"), list) else None
     justification = args.get("justification") if isinstance(args.get("justification"), str) else None
     try:
-        approval = await decide(
+        result = await run_orchestrated(
             context, call, argv, cwd, parsed, tool="exec_command", escalated=escalated,
             justification=justification, prefix_rule=prefix_rule,
+            attempt=lambda bypass: _run_unified(context, call, argv, cwd, parsed, args, started, bypass=bypass),
         )  # fmt: skip
-        if not approval.allowed:
-            emit_declined(context, call.call_id, argv, cwd, parsed, SOURCE_STARTUP)
-            return call.output(approval.message or rejected_text("exec_command"))
-        text = await _run_unified(
-            context,
-            call,
-            argv,
-            cwd,
-            parsed,
-            args,
-            started,
-            bypass=approval.bypass_sandbox,
-            retry_allowed=True,
-        )
     except Aborted:
-        emit_declined(context, call.call_id, argv, cwd, parsed, SOURCE_STARTUP)
         record_abort(context, call, started)
         raise asyncio.CancelledError from None
     except asyncio.CancelledError:
         record_abort(context, call, started)
         raise
-    return call.output(text)
+    return call.output(result)
 
 
 async def _run_unified(
@@ -226,7 +210,6 @@ async def _run_unified(
     started: float,
     *,
     bypass: bool,
-    retry_allowed: bool,
 ) -> str:
     session, turn = context.session, context.turn
     settings = turn.settings
@@ -242,6 +225,14 @@ async def _run_unified(
         return create_process_error("exec_command", str(exc))
     managed.process = process
     streamer.arm()
+    if plan is not None and await process.wait(EARLY_EXIT_GRACE_S):
+        # A sandboxed command that ends at once may have been denied by the sandbox: the caller
+        # decides whether it reruns without one, and a denied attempt reports nothing.
+        code = process.returncode if process.returncode is not None else -1
+        aggregated = decode(process.aggregated.to_bytes())
+        if likely_sandbox_denial(code, aggregated):
+            streamer.stop()
+            raise SandboxDenied(code, aggregated)
     session.emit(
         turn.id,
         {
@@ -277,21 +268,6 @@ async def _run_unified(
     streamer.stop()
     session.emit(turn.id, _end_event(managed, process, settings))
     code = process.returncode if process.returncode is not None else -1
-    if (
-        retry_allowed
-        and plan is not None
-        and settings.approval_policy == "on-failure"
-        and likely_sandbox_denial(code, decode(process.aggregated.to_bytes()))
-    ):
-        answer = await ask_approval(
-            context, call, argv, cwd, parsed,
-            reason="command failed; retry without sandbox?", amendment=proposed_amendment(argv),
-            cache_key_escalated=True,
-        )  # fmt: skip
-        if answer == "run":
-            return await _run_unified(
-                context, call, argv, cwd, parsed, args, started, bypass=True, retry_allowed=False
-            )
     return format_model_output(
         wall=time.monotonic() - started, exit_code=code, session_id=None, output=output, budget=budget
     )

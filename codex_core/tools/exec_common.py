@@ -10,9 +10,10 @@ import pwd
 import secrets
 import time
 import weakref
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from codex_core.approvals.policy import ApprovalStore, assess_command, proposed_amendment
 from codex_core.approvals.rules import ExecRules, append_allow_rule
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from codex_core.agent.tools import ToolCall, ToolContext
 
 
+T = TypeVar("T")
+
 SOURCE_STARTUP = "unified_exec_startup"
 DEFAULT_YIELD_MS = 10_000
 DEFAULT_STDIN_YIELD_MS = 250
@@ -38,6 +41,9 @@ MAX_DELTAS_PER_CALL = 10_000
 # Quick commands report their output only in exec_command_end (the reference's streaming starts
 # late enough that short commands never produce deltas); longer ones stream from this point.
 DELTA_START_S = 0.25
+# A sandboxed command that exits within this long is checked for a sandbox denial before it is
+# reported; one still running by then is reported and kept, whatever happens later.
+EARLY_EXIT_GRACE_S = 0.15
 REJECTED_BY_USER = "rejected by user"
 
 
@@ -161,6 +167,51 @@ class Approval:
     allowed: bool
     bypass_sandbox: bool = False
     message: str | None = None  # for the model when not allowed
+    # The command needed the user's yes and has it (asked now, or approved for the session):
+    # a sandbox denial then reruns it without the sandbox and without asking again.
+    user_approved: bool = False
+
+
+class SandboxDenied(Exception):
+    """A sandboxed attempt that failed the way the sandbox makes commands fail."""
+
+    def __init__(self, exit_code: int, output: str) -> None:
+        super().__init__(f"sandbox denied (exit {exit_code})")
+        self.exit_code = exit_code
+        self.output = output
+
+    def model_text(self, tool: str) -> str:
+        """What the model reads when nobody may lift the sandbox (the reference's debug rendering)."""
+        out = debug_str(self.output)
+        detail = (
+            f"Codex(Sandbox(Denied {{ output: ExecToolCallOutput {{ exit_code: {self.exit_code}, "
+            'stdout: StreamOutput { text: "", truncated_after_lines: None }, '
+            f"stderr: StreamOutput {{ text: {out}, truncated_after_lines: None }}, "
+            f"aggregated_output: StreamOutput {{ text: {out}, truncated_after_lines: None }}, "
+            "duration: 0ns, timed_out: false } }))"
+        )
+        return create_process_error(tool, detail)
+
+
+RETRY_REASON = "command failed; retry without sandbox?"
+# How the reference names approval policies in the messages the model reads.
+_POLICY_NAMES = {
+    "untrusted": "UnlessTrusted",
+    "on-failure": "OnFailure",
+    "on-request": "OnRequest",
+    "never": "Never",
+}
+
+
+def escalation_refused(approval_policy: str) -> str | None:
+    """Escalation can only be asked for under on-request; other policies refuse it before anything runs."""
+    if approval_policy == "on-request":
+        return None
+    name = _POLICY_NAMES.get(approval_policy, approval_policy)
+    return (
+        f"approval policy is {name}; reject command — you cannot ask for escalated permissions "
+        f"if the approval policy is {name}"
+    )
 
 
 def _record_decision(context: ToolContext, call: ToolCall, decision: Any, source: str) -> None:
@@ -233,6 +284,8 @@ async def decide(
     prefix_rule: list[str] | None,
 ) -> Approval:
     settings = context.turn.settings
+    if escalated and (refusal := escalation_refused(settings.approval_policy)) is not None:
+        return Approval(False, message=refusal)
     rules = await asyncio.to_thread(ExecRules.load, Path(settings.config.codex_home))
     assessment = assess_command(
         argv,
@@ -244,10 +297,13 @@ async def decide(
     if assessment.action == "forbid":
         _record_decision(context, call, "denied", "config")
         return Approval(False, message=rejected_text(tool, assessment.reason or "forbidden"))
-    if assessment.action == "run" or exec_state(context.session).approvals.is_approved(argv, cwd, escalated):
-        # Allowed without asking: by policy or rules, or by an earlier "for this session" answer.
+    if assessment.action == "run":
         _record_decision(context, call, "approved", "config")
         return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
+    if exec_state(context.session).approvals.is_approved(argv, cwd, escalated):
+        # An earlier "for this session" answer stands in for the question.
+        _record_decision(context, call, "approved_for_session", "user")
+        return Approval(True, bypass_sandbox=assessment.bypass_sandbox, user_approved=True)
     answer = await ask_approval(
         context,
         call,
@@ -259,35 +315,52 @@ async def decide(
         cache_key_escalated=escalated,
     )
     if answer == "run":
-        return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
+        return Approval(True, bypass_sandbox=assessment.bypass_sandbox, user_approved=True)
     return Approval(False, message=rejected_text(tool))
 
 
-def emit_declined(
-    context: ToolContext, call_id: str, argv: list[str], cwd: str, parsed: list[dict[str, Any]], source: str
-) -> None:
-    """The end of a command the user declined (v2 shows it as a `declined` commandExecution)."""
-    turn = context.turn
-    context.session.emit(
-        turn.id,
-        {
-            "type": "exec_command_end",
-            "call_id": call_id,
-            "process_id": None,
-            "turn_id": turn.id,
-            "command": argv,
-            "cwd": cwd,
-            "parsed_cmd": parsed,
-            "source": source,
-            "stdout": "",
-            "stderr": REJECTED_BY_USER,
-            "aggregated_output": REJECTED_BY_USER,
-            "exit_code": -1,
-            "duration": duration_wire(0),
-            "formatted_output": "",
-            "status": "declined",
-        },
-    )
+async def run_orchestrated(
+    context: ToolContext,
+    call: ToolCall,
+    argv: list[str],
+    cwd: str,
+    parsed: list[dict[str, Any]],
+    *,
+    tool: str,
+    escalated: bool,
+    justification: str | None,
+    prefix_rule: list[str] | None,
+    attempt: Callable[[bool], Awaitable[T]],
+) -> T | str:
+    """Approve, run a first attempt (sandboxed unless escalation was granted), escalate on denial.
+
+    ``attempt(bypass_sandbox)`` runs the command and raises SandboxDenied when a sandboxed run was
+    denied; it reports no events for a denied attempt, so only the attempt that stands is seen.
+    Returns the attempt's result, or the text the model gets when the command does not run. A
+    cancel (Aborted) propagates to the caller.
+    """
+    settings = context.turn.settings
+    approval = await decide(
+        context, call, argv, cwd, parsed, tool=tool, escalated=escalated,
+        justification=justification, prefix_rule=prefix_rule,
+    )  # fmt: skip
+    if not approval.allowed:
+        return approval.message or rejected_text(tool)
+    try:
+        return await attempt(approval.bypass_sandbox)
+    except SandboxDenied as denied:
+        # never / on-request: nobody may lift the sandbox, so the model reads the denial.
+        if settings.approval_policy not in ("untrusted", "on-failure"):
+            return denied.model_text(tool)
+        state = exec_state(context.session)
+        if not approval.user_approved and not state.approvals.is_approved(argv, cwd, escalated):
+            answer = await ask_approval(
+                context, call, argv, cwd, parsed, reason=RETRY_REASON,
+                amendment=proposed_amendment(argv), cache_key_escalated=escalated,
+            )  # fmt: skip
+            if answer != "run":
+                return rejected_text(tool)
+    return await attempt(True)
 
 
 def record_abort(context: ToolContext, call: ToolCall, started: float) -> None:

@@ -7,22 +7,19 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
-from codex_core.approvals.policy import proposed_amendment
 from codex_core.tools.exec_common import (
     ESCALATION_PROPERTIES,
     Aborted,
-    ask_approval,
+    SandboxDenied,
     command_env,
     create_process_error,
-    decide,
     duration_wire,
-    emit_declined,
     function_spec,
     output_budget,
     parse_args,
     record_abort,
-    rejected_text,
     resolve_cwd,
+    run_orchestrated,
     sandbox_plan,
     user_shell,
 )
@@ -71,18 +68,14 @@ async def _run_classic(
     timeout_ms = (
         int(raw_timeout) if isinstance(raw_timeout, int | float) and raw_timeout > 0 else DEFAULT_TIMEOUT_MS
     )
-    try:
-        approval = await decide(
-            context, call, argv, cwd, parsed, tool=tool, escalated=escalated,
-            justification=justification, prefix_rule=prefix_rule,
-        )  # fmt: skip
-        if not approval.allowed:
-            emit_declined(context, call.call_id, argv, cwd, parsed, SOURCE_AGENT)
-            return approval.message or rejected_text(tool)
-        bypass = approval.bypass_sandbox
-        for attempt in (0, 1):
-            env = command_env(settings)
-            plan = sandbox_plan(settings, cwd, env, bypass)
+    began = False
+
+    async def attempt(bypass: bool) -> str:
+        nonlocal began
+        env = command_env(settings)
+        plan = sandbox_plan(settings, cwd, env, bypass)
+        if not began:  # one begin per call: a denied first attempt and its rerun are one command
+            began = True
             context.session.emit(
                 context.turn.id,
                 {
@@ -95,44 +88,41 @@ async def _run_classic(
                     "source": SOURCE_AGENT,
                 },
             )
-            try:
-                result = await run_to_completion(
-                    SpawnRequest(argv, cwd, env, plan, merge_stderr=False), timeout_ms / 1000
-                )
-            except SpawnError as exc:
-                return create_process_error(tool, str(exc))
-            budget = output_budget(settings, None)
-            context.session.emit(
-                context.turn.id,
-                {
-                    "type": "exec_command_end",
-                    "call_id": call.call_id,
-                    "turn_id": context.turn.id,
-                    "command": argv,
-                    "cwd": cwd,
-                    "parsed_cmd": parsed,
-                    "source": SOURCE_AGENT,
-                    "stdout": result.stdout,
-                    "stderr": result.stderr,
-                    "aggregated_output": result.aggregated,
-                    "exit_code": result.exit_code,
-                    "duration": duration_wire(result.duration),
-                    "formatted_output": formatted_truncate(result.aggregated, budget[0], unit=budget[1]),
-                },
+        try:
+            result = await run_to_completion(
+                SpawnRequest(argv, cwd, env, plan, merge_stderr=False), timeout_ms / 1000
             )
-            denied = plan is not None and likely_sandbox_denial(result.exit_code, result.aggregated)
-            if attempt == 0 and denied and settings.approval_policy == "on-failure":
-                answer = await ask_approval(
-                    context, call, argv, cwd, parsed, reason="command failed; retry without sandbox?",
-                    amendment=proposed_amendment(argv), cache_key_escalated=True,
-                )  # fmt: skip
-                if answer == "run":
-                    bypass = True
-                    continue
-            return format_freeform(result, budget)
-        raise AssertionError("unreachable")
+        except SpawnError as exc:
+            return create_process_error(tool, str(exc))
+        if plan is not None and likely_sandbox_denial(result.exit_code, result.aggregated):
+            raise SandboxDenied(result.exit_code, result.aggregated)
+        budget = output_budget(settings, None)
+        context.session.emit(
+            context.turn.id,
+            {
+                "type": "exec_command_end",
+                "call_id": call.call_id,
+                "turn_id": context.turn.id,
+                "command": argv,
+                "cwd": cwd,
+                "parsed_cmd": parsed,
+                "source": SOURCE_AGENT,
+                "stdout": result.stdout,
+                "stderr": result.stderr,
+                "aggregated_output": result.aggregated,
+                "exit_code": result.exit_code,
+                "duration": duration_wire(result.duration),
+                "formatted_output": formatted_truncate(result.aggregated, budget[0], unit=budget[1]),
+            },
+        )
+        return format_freeform(result, budget)
+
+    try:
+        return await run_orchestrated(
+            context, call, argv, cwd, parsed, tool=tool, escalated=escalated,
+            justification=justification, prefix_rule=prefix_rule, attempt=attempt,
+        )  # fmt: skip
     except Aborted:
-        emit_declined(context, call.call_id, argv, cwd, parsed, SOURCE_AGENT)
         record_abort(context, call, started)
         raise asyncio.CancelledError from None
     except asyncio.CancelledError:

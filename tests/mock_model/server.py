@@ -20,7 +20,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -319,8 +319,17 @@ class RecordedRequest:
 
 
 class MockModelServer:
-    def __init__(self, *, strict: bool = False, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        strict: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        responder: Callable[[RecordedRequest], Reply | None] | None = None,
+    ) -> None:
         self.strict = strict
+        # Answers a request the queue has nothing for (a marker-driven mock, say).
+        self.responder = responder
         self.requests: list[RecordedRequest] = []
         self.unexpected = 0  # requests that found the queue empty
         self.disconnects = 0  # streams the client closed before we finished
@@ -374,6 +383,8 @@ class MockModelServer:
         with self._cond:
             self.requests.append(request)
             reply = self._queue.popleft() if self._queue else None
+            if reply is None and self.responder is not None and request.method == "POST":
+                reply = self.responder(request)
             if reply is None:
                 self.unexpected += 1
             self._cond.notify_all()
