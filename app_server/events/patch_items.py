@@ -102,6 +102,8 @@ def _exec_delta_handler() -> Handler | None:
 
 
 def turn_diff(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
+    if events.api_version == "v1":
+        return
     events.state.notify_thread(
         events.thread_id,
         "turn/diff/updated",

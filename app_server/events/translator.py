@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 class ThreadEvents:
     state: ServerState
     thread_id: str
+    # "v1" for threads made by the legacy API: the reference sends them no turn-level v2
+    # notifications such as turn/diff/updated (item notifications still go out).
+    api_version: str = "v2"
     # Interrupt requests answered when the abort is recorded, just before turn/completed.
     pending_interrupts: list[tuple[Connection, RequestId, Any]] = field(default_factory=list)
     _turn_errors: dict[str, dict[str, Any]] = field(default_factory=dict)

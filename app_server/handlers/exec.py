@@ -38,7 +38,9 @@ async def _run(
     try:
         result = await run_to_completion(request, (timeout_ms or DEFAULT_TIMEOUT_MS) / 1000)
     except SpawnError as exc:
-        raise JsonRpcError.internal(f"failed to run command: {exc}") from exc
+        raise JsonRpcError.internal(f"exec failed: {exc.reason}") from exc
+    if result.timed_out:
+        raise JsonRpcError.internal("exec failed: sandbox error: command timed out")
     return {"exitCode": result.exit_code, "stdout": result.stdout, "stderr": result.stderr}
 
 

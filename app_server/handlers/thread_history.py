@@ -223,13 +223,16 @@ async def thread_rollback(ctx: RequestContext, params: Any) -> dict[str, Any]:
     if session.running:
         raise JsonRpcError.invalid_request("Cannot rollback while a turn is in progress.")
     if params.num_turns < 1:
-        raise JsonRpcError.invalid_request("num_turns must be >= 1")
+        raise JsonRpcError.invalid_request("numTurns must be >= 1")
     session.history = drop_last_user_turns(session.history, int(params.num_turns))
-    session.emit("", {"type": "thread_rolled_back", "num_turns": int(params.num_turns)})
+    from codex_core.uuid7 import uuid7_str
+
+    # The event carries the id of the rollback itself, as the reference's submissions do.
+    session.emit(uuid7_str(), {"type": "thread_rolled_back", "num_turns": int(params.num_turns)})
     await session.flush()
-    turns = (
-        await build_turns_async(session.rollout_path)
-        if session.rollout_path is not None and session.rollout_path.exists()
-        else []
-    )
+    path = session.rollout_path
+    if path is not None and not path.exists():
+        # Nothing written yet (no turn ran): the reference fails to read the thread back.
+        raise JsonRpcError.internal(f"failed to load rollout `{path}`: No such file or directory (os error 2)")
+    turns = await build_turns_async(path) if path is not None else []
     return {"thread": thread_wire(session, turns)}

@@ -47,6 +47,7 @@ async def create_thread(
     from codex_core.uuid7 import uuid7_str
 
     thread_id = uuid7_str()
+    state.events_for(thread_id).api_version = api_version
     session = await state.threads.create(
         settings,
         sink=state.events_for(thread_id),

@@ -181,7 +181,7 @@ class Session:
         if turn is None or turn.done.is_set():
             raise ThreadBusy("no active turn to steer")
         if expected_turn_id is not None and expected_turn_id != turn.id:
-            raise ThreadBusy(f"expected active turn id {expected_turn_id} but found {turn.id}")
+            raise ThreadBusy(f"expected active turn id `{expected_turn_id}` but found `{turn.id}`")
         turn.pending_input.append(inputs)
         return turn.id
 

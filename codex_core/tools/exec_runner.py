@@ -39,7 +39,15 @@ OutputCallback = Callable[[str, bytes], None]
 
 
 class SpawnError(Exception):
-    """The command could not be started (missing binary, bad cwd, sandbox unavailable)."""
+    """The command could not be started (missing binary, bad cwd, sandbox unavailable).
+
+    ``reason`` is the bare cause as the reference words it (`No such file or directory (os error
+    2)`), without the detail our message adds (which binary, which directory).
+    """
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 @dataclass
@@ -252,7 +260,7 @@ async def spawn(request: SpawnRequest) -> ExecProcess:
         for fd in (master, slave):
             if fd is not None:
                 os.close(fd)
-        raise SpawnError(_spawn_message(exc, request)) from exc
+        raise SpawnError(_spawn_message(exc, request), _os_reason(exc)) from exc
     finally:
         if prepared is not None:
             prepared.close()
@@ -284,6 +292,12 @@ def _spawn_message(exc: BaseException, request: SpawnRequest) -> str:
             return f"No such file or directory (os error 2): working directory {request.cwd}"
         return f"No such file or directory (os error 2): {request.argv[0]}"
     return str(exc)
+
+
+def _os_reason(exc: BaseException) -> str | None:
+    if isinstance(exc, OSError) and exc.errno is not None and exc.strerror:
+        return f"{exc.strerror} (os error {exc.errno})"
+    return None
 
 
 def likely_sandbox_denial(exit_code: int, output: str) -> bool:

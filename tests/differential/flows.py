@@ -1,9 +1,178 @@
-"""The turn flows around the approval matrix (interrupts, web search, review, compaction, ...)."""
+"""The turn flows around the approval matrix: interrupts, command/exec, parsed commands, web
+search, review, compaction, rollback, archive, and the error texts serde writes."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from generate import handshake, v2_start, v2_turn
+
+FULL = {"approval_policy": "never", "sandbox_mode": "danger-full-access"}
+
+
+def _call(args: dict[str, Any], tool: str = "exec_command") -> str:
+    return f"CALL {tool} {json.dumps(args)}"
+
+
+def _turn_done(capture: str = "turn") -> dict[str, Any]:
+    return {"wait": "turn/completed", "match": {"params.turn.id": "${" + capture + "}"}}
+
+
+def _req(rid: int, method: str, params: dict[str, Any], capture: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    expect: dict[str, Any] = {"expect_response": rid}
+    if capture:
+        expect["capture"] = capture
+    return [{"send": {"id": rid, "method": method, "params": params}}, expect]
+
+
+def interrupt_running_command() -> dict[str, Any]:
+    steps = handshake() + v2_start()
+    steps += v2_turn(3, _call({"cmd": "echo started && sleep 30", "yield_time_ms": 20000}))
+    steps.append({"wait": "item/started", "match": {"params.item.type": "commandExecution"}})
+    steps += _req(4, "turn/interrupt", {"threadId": "${thread}", "turnId": "${turn}"})
+    steps.append(_turn_done())
+    return {"config": FULL, "steps": steps}
+
+
+def interrupt_pending_approval() -> dict[str, Any]:
+    steps = handshake() + v2_start()
+    steps += v2_turn(3, _call({"cmd": "printf ok"}))
+    steps.append({"wait": "codex/event/exec_approval_request"})
+    steps += _req(4, "turn/interrupt", {"threadId": "${thread}", "turnId": "${turn}"})
+    steps.append(_turn_done())
+    return {"config": {"approval_policy": "untrusted", "sandbox_mode": "read-only"}, "steps": steps}
+
+
+def parsed_commands() -> dict[str, Any]:
+    commands = [
+        "echo failing-out && exit 3",
+        "cat notes.txt | grep TODO | wc -l",
+        "cd sub && ls -la",
+        "cat <<'EOF' > sub/heredoc.txt\nhello\nEOF",
+        "rg -n needle sub",
+        "sed -n 1,2p notes.txt",
+        "git status",
+        "find . -name '*.txt'",
+    ]
+    text = "\n".join(_call({"cmd": c}) for c in commands)
+    steps: list[dict[str, Any]] = [
+        {"write_file": "notes.txt", "content": "TODO one\nTODO two\n"},
+        {"write_file": "sub/needle.txt", "content": "needle\n"},
+    ]
+    steps += handshake() + v2_start() + v2_turn(3, text)
+    steps.append(_turn_done())
+    return {"config": FULL, "steps": steps}
+
+
+def command_exec() -> dict[str, Any]:
+    steps = handshake()
+    steps += _req(2, "command/exec", {"command": ["sh", "-c", "echo out; echo err >&2; exit 4"]})
+    steps += _req(3, "command/exec", {"command": ["sleep", "5"], "timeoutMs": 200})
+    steps += _req(4, "command/exec", {"command": ["no-such-binary-for-codex"]})
+    steps += _req(5, "command/exec", {"command": []})
+    return {"config": FULL, "steps": steps}
+
+
+def web_search() -> dict[str, Any]:
+    steps = handshake() + v2_start() + v2_turn(3, "Look it up WEBSEARCH")
+    steps.append(_turn_done())
+    return {"steps": steps}
+
+
+def review_custom() -> dict[str, Any]:
+    steps = handshake() + v2_start()
+    steps += _req(
+        3,
+        "review/start",
+        {"threadId": "${thread}", "target": {"type": "custom", "instructions": "Check the MESSAGE handling"}},
+        {"turn": "result.turn.id"},
+    )
+    steps.append(_turn_done())
+    steps += _req(4, "thread/read", {"threadId": "${thread}", "includeTurns": True})
+    return {"steps": steps}
+
+
+def review_errors() -> dict[str, Any]:
+    steps = handshake() + v2_start()
+    steps += _req(3, "review/start", {"threadId": "${thread}", "target": {"type": "custom", "instructions": "  "}})
+    steps += _req(4, "review/start", {"threadId": "${thread}", "target": {"type": "baseBranch", "branch": ""}})
+    steps += _req(5, "review/start", {"threadId": "${thread}", "target": {"type": "commit", "sha": ""}})
+    return {"steps": steps}
+
+
+def compaction() -> dict[str, Any]:
+    steps = handshake() + v2_start() + v2_turn(3, "First MESSAGE")
+    steps.append(_turn_done())
+    steps += _req(4, "thread/compact/start", {"threadId": "${thread}"})
+    steps.append({"wait": "codex/event/context_compacted"})
+    steps.append({"wait": "turn/completed"})
+    steps += _req(5, "thread/read", {"threadId": "${thread}", "includeTurns": True})
+    return {"steps": steps}
+
+
+def rollback() -> dict[str, Any]:
+    steps = handshake() + v2_start() + v2_turn(3, "First MESSAGE")
+    steps.append(_turn_done())
+    steps += v2_turn(4, "Second MESSAGE", "turn2")
+    steps.append(_turn_done("turn2"))
+    steps += _req(5, "thread/rollback", {"threadId": "${thread}", "numTurns": 0})
+    steps += _req(6, "thread/rollback", {"threadId": "${thread}", "numTurns": 1})
+    steps.append({"wait": "codex/event/thread_rolled_back"})
+    steps += _req(7, "thread/read", {"threadId": "${thread}", "includeTurns": True})
+    return {"steps": steps}
+
+
+def archive_loaded_v2() -> dict[str, Any]:
+    steps = handshake() + v2_start() + v2_turn(3, "Hello MESSAGE")
+    steps.append(_turn_done())
+    steps += _req(4, "thread/archive", {"threadId": "${thread}"})
+    steps += _req(5, "thread/loaded/list", {})
+    return {"steps": steps}
+
+
+def archive_loaded_v1() -> dict[str, Any]:
+    steps = handshake()
+    steps += _req(2, "newConversation", {}, {"conv": "result.conversationId", "path": "result.rolloutPath"})
+    steps += _req(3, "addConversationListener", {"conversationId": "${conv}"})
+    steps += _req(4, "sendUserMessage", {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": "Hi MESSAGE"}}]})
+    steps.append({"wait": "codex/event/task_complete"})
+    steps += _req(5, "archiveConversation", {"conversationId": "${conv}", "rolloutPath": "${path}"})
+    return {"steps": steps}
+
+
+def serde_errors() -> dict[str, Any]:
+    steps = handshake() + v2_start()
+    steps += _req(3, "thread/list", {"limit": -1})
+    steps += _req(4, "thread/list", {"limit": "ten"})
+    steps += _req(5, "turn/steer", {"threadId": "${thread}", "input": [{"type": "text", "text": "x"}], "expectedTurnId": "nope"})
+    steps += _req(6, "addConversationListener", {"conversationId": "00000000-0000-4000-8000-000000000000"})
+    steps += _req(7, "thread/rollback", {"threadId": "${thread}", "numTurns": 1})
+    return {"steps": steps}
+
+
+def steer_mismatch_running() -> dict[str, Any]:
+    steps = handshake() + v2_start() + v2_turn(3, "Take your time SLOW")
+    steps.append({"wait": "item/agentMessage/delta"})
+    steps += _req(4, "turn/steer", {"threadId": "${thread}", "input": [{"type": "text", "text": "x"}], "expectedTurnId": "other"})
+    steps += _req(5, "turn/interrupt", {"threadId": "${thread}", "turnId": "${turn}"})
+    steps.append(_turn_done())
+    return {"steps": steps}
 
 
 def flows() -> dict[str, dict[str, Any]]:
-    return {}
+    return {
+        "flow_interrupt_running_command": interrupt_running_command(),
+        "flow_interrupt_pending_approval": interrupt_pending_approval(),
+        "flow_parsed_commands": parsed_commands(),
+        "flow_command_exec": command_exec(),
+        "flow_web_search": web_search(),
+        "flow_review_custom": review_custom(),
+        "flow_review_errors": review_errors(),
+        "flow_compaction": compaction(),
+        "flow_rollback": rollback(),
+        "flow_archive_loaded_v2": archive_loaded_v2(),
+        "flow_archive_loaded_v1": archive_loaded_v1(),
+        "flow_serde_errors": serde_errors(),
+        "flow_steer_mismatch": steer_mismatch_running(),
+    }

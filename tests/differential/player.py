@@ -701,7 +701,7 @@ class _Run:
                 try:
                     self._step(step)
                 except StepFailed as exc:
-                    raise StepFailed(f"step {number} {_brief(step, 120)}: {exc}") from None
+                    raise StepFailed(f"step {number} {json.dumps(step)[:120]}: {exc}") from None
             return normalize(self.transcript(), self.replacements())
         finally:
             try:

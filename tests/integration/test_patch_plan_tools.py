@@ -158,7 +158,7 @@ def test_read_only_never_rejects_without_asking(
 
     assert not (workspace / "hello.txt").exists()
     assert tool_output(mock, "call_o") == (
-        "patch rejected: writing is blocked by read-only sandbox; rejected by user approval settings"
+        "patch rejected: writing outside of the project; rejected by user approval settings"
     )
     assert all(p["item"]["type"] != "fileChange" for p in of(events, "item/started"))
 

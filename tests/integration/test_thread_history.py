@@ -117,7 +117,7 @@ def test_rollback_and_names(
         assert len(rolled["turns"]) == 1
         assert (
             server.request("thread/rollback", {"threadId": thread_id, "numTurns": 0})["error"]["message"]
-            == "num_turns must be >= 1"
+            == "numTurns must be >= 1"
         )
         run_turn(server, thread_id, "turn three")
         assert "turn two" not in json.dumps(mock.requests[-1].body["input"])

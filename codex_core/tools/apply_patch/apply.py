@@ -186,6 +186,9 @@ class FileChange:
     unified_diff: str = ""  # update: diff with one line of context
     move_path: Path | None = None
     new_content: str = ""  # update: content after the patch
+    # The path events show: the cwd joined with the patch's path as written, `..` kept, as the
+    # reference reports it (the key of `changes` is the normalised path the patch writes).
+    event_path: str = ""
 
     def to_event(self) -> dict[str, object]:
         """The core FileChange (`changes` values in approval and patch events)."""
@@ -206,7 +209,7 @@ class PatchAction:
     hunks: list[Hunk] = field(default_factory=list)
 
     def event_changes(self) -> dict[str, dict[str, object]]:
-        return {str(path): change.to_event() for path, change in self.changes.items()}
+        return {change.event_path or str(path): change.to_event() for path, change in self.changes.items()}
 
 
 def resolve(cwd: Path, path: str) -> Path:
@@ -222,6 +225,7 @@ def verify(patch_text: str, cwd: Path) -> PatchAction:
     changes: dict[Path, FileChange] = {}
     for hunk in parsed.hunks:
         path = resolve(cwd, hunk.path)
+        shown = hunk.path if os.path.isabs(hunk.path) else os.path.join(cwd, hunk.path)
         if isinstance(hunk, AddFile):
             changes[path] = FileChange("add", content=hunk.contents)
         elif isinstance(hunk, DeleteFile):
@@ -238,6 +242,7 @@ def verify(patch_text: str, cwd: Path) -> PatchAction:
                 move_path=resolve(cwd, hunk.move_path) if hunk.move_path is not None else None,
                 new_content=new,
             )
+        changes[path].event_path = shown
     return PatchAction(changes, parsed.patch, cwd, parsed.hunks)
 
 

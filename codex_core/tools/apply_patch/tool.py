@@ -18,14 +18,17 @@ import base64
 import json
 import os
 import re
+import sys
 import time
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codex_core.tools.apply_patch.apply import PatchAction, PatchError, apply_patch_text, verify
+from codex_core.tools.apply_patch.apply import ApplyResult, PatchAction, PatchError, apply_patch_text, verify
 from codex_core.tools.apply_patch.diff import TurnDiffTracker
 from codex_core.tools.apply_patch.parser import ParseError, parse_patch
+from codex_core.tools.exec_common import RETRY_REASON
+from codex_core.tools.exec_runner import likely_sandbox_denial
 from codex_core.tools.turn_local import turn_local
 
 if TYPE_CHECKING:
@@ -292,8 +295,7 @@ def assess(action: PatchAction, approval_policy: str, sandbox_policy: dict[str, 
     if constrained or approval_policy == "on-failure":
         return "auto", ""
     if approval_policy == "never":
-        if sandbox_policy.get("type") == "read-only":
-            return "reject", "writing is blocked by read-only sandbox; rejected by user approval settings"
+        # The reference words it this way under read-only too (nothing is "the project" there).
         return "reject", "writing outside of the project; rejected by user approval settings"
     return "ask", ""
 
@@ -327,52 +329,123 @@ def exec_style_output(output: str, exit_code: int, seconds: float) -> str:
 
 
 async def run_patch(call: ToolCall, context: ToolContext, action: PatchAction) -> dict[str, Any]:
-    """Approve (or not), apply and report a verified patch; returns the call's output item."""
+    """Approve (or not), apply and report a verified patch; returns the call's output item.
+
+    The same orchestration as commands: the question first (when the policy asks), then a first
+    attempt under the turn's sandbox in a child process, then, if the sandbox denied a write, a
+    rerun without it: at once when the user already said yes, after a "retry without sandbox?"
+    question under untrusted / on-failure.
+    """
     session, turn = context.session, context.turn
+    settings = turn.settings
     started = time.monotonic()
-    verdict, reason = assess(action, turn.settings.approval_policy, turn.settings.sandbox_policy)
+    verdict, reason = assess(action, settings.approval_policy, settings.sandbox_policy)
     if verdict == "reject":
         return call.output(f"patch rejected: {reason}")
     changes = action.event_changes()
-    diff_tracker(turn).on_patch_begin(action.changes)
+    # The turn diff names files as the events do (the path as the patch wrote it, joined to cwd).
+    diff_tracker(turn).on_patch_begin({Path(c.event_path or p): c for p, c in action.changes.items()})
     base = {"call_id": call.call_id, "turn_id": turn.id}
     session.emit(
         turn.id, {"type": "patch_apply_begin", **base, "auto_approved": verdict == "auto", "changes": changes}
     )
     approved_paths = _SESSION_APPROVALS.setdefault(session, set())
     touched = set(action.changes) | {c.move_path for c in action.changes.values() if c.move_path is not None}
-    if verdict == "ask" and not touched <= approved_paths:
-        request = {"type": "apply_patch_approval_request", **base, "changes": changes}
-        session.emit(turn.id, request)
-        payload = {k: v for k, v in request.items() if k != "type"}
-        decision = await session.approver.patch(turn.id, payload)
-        if decision == "approved_for_session":
-            approved_paths |= touched
-        elif decision != "approved":
-            _emit_end(session, turn, base, changes, "", REJECTED_BY_USER, False)
-            if decision == "abort":
-                # Cancel ends the turn, like an interrupt; the call still gets its answer.
-                elapsed = time.monotonic() - started
-                session.record([call.output(f"aborted by user after {elapsed:.1f}s")])
-                raise asyncio.CancelledError
-            return call.output(REJECTED_BY_USER)
+    user_approved = verdict == "ask" and touched <= approved_paths
+    if verdict == "ask" and not user_approved:
+        refusal = await _ask(context, call, action, base, changes, started, None)
+        if refusal is not None:
+            return refusal
+        user_approved = True
     applying = time.monotonic()  # the reported duration covers the write, not the wait for approval
-    result = await asyncio.to_thread(apply_patch_text, action.patch, action.cwd)
-    for stream, text in (("stdout", result.stdout), ("stderr", result.stderr)):
-        if text:
-            chunk = base64.b64encode(text.encode("utf-8")).decode("ascii")
-            session.emit(
-                turn.id,
-                {
-                    "type": "exec_command_output_delta",
-                    "call_id": call.call_id,
-                    "stream": stream,
-                    "chunk": chunk,
-                },
-            )
+    result = await _sandboxed_attempt(context, action)
+    if result is not None and not result.success and likely_sandbox_denial(result.exit_code, result.stderr):
+        _emit_output(session, turn.id, call.call_id, "", result.stderr)
+        retry_allowed = settings.approval_policy in ("untrusted", "on-failure")
+        if not user_approved and retry_allowed and not touched <= approved_paths:
+            refusal = await _ask(context, call, action, base, changes, started, RETRY_REASON)
+            if refusal is not None:
+                return refusal
+        if user_approved or retry_allowed:
+            applying = time.monotonic()
+            result = None
+    if result is None:
+        result = await asyncio.to_thread(apply_patch_text, action.patch, action.cwd)
+    _emit_output(session, turn.id, call.call_id, result.stdout, result.stderr)
     _emit_end(session, turn, base, changes, result.stdout, result.stderr, result.success)
     seconds = time.monotonic() - applying
     return call.output(exec_style_output(result.stdout + result.stderr, result.exit_code, seconds))
+
+
+async def _ask(
+    context: ToolContext,
+    call: ToolCall,
+    action: PatchAction,
+    base: dict[str, Any],
+    changes: dict[str, Any],
+    started: float,
+    reason: str | None,
+) -> dict[str, Any] | None:
+    """Ask about the patch; None when the user said yes, else the call's output (or CancelledError)."""
+    session, turn = context.session, context.turn
+    request: dict[str, Any] = {"type": "apply_patch_approval_request", **base, "changes": changes}
+    if reason is not None:
+        request["reason"] = reason
+    session.emit(turn.id, request)
+    payload = {k: v for k, v in request.items() if k != "type"}
+    decision = await session.approver.patch(turn.id, payload)
+    if decision == "approved_for_session":
+        touched = set(action.changes) | {
+            c.move_path for c in action.changes.values() if c.move_path is not None
+        }
+        _SESSION_APPROVALS.setdefault(session, set()).update(touched)
+        return None
+    if decision == "approved":
+        return None
+    _emit_end(session, turn, base, changes, "", REJECTED_BY_USER, False)
+    if decision == "abort":
+        # Cancel ends the turn, like an interrupt; the call still gets its answer.
+        elapsed = time.monotonic() - started
+        session.record([call.output(f"aborted by user after {elapsed:.1f}s")])
+        raise asyncio.CancelledError
+    return call.output(REJECTED_BY_USER)
+
+
+async def _sandboxed_attempt(context: ToolContext, action: PatchAction) -> ApplyResult | None:
+    """The patch applied by a child process under the turn's sandbox; None when there is no sandbox."""
+    from codex_core.tools.exec_common import command_env, sandbox_plan
+    from codex_core.tools.exec_runner import SpawnError, SpawnRequest, run_to_completion
+
+    settings = context.turn.settings
+    env = command_env(settings)
+    cwd = str(action.cwd)
+    plan = sandbox_plan(settings, cwd, env, False)
+    if plan is None:
+        return None
+    # -P: the workspace must not shadow our modules; -s: no user site-packages.
+    argv = [sys.executable, "-P", "-s", "-m", "codex_core.tools.apply_patch.standalone", action.patch]
+    env = {**env, "PYTHONPATH": _PACKAGE_ROOT}
+    try:
+        run = await run_to_completion(SpawnRequest(argv, cwd, env, plan, merge_stderr=False), 60.0)
+    except SpawnError as exc:
+        return ApplyResult("", f"{exc}\n")
+    return ApplyResult(
+        run.stdout, run.stderr if run.exit_code == 0 or run.stderr else f"exit {run.exit_code}\n"
+    )
+
+
+# Where the codex_core package lives, for the child that applies a patch under the sandbox.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
+
+
+def _emit_output(session: Session, turn_id: str, call_id: str, stdout: str, stderr: str) -> None:
+    for stream, text in (("stdout", stdout), ("stderr", stderr)):
+        if text:
+            chunk = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            session.emit(
+                turn_id,
+                {"type": "exec_command_output_delta", "call_id": call_id, "stream": stream, "chunk": chunk},
+            )
 
 
 def _emit_end(

@@ -45,7 +45,7 @@ def test_assess_policies(tmp_path: Path) -> None:
     assert assess(inside, "on-request", {"type": "read-only"})[0] == "ask"
     assert assess(inside, "never", {"type": "read-only"}) == (
         "reject",
-        "writing is blocked by read-only sandbox; rejected by user approval settings",
+        "writing outside of the project; rejected by user approval settings",
     )
     git = verify("*** Begin Patch\n*** Add File: .git/config\n+x\n*** End Patch", tmp_path)
     assert assess(git, "on-request", ws)[0] == "ask"
