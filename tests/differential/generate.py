@@ -181,7 +181,7 @@ def matrix_scenario(kind: str, policy: str, sandbox: str, decision: str, v1: boo
             # Remembered for the session: the same command again asks nothing.
             steps += v2_turn(4, text, "turn2")
             steps.append({"wait": "turn/completed", "match": {"params.turn.id": "${turn2}"}})
-    ran = bool(asked) and decision in ("accept", "acceptForSession") or not asked
+    ran = (bool(asked) and decision in ("accept", "acceptForSession")) or not asked
     if made is not None:
         denied_no_retry = _sandbox_denies(kind, sandbox) and not asked
         blocked = kind == "escalate" and (policy != "on-request")
