@@ -26,11 +26,13 @@ def thread_item(item: dict[str, Any]) -> dict[str, Any]:
     if kind == "Plan":
         return {"type": "plan", "id": item_id, "text": item.get("text", "")}
     if kind == "WebSearch":
+        from codex_core.rollout.history import v2_web_search_action
+
         return {
             "type": "webSearch",
             "id": item_id,
             "query": item.get("query", ""),
-            "action": item.get("action"),
+            "action": v2_web_search_action(item.get("action")),
         }
     if kind in ("enteredReviewMode", "exitedReviewMode"):
         return item

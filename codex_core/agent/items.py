@@ -121,3 +121,19 @@ def reasoning_texts(item: dict[str, Any]) -> tuple[list[str], list[str]]:
     summary = [part.get("text", "") for part in item.get("summary") or [] if isinstance(part, dict)]
     content = [part.get("text", "") for part in item.get("content") or [] if isinstance(part, dict)]
     return summary, content
+
+
+def web_search_query(action: dict[str, Any]) -> str:
+    """The one-line summary of a web search action that UIs show as its query."""
+    kind = action.get("type")
+    if kind == "search":
+        query = action.get("query")
+        if isinstance(query, str) and query:
+            return query
+        queries = [q for q in action.get("queries") or [] if isinstance(q, str)]
+        return ", ".join(queries)
+    if kind == "open_page":
+        return str(action.get("url") or "")
+    if kind == "find_in_page":
+        return f"'{action.get('pattern') or ''}' in {action.get('url') or ''}"
+    return ""

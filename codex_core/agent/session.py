@@ -198,6 +198,10 @@ class Session:
         await self.interrupt()
         if self.rollout is not None:
             await self.rollout.close()
+        from codex_core.uuid7 import uuid7_str
+
+        # Listeners learn the thread is gone (the reference sends it before answering an archive).
+        self.sink(uuid7_str(), {"type": "shutdown_complete"})  # the rollout is closed: not persisted
 
 
 def first_user_text(items: list[dict[str, Any]]) -> str:

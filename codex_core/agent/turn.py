@@ -272,11 +272,16 @@ def _item_added(session: Session, turn: TurnState, item: dict[str, Any]) -> None
         core = {"type": "AgentMessage", "id": item.get("id", ""), "content": []}
     elif kind == "reasoning":
         core = {"type": "Reasoning", "id": item.get("id", ""), "summary_text": [], "raw_content": []}
+    elif kind == "web_search_call":
+        # What it searches for is only known when the item is done.
+        core = {"type": "WebSearch", "id": item.get("id", ""), "query": "", "action": {"type": "other"}}
     if core is not None:
         session.emit(
             turn.id,
             {"type": "item_started", "thread_id": session.thread_id, "turn_id": turn.id, "item": core},
         )
+    if kind == "web_search_call":
+        session.emit(turn.id, {"type": "web_search_begin", "call_id": item.get("id", "")})
 
 
 def _item_done(session: Session, turn: TurnState, item: dict[str, Any]) -> ToolCall | None:
@@ -304,6 +309,16 @@ def _item_done(session: Session, turn: TurnState, item: dict[str, Any]) -> ToolC
         if turn.settings.show_raw_agent_reasoning:
             for text in content:
                 session.emit(uid, {"type": "agent_reasoning_raw_content", "text": text})
+        session.record([item])
+        return None
+    if kind == "web_search_call":
+        raw_action = item.get("action")
+        action: dict[str, Any] = raw_action if isinstance(raw_action, dict) else {"type": "other"}
+        query = I.web_search_query(action)
+        core = {"type": "WebSearch", "id": item.get("id", ""), "query": query, "action": action}
+        session.emit(uid, {"type": "item_completed", "thread_id": tid, "turn_id": uid, "item": core})
+        end = {"type": "web_search_end", "call_id": item.get("id", ""), "query": query, "action": action}
+        session.emit(uid, end)
         session.record([item])
         return None
     session.record([item])
