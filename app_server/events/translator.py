@@ -42,14 +42,37 @@ class ThreadEvents:
             self.thread_id, method, {"item": item, "threadId": self.thread_id, "turnId": turn_id}
         )
 
-    def _item(self, method: str, msg: dict[str, Any]) -> None:
-        self.send_item(method, shapes.thread_item(msg["item"]), "", msg)
+    def _item(self, method: str, event_id: str, msg: dict[str, Any]) -> None:
+        # The event's id names the client's turn: a review's sub-agent items carry the reviewer's
+        # own turn id in `msg`, but belong to the review turn the client started.
+        turn_id = event_id or str(msg.get("turn_id") or "")
+        self.state.notify_thread(
+            self.thread_id,
+            method,
+            {"item": shapes.thread_item(msg["item"]), "threadId": self.thread_id, "turnId": turn_id},
+        )
 
     def item_started(self, event_id: str, msg: dict[str, Any]) -> None:
-        self._item("item/started", msg)
+        self._item("item/started", event_id, msg)
 
     def item_completed(self, event_id: str, msg: dict[str, Any]) -> None:
-        self._item("item/completed", msg)
+        self._item("item/completed", event_id, msg)
+
+    def _review_item(self, event_id: str, item: dict[str, Any]) -> None:
+        params = {"item": item, "threadId": self.thread_id, "turnId": event_id}
+        self.state.notify_thread(self.thread_id, "item/started", params)
+        self.state.notify_thread(self.thread_id, "item/completed", params)
+
+    def entered_review_mode(self, event_id: str, msg: dict[str, Any]) -> None:
+        hint = str(msg.get("user_facing_hint") or "")
+        self._review_item(event_id, {"type": "enteredReviewMode", "id": event_id, "review": hint})
+
+    def exited_review_mode(self, event_id: str, msg: dict[str, Any]) -> None:
+        from codex_core.agent.review import render_review
+
+        output = msg.get("review_output")
+        text = render_review(output) if isinstance(output, dict) else ""
+        self._review_item(event_id, {"type": "exitedReviewMode", "id": event_id, "review": text})
 
     def agent_message_delta(self, event_id: str, msg: dict[str, Any]) -> None:
         self.state.notify_thread(
@@ -186,6 +209,8 @@ _V2: dict[str, Any] = {
     "task_complete": ThreadEvents.task_complete,
     "turn_aborted": ThreadEvents.turn_aborted,
     "context_compacted": ThreadEvents.context_compacted,
+    "entered_review_mode": ThreadEvents.entered_review_mode,
+    "exited_review_mode": ThreadEvents.exited_review_mode,
 }
 
 _load_extras()

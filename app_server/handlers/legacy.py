@@ -29,7 +29,7 @@ async def new_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
 async def add_conversation_listener(ctx: RequestContext, params: Any) -> dict[str, Any]:
     from codex_core.uuid7 import uuid7_str
 
-    session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
+    session = loaded_session(ctx, params.conversation_id, not_found="thread not found")
     subscription_id = uuid7_str()
     ctx.state.listeners[subscription_id] = (ctx.connection.id, session.thread_id)
     ctx.state.subscribe(ctx.connection, session.thread_id)

@@ -215,29 +215,6 @@ async def thread_name_set(ctx: RequestContext, params: Any) -> dict[str, Any]:
     return {}
 
 
-def usage_after_rollback(session: Any) -> dict[str, Any]:
-    """`info` and `rate_limits` of the token_count sent before thread_rolled_back."""
-    import orjson
-
-    zero = {
-        "input_tokens": 0,
-        "cached_input_tokens": 0,
-        "output_tokens": 0,
-        "reasoning_output_tokens": 0,
-        "total_tokens": 0,
-    }
-    info = session.token_info
-    total = dict(info["total_token_usage"]) if info else dict(zero)
-    # What the next request would carry, estimated at four bytes a token (instructions and history).
-    size = len(session.settings.base_instructions.encode()) + len(orjson.dumps(session.history))
-    last = {**zero, "total_tokens": size // 4}
-    window = session.settings.context_window
-    return {
-        "info": {"total_token_usage": total, "last_token_usage": last, "model_context_window": window},
-        "rate_limits": session.rate_limits,
-    }
-
-
 @handler("thread/rollback")
 async def thread_rollback(ctx: RequestContext, params: Any) -> dict[str, Any]:
     from codex_core.rollout.history import build_turns_async, drop_last_user_turns
@@ -253,7 +230,9 @@ async def thread_rollback(ctx: RequestContext, params: Any) -> dict[str, Any]:
     # The events carry the id of the rollback itself, as the reference's submissions do: first the
     # usage as it now stands (the kept history's estimated size as the last count), then the rollback.
     rollback_id = uuid7_str()
-    session.emit(rollback_id, {"type": "token_count", **usage_after_rollback(session)})
+    from codex_core.agent.events import estimated_usage
+
+    session.emit(rollback_id, {"type": "token_count", **estimated_usage(session)})
     session.emit(rollback_id, {"type": "thread_rolled_back", "num_turns": int(params.num_turns)})
     await session.flush()
     path = session.rollout_path

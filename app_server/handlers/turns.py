@@ -141,6 +141,9 @@ async def review_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
     state = ctx.state
     session = loaded_session(ctx, params.thread_id)
     target = serialize.jsonable(params.target)
+    for kind, field in (("custom", "instructions"), ("baseBranch", "branch"), ("commit", "sha")):
+        if target.get("type") == kind and not str(target.get(field) or "").strip():
+            raise JsonRpcError.invalid_request(f"{field} must not be empty")
     if params.delivery == "detached":
         review_id = uuid7_str()
         session = await state.threads.create(
@@ -154,8 +157,13 @@ async def review_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
         state.subscribe(ctx.connection, review_id)
     if session.running:
         raise JsonRpcError.invalid_request(str(ThreadBusy("a turn is already running on this thread")))
+    from codex_core.agent.review import review_prompt
+
     turn = session.start_turn(uuid7_str(), [], session.settings, kind="review", review_target=target)
-    wire: dict[str, Any] = {"id": turn.id, "items": [], "status": IN_PROGRESS, "error": None}
+    # The turn shows the review request as its user message from the start, under the turn's id.
+    request = {"type": "text", "text": review_prompt(target)[0], "text_elements": []}
+    user_message = {"type": "userMessage", "id": turn.id, "content": [request]}
+    wire: dict[str, Any] = {"id": turn.id, "items": [user_message], "status": IN_PROGRESS, "error": None}
     thread_id = session.thread_id
     ctx.after.append(lambda: state.broadcast("turn/started", {"threadId": thread_id, "turn": wire}))
     return {"turn": wire, "reviewThreadId": thread_id}

@@ -25,6 +25,11 @@ Be specific and concise; do not address the user."""
 SUMMARY_PREFIX = "Another language model started to solve this problem and produced a summary of its thinking process. You also have access to the state of the tools that were used by that language model. Use this to build on the work that has already been done and avoid duplicating work. Here is the summary produced by the other language model, use the information in this summary to assist with your own analysis:"
 
 RECENT_USER_MESSAGES_BUDGET_TOKENS = 20_000
+# Said after every compaction, in the reference's words (clients show it as is).
+LONG_THREAD_WARNING = (
+    "Heads up: Long threads and multiple compactions can cause the model to be less accurate. "
+    "Start a new thread when possible to keep threads small and targeted."
+)
 
 
 def should_auto_compact(session: Session, settings: SessionSettings) -> bool:
@@ -59,6 +64,7 @@ def recent_user_messages(history: list[dict[str, Any]], budget_tokens: int) -> l
 
 
 async def compact_history(session: Session, turn: TurnState) -> None:
+    from codex_core.agent.events import add_usage, estimated_usage, usage_dict
     from codex_core.agent.turn import build_prompt
     from codex_core.model import events as E
     from codex_core.uuid7 import uuid7_str
@@ -78,14 +84,24 @@ async def compact_history(session: Session, turn: TurnState) -> None:
     prompt.tools = []
     summary_parts: list[str] = []
     client = session.model_client(turn.settings)
+    announced = False
     async for event in client.stream(prompt, session_id=tid):
+        if isinstance(event, E.RateLimits) and event.snapshot is not None:
+            session.rate_limits = event.snapshot
+        if not announced:
+            announced = True
+            session.emit(
+                uid, {"type": "token_count", "info": session.token_info, "rate_limits": session.rate_limits}
+            )
         if isinstance(event, E.OutputItemDone) and event.item.get("type") == "message":
             summary_parts.append(I.assistant_text(event.item))
-        elif isinstance(event, E.Completed) and event.usage is not None:
-            from codex_core.agent.events import add_usage, usage_dict
-
-            session.token_info = add_usage(
-                session.token_info, usage_dict(event.usage), turn.settings.context_window
+        elif isinstance(event, E.Completed):
+            if event.usage is not None:
+                session.token_info = add_usage(
+                    session.token_info, usage_dict(event.usage), turn.settings.context_window
+                )
+            session.emit(
+                uid, {"type": "token_count", "info": session.token_info, "rate_limits": session.rate_limits}
             )
     summary = SUMMARY_PREFIX + "\n" + "\n".join(part for part in summary_parts if part)
     kept = recent_user_messages(session.history, RECENT_USER_MESSAGES_BUDGET_TOKENS)
@@ -93,7 +109,7 @@ async def compact_history(session: Session, turn: TurnState) -> None:
     session.persist("compacted", {"message": summary})
     # The context is now the compacted history; the next response tells its real size.
     session.context_tokens = 0
-    session.emit(uid, {"type": "context_compacted"})
+    session.emit(uid, {"type": "token_count", **estimated_usage(session)})
     session.emit(
         uid,
         {
@@ -103,3 +119,5 @@ async def compact_history(session: Session, turn: TurnState) -> None:
             "item": {"type": "ContextCompaction", "id": item_id},
         },
     )
+    session.emit(uid, {"type": "context_compacted"})
+    session.emit(uid, {"type": "warning", "message": LONG_THREAD_WARNING})

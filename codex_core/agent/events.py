@@ -63,3 +63,27 @@ def add_usage(info: dict[str, Any] | None, last: dict[str, int], window: int) ->
     previous = info["total_token_usage"] if info else None
     total = {key: last[key] + (previous[key] if previous else 0) for key in last}
     return {"total_token_usage": total, "last_token_usage": last, "model_context_window": window}
+
+
+def estimated_usage(session: Any) -> dict[str, Any]:
+    """`info` and `rate_limits` of a token_count sent after the history was rewritten (rollback,
+    compaction): the totals so far, and as the last count the size the next request would have,
+    estimated at four bytes a token of instructions and history."""
+    import orjson
+
+    zero = {
+        "input_tokens": 0,
+        "cached_input_tokens": 0,
+        "output_tokens": 0,
+        "reasoning_output_tokens": 0,
+        "total_tokens": 0,
+    }
+    info = session.token_info
+    total = dict(info["total_token_usage"]) if info else dict(zero)
+    size = len(session.settings.base_instructions.encode()) + len(orjson.dumps(session.history))
+    last = {**zero, "total_tokens": size // 4}
+    window = session.settings.context_window
+    return {
+        "info": {"total_token_usage": total, "last_token_usage": last, "model_context_window": window},
+        "rate_limits": session.rate_limits,
+    }

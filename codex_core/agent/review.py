@@ -8,6 +8,7 @@ a message, so later turns can act on it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from codex_core.agent import items as I
@@ -90,7 +91,53 @@ def render_review(output: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# What the reviewer's own stream shows the client: its items start, but its text, reasoning and
+# usage stay inside; the review's outcome is reported once, as the parent's message.
+_REVIEWER_SILENT = frozenset(
+    {
+        "agent_message_content_delta",
+        "agent_message_delta",
+        "agent_message",
+        "reasoning_content_delta",
+        "reasoning_raw_content_delta",
+        "agent_reasoning_delta",
+        "agent_reasoning_raw_content_delta",
+        "agent_reasoning_section_break",
+        "agent_reasoning",
+        "token_count",
+    }
+)
+REVIEW_MESSAGE_ID = "review_rollout_assistant"
+
+
+def reviewer_sink(
+    parent: Callable[[str, dict[str, Any]], None], event_id: str, thread_id: str, turn_id: str
+) -> Any:
+    """The reviewer runs as a sub-agent of its own (thread and turn ids); its events reach the
+    parent's listeners under the review turn's id, without the ones it keeps to itself."""
+
+    def sink(_ignored: str, msg: dict[str, Any]) -> None:
+        kind = msg.get("type")
+        if kind in _REVIEWER_SILENT:
+            return
+        item = msg.get("item") if isinstance(msg.get("item"), dict) else None
+        if (
+            kind == "item_completed"
+            and item is not None
+            and item.get("type") in ("AgentMessage", "Reasoning")
+        ):
+            return
+        if "thread_id" in msg:
+            msg = {**msg, "thread_id": thread_id}
+        if "turn_id" in msg:
+            msg = {**msg, "turn_id": turn_id}
+        parent(event_id, msg)
+
+    return sink
+
+
 async def run_review(session: Session, turn: TurnState) -> None:
+    from codex_core.agent.tools import ToolContext
     from codex_core.agent.turn import sample
     from codex_core.uuid7 import uuid7_str
 
@@ -98,47 +145,59 @@ async def run_review(session: Session, turn: TurnState) -> None:
     request, hint = review_prompt(target)
     tid, uid = session.thread_id, turn.id
     session.emit(uid, {"type": "entered_review_mode", "target": target, "user_facing_hint": hint})
-    entered_id = uuid7_str()
-    entered = {"type": "enteredReviewMode", "id": entered_id, "review": hint}
-    session.emit(uid, {"type": "item_started", "thread_id": tid, "turn_id": uid, "item": entered})
-    session.emit(uid, {"type": "item_completed", "thread_id": tid, "turn_id": uid, "item": entered})
 
-    parent_history, parent_rollout = session.history, session.rollout
+    sub_turn_id = uuid7_str()
+    session.emit(
+        uid,
+        {
+            "type": "task_started",
+            "turn_id": sub_turn_id,
+            "model_context_window": turn.settings.context_window,
+            "collaboration_mode_kind": "default",
+        },
+    )
+    parent_history, parent_rollout, parent_sink = session.history, session.rollout, session.sink
     review_settings = turn.settings.with_overrides(base_instructions=REVIEW_INSTRUCTIONS)
-    turn.settings = review_settings
-    # The reviewer works on a history of its own, and its steps are not part of the thread's file.
-    session.history = [
-        user_text_message(environment_context(review_settings.cwd)),
-        user_text_message(request),
-    ]
-    session.rollout = None
+    parent_settings, turn.settings = turn.settings, review_settings
+    session.sink = reviewer_sink(parent_sink, uid, uuid7_str(), sub_turn_id)
     try:
+        inputs = [{"type": "text", "text": request, "text_elements": []}]
+        user_item = {"type": "UserMessage", "id": uuid7_str(), "content": I.core_user_input(inputs)}
+        for kind in ("item_started", "item_completed"):
+            session.emit(uid, {"type": kind, "thread_id": tid, "turn_id": uid, "item": user_item})
+        for _ in range(2):  # the reference announces (and keeps) the reviewer's request twice
+            session.emit(uid, I.user_message_event(inputs))
+        # The reviewer works on a history of its own; its steps are not part of the thread's file.
+        session.history = [
+            user_text_message(environment_context(review_settings.cwd)),
+            user_text_message(request),
+        ]
+        session.rollout = None
         while True:
             calls = await sample(session, turn)
             if not calls:
                 break
-            from codex_core.agent.tools import ToolContext
-
             for call in calls:
                 session.record([await session.tools.handle(call, ToolContext(session=session, turn=turn))])
     finally:
-        session.history, session.rollout = parent_history, parent_rollout
+        session.history, session.rollout, session.sink = parent_history, parent_rollout, parent_sink
+        turn.settings = parent_settings
     output = parse_review_output(turn.last_agent_message or "")
     rendered = render_review(output)
+    # The thread keeps what the review found: the outcome for the model, then the review's message.
+    outcome = f"<user_action>\nA code review ({hint}) reported:\n{rendered}\n</user_action>"
+    session.record([I.user_message_item([{"type": "text", "text": outcome}])])
     session.emit(uid, {"type": "exited_review_mode", "review_output": output})
-    exited = {"type": "exitedReviewMode", "id": uuid7_str(), "review": rendered}
-    session.emit(uid, {"type": "item_started", "thread_id": tid, "turn_id": uid, "item": exited})
-    session.emit(uid, {"type": "item_completed", "thread_id": tid, "turn_id": uid, "item": exited})
     session.record(
-        [
-            I.user_message_item(
-                [
-                    {
-                        "type": "text",
-                        "text": f"<user_action>\nA code review ({hint}) reported:\n{rendered}\n</user_action>",
-                    }
-                ]
-            )
-        ]
+        [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": rendered}]}]
     )
-    turn.last_agent_message = rendered
+    message = {
+        "type": "AgentMessage",
+        "id": REVIEW_MESSAGE_ID,
+        "content": [{"type": "Text", "text": rendered}],
+    }
+    session.emit(uid, {"type": "item_started", "thread_id": tid, "turn_id": uid, "item": message})
+    session.emit(uid, {"type": "item_completed", "thread_id": tid, "turn_id": uid, "item": message})
+    session.emit(uid, {"type": "agent_message", "message": rendered})
+    # The review's outcome is the message above; the turn itself ends without a last message.
+    turn.last_agent_message = None

@@ -35,15 +35,16 @@ async def run_turn(session: Session, turn: TurnState) -> None:
         if not session.context_recorded:
             session.record(initial_context(turn.settings))
             session.context_recorded = True
-        session.emit(
-            turn.id,
-            {
-                "type": "task_started",
-                "turn_id": turn.id,
-                "model_context_window": turn.settings.context_window,
-                "collaboration_mode_kind": "default",
-            },
-        )
+        if turn.kind != "review":  # a review announces its reviewer's own task once in review mode
+            session.emit(
+                turn.id,
+                {
+                    "type": "task_started",
+                    "turn_id": turn.id,
+                    "model_context_window": turn.settings.context_window,
+                    "collaboration_mode_kind": "default",
+                },
+            )
         if turn.kind == "compact":
             await compact_history(session, turn)
         elif turn.kind == "review":

@@ -130,8 +130,7 @@ class ThreadHistoryBuilder:
                     "action": v2_web_search_action(msg.get("action")) if ended else None,
                 }
             )
-        elif kind == "context_compacted":
-            self._push({"type": "contextCompaction", "id": self._item_id()})
+        # context_compacted leaves no item: the reference reads a compaction turn back with none.
         elif kind == "entered_review_mode":
             hint = msg.get("user_facing_hint")
             review = hint if isinstance(hint, str) else "Review requested."

@@ -250,9 +250,9 @@ async def _run_unified(
     try:
         finished = await process.wait(_clamp_yield(args.get("yield_time_ms"), DEFAULT_YIELD_MS))
     except asyncio.CancelledError:
+        # Interrupted: the command is killed and, as in the reference, never reported as ended.
         streamer.stop()
         await process.terminate()
-        session.emit(turn.id, _end_event(managed, process, settings))
         raise
     output = decode(process.take_unread())
     if not finished:

@@ -121,10 +121,10 @@ def test_compaction_turn(fixtures: Path) -> None:
             "01a205cf-91e8-7002-8000-000000000002",
             [user("item-3", "hello again"), agent("item-4", "Hello again.")],
         ),
-        turn("01a205d8-1500-7aa2-8bb2-000000000011", [{"type": "contextCompaction", "id": "item-5"}]),
+        turn("01a205d8-1500-7aa2-8bb2-000000000011", []),
         turn(
             "01a205cf-9db0-7004-8000-000000000004",
-            [user("item-6", "after compaction"), agent("item-7", "Still here.")],
+            [user("item-5", "after compaction"), agent("item-6", "Still here.")],
         ),
     ]
 
