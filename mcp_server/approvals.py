@@ -1,8 +1,8 @@
 """Approvals asked of the MCP client through `elicitation/create` requests.
 
 The request carries the standard `message` and an empty `requestedSchema` plus the `codex_*`
-correlation fields the reference adds. The reference expects a `{"decision": ReviewDecision}` reply;
-a standard elicitation result (`action` accept / decline / cancel) is understood as well.
+correlation fields the reference adds. The reply must be `{"decision": ReviewDecision}`, as in the
+reference; anything else (a plain elicitation `action`, even `accept`) is a denial.
 """
 
 from __future__ import annotations
@@ -80,7 +80,12 @@ def patch_params(
 
 
 def decision_of(result: Any) -> Any:
-    """The ReviewDecision a client's reply stands for; anything unreadable is a denial."""
+    """The ReviewDecision a client's reply stands for: only a `decision` field says yes.
+
+    As in the reference, which reads the reply as `{"decision": ReviewDecision}`: a plain MCP
+    elicitation result (`{"action": "accept", "content": {}}`) carries no decision and is a
+    denial, never an approval nobody gave.
+    """
     if not isinstance(result, dict):
         return DENIED
     decision = result.get("decision")
@@ -88,16 +93,7 @@ def decision_of(result: Any) -> Any:
         return decision
     if isinstance(decision, dict) and "approved_execpolicy_amendment" in decision:
         return decision
-    action = result.get("action")
-    if action == "accept":
-        content = result.get("content")
-        inner = content.get("decision") if isinstance(content, dict) else None
-        return inner if inner in DECISIONS else APPROVED
-    if action == "decline":
-        return DENIED
-    if action == "cancel":
-        return ABORT
-    log.warning("unrecognized approval reply %r; treating it as denied", result)
+    log.warning("approval reply without a decision %r; treating it as denied", result)
     return DENIED
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 log = logging.getLogger("codex.mcp_server")
 
@@ -50,7 +50,9 @@ def build_server(runner: Any) -> Any:
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
         return types.ListToolsResult(tools=[types.Tool.model_validate(spec) for spec in tool_definitions()])
 
-    async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+    async def call_tool(
+        ctx: Any, params: types.CallToolRequestParams
+    ) -> types.CallToolResult | dict[str, Any]:
         channel = _outbound(ctx)
         request_id = ctx.request_id if ctx.request_id is not None else ""
 
@@ -77,18 +79,23 @@ def build_server(runner: Any) -> Any:
                 content=[types.TextContent(text=f"Codex error: {exc}")], is_error=True
             )
         result = types.CallToolResult(
-            content=[types.TextContent(text=outcome.text)], structured_content=outcome.structured()
+            content=[types.TextContent(text=outcome.text)],
+            structured_content=outcome.structured(),
+            is_error=outcome.is_error,
         )
-        if outcome.is_error:
-            result.is_error = True
-        return result
+        wire = result.model_dump(by_alias=True, mode="json", exclude_none=True)
+        if not outcome.is_error:
+            wire.pop("isError", None)  # the reference leaves it out of a successful call's result
+        return wire
 
     server: Any = Server(
         SERVER_NAME,
         version=CLI_VERSION,
         title=SERVER_TITLE,
         on_list_tools=list_tools,
-        on_call_tool=call_tool,
+        # A dict result goes out as it is (the SDK only dumps models): that is how a successful
+        # call's result leaves out `isError`, as the reference's does.
+        on_call_tool=cast(Any, call_tool),
     )
     server.middleware.append(_InitializeShape(runner))
     server.middleware.append(_unknown_method_shape)

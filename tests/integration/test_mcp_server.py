@@ -156,6 +156,9 @@ async def test_codex_then_reply(
         assert isinstance(structured, dict) and structured["content"] == "Hello from the mock model."
         thread_id = structured["threadId"]
         call_id = client.last_call_id()
+        # On the wire a successful result has no `isError`, as the reference's has none.
+        [raw] = [m for m in client.wire if m.get("id") == call_id and "result" in m]
+        assert "isError" not in raw["result"] and raw["result"]["structuredContent"]["threadId"] == thread_id
 
         events = client.events(call_id)
         kinds = [e["msg"]["type"] for e in events]
@@ -195,12 +198,25 @@ async def test_codex_then_reply(
     assert len(rollouts) == 1 and '"source":"mcp"' in rollouts[0].read_text().splitlines()[0]
 
 
+class _DecisionReply(types.ElicitResult):
+    """An elicitation reply that also carries the reference's `decision` field."""
+
+    decision: str
+
+
 @pytest.mark.parametrize(
-    ("action", "ran"),
-    [("accept", True), ("decline", False)],
+    ("action", "decision", "ran"),
+    # A plain MCP "accept" carries no decision: a denial, as in the reference (safety).
+    [("accept", "approved", True), ("accept", None, False), ("decline", None, False)],
 )
 async def test_exec_approval_by_elicitation(
-    codex_bin: str, env: dict[str, str], mock: MockModelServer, workspace: Path, action: str, ran: bool
+    codex_bin: str,
+    env: dict[str, str],
+    mock: MockModelServer,
+    workspace: Path,
+    action: str,
+    decision: str | None,
+    ran: bool,
 ) -> None:
     mock.enqueue(
         function_call_response("exec_command", {"cmd": CMD}, call_id="call_mock_shell_1"),
@@ -210,6 +226,8 @@ async def test_exec_approval_by_elicitation(
 
     async def elicit(context: Any, params: Any) -> types.ElicitResult:
         asked.append(params.message)
+        if decision is not None:
+            return _DecisionReply(action=action, decision=decision)  # type: ignore[arg-type]
         return types.ElicitResult(action=action)  # type: ignore[arg-type]
 
     async with connect(codex_bin, env, workspace, elicit) as client:
@@ -264,12 +282,10 @@ async def test_bad_arguments_are_error_results(codex_bin: str, env: dict[str, st
 def test_reply_decisions() -> None:
     assert decision_of({"decision": "approved_for_session"}) == "approved_for_session"
     assert decision_of({"decision": "abort"}) == "abort"
-    assert decision_of({"action": "accept"}) == "approved"
-    assert decision_of({"action": "accept", "content": {"decision": "approved_for_session"}}) == (
-        "approved_for_session"
-    )
+    assert decision_of({"action": "accept", "content": {}}) == "denied"
+    assert decision_of({"action": "accept", "content": {"decision": "approved"}}) == "denied"
     assert decision_of({"action": "decline"}) == "denied"
-    assert decision_of({"action": "cancel"}) == "abort"
+    assert decision_of({"action": "cancel"}) == "denied"
     assert decision_of({"something": 1}) == "denied"
     assert decision_of(None) == "denied"
 
