@@ -217,7 +217,9 @@ async def thread_name_set(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 @handler("thread/rollback")
 async def thread_rollback(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    from codex_core.agent.events import estimated_usage
     from codex_core.rollout.history import build_turns_async, drop_last_user_turns
+    from codex_core.uuid7 import uuid7_str
 
     session = loaded_session(ctx, params.thread_id)
     if session.running:
@@ -225,19 +227,17 @@ async def thread_rollback(ctx: RequestContext, params: Any) -> dict[str, Any]:
     if params.num_turns < 1:
         raise JsonRpcError.invalid_request("numTurns must be >= 1")
     session.history = drop_last_user_turns(session.history, int(params.num_turns))
-    from codex_core.uuid7 import uuid7_str
-
     # The events carry the id of the rollback itself, as the reference's submissions do: first the
     # usage as it now stands (the kept history's estimated size as the last count), then the rollback.
     rollback_id = uuid7_str()
-    from codex_core.agent.events import estimated_usage
-
+    path = session.rollout_path
+    # A thread whose rollout is not written yet (no turn ran) cannot be read back afterwards.
+    unwritten = path is not None and not path.exists()
     session.emit(rollback_id, {"type": "token_count", **estimated_usage(session)})
     session.emit(rollback_id, {"type": "thread_rolled_back", "num_turns": int(params.num_turns)})
     await session.flush()
-    path = session.rollout_path
-    if path is not None and not path.exists():
-        # Nothing written yet (no turn ran): the reference fails to read the thread back.
+    if unwritten:
+        # As the reference, which fails to read the thread back here.
         raise JsonRpcError.internal(
             f"failed to load rollout `{path}`: No such file or directory (os error 2)"
         )
