@@ -4,7 +4,9 @@ The Python annotation of a field is its wire type; the few facts the annotation 
 express (TS `?:` optionality, fields one of the two exports leaves out, experimental
 gating) travel as `W(...)` markers inside `Annotated`. Named aliases (unions, enums,
 string newtypes) carry a `Named(...)` marker so the exporters can emit a definition for
-them instead of inlining.
+them instead of inlining. Integer and float fields use the Rust-typed aliases (`U32`, `I64`,
+`Usize`, `F64`...: a `Num(...)` marker), which give the JSON schema its `format`/`minimum` and
+validation serde's range checks and wording.
 """
 
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Optional, TypeVar
@@ -109,6 +111,81 @@ class Named:
         return f"Named({self.name!r}, {self.ns!r})"
 
 
+class Num:
+    """A Rust number type, named as serde names it (`u32`, `i64`, `usize`, `f64`...).
+
+    The JSON Schema export writes its schemars `format` (and `minimum: 0.0` when unsigned);
+    validation accepts what serde accepts for it (an integer type: JSON integers in range, no
+    floats, strings or booleans; a float type: any JSON number) and reports failures as one
+    `serde_number` error carrying the type name, which `validation` words as serde does.
+    The core schema is built when pydantic builds the model (lazily), not at import.
+    """
+
+    __slots__ = ("format", "hi", "lo", "rust")
+
+    # serde name -> (schemars format, bits; 0 for floats)
+    _KINDS: ClassVar[dict[str, tuple[str, int]]] = {
+        "u8": ("uint8", 8),
+        "u16": ("uint16", 16),
+        "u32": ("uint32", 32),
+        "u64": ("uint64", 64),
+        "usize": ("uint", 64),
+        "i8": ("int8", 8),
+        "i16": ("int16", 16),
+        "i32": ("int32", 32),
+        "i64": ("int64", 64),
+        "isize": ("int", 64),
+        "f32": ("float", 0),
+        "f64": ("double", 0),
+    }
+
+    def __init__(self, rust: str) -> None:
+        fmt, bits = self._KINDS[rust]
+        self.rust = rust
+        self.format = fmt
+        if not bits:
+            self.lo = self.hi = None
+        elif rust.startswith("u"):
+            self.lo, self.hi = 0, (1 << bits) - 1
+        else:
+            self.lo, self.hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+
+    @property
+    def is_float(self) -> bool:
+        return self.lo is None
+
+    @property
+    def unsigned(self) -> bool:
+        return self.lo == 0
+
+    def json_schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "number" if self.is_float else "integer", "format": self.format}
+        if self.unsigned:
+            out["minimum"] = 0.0
+        return out
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        inner = (
+            core_schema.float_schema(strict=True)
+            if self.is_float
+            else core_schema.int_schema(ge=self.lo, le=self.hi, strict=True)
+        )
+        return core_schema.custom_error_schema(
+            inner,
+            custom_error_type=SERDE_NUMBER,
+            custom_error_message="expected {expected}",
+            custom_error_context={"expected": self.rust},
+        )
+
+    def __repr__(self) -> str:
+        return f"Num({self.rust!r})"
+
+
+# the validation error type of a `Num` field (ctx `expected`: the serde type name)
+SERDE_NUMBER = "serde_number"
+
 OMIT = W(omit=True, ts_null=False)
 OMIT_NULLABLE = W(omit=True)
 EXPERIMENTAL = W(experimental=True)
@@ -122,8 +199,22 @@ Opt = Annotated[Optional[T], Field(exclude_if=_is_none), OMIT]  # noqa: UP045 - 
 OptN = Annotated[Optional[T], OMIT_NULLABLE]  # noqa: UP045
 # serde `skip_serializing_if = "Option::is_none"` on a field TS spells `T | null`.
 SKIP_NONE = Field(exclude_if=_is_none)
-# u64/i64 values that ts-rs spells `bigint`.
-BigInt = Annotated[int, BIGINT]
+# Rust numbers: every integer or float field uses one of these, as the reference schema's
+# `format` of that field says (`uint` is usize, `double` f64, `float` f32).
+U8 = Annotated[int, Num("u8")]
+U16 = Annotated[int, Num("u16")]
+U32 = Annotated[int, Num("u32")]
+U64 = Annotated[int, Num("u64")]
+Usize = Annotated[int, Num("usize")]
+I8 = Annotated[int, Num("i8")]
+I16 = Annotated[int, Num("i16")]
+I32 = Annotated[int, Num("i32")]
+I64 = Annotated[int, Num("i64")]
+F32 = Annotated[float, Num("f32")]
+F64 = Annotated[float, Num("f64")]
+# u64/i64 values that ts-rs spells `bigint` (the others are `number` in TS).
+U64Big = Annotated[int, Num("u64"), BIGINT]
+I64Big = Annotated[int, Num("i64"), BIGINT]
 # Arbitrary JSON (serde_json::Value).
 JsonValue = Annotated[Any, Named("JsonValue", "serde_json", json_inline=True)]
 

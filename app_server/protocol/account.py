@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import V2, Named, OptN, V2Model
+from ._base import I32, I64, V2, Named, OptN, V2Model
 from .core import PlanType
 
 
@@ -109,9 +109,9 @@ class RateLimitSnapshot(V2Model):
 
 
 class RateLimitWindow(V2Model):
-    used_percent: int
-    window_duration_mins: int | None = None
-    resets_at: int | None = None
+    used_percent: I32
+    window_duration_mins: I64 | None = None
+    resets_at: I64 | None = None
 
 
 Account = Annotated[ApiKeyAccount | ChatgptAccount, Field(discriminator="type"), Named("Account", V2)]

@@ -2,9 +2,9 @@
 
 from typing import Annotated, Union
 
-from ._base import BigInt, JsonValue, Named, Opt, WireModel
+from ._base import I64, I64Big, JsonValue, Named, Opt, WireModel
 
-RequestId = Annotated[Union[str, int], Named("RequestId")]  # noqa: UP007
+RequestId = Annotated[Union[str, I64], Named("RequestId")]  # noqa: UP007
 
 
 class _Envelope(WireModel):
@@ -28,7 +28,7 @@ class JSONRPCResponse(_Envelope):
 
 
 class JSONRPCErrorError(_Envelope):
-    code: BigInt
+    code: I64Big
     message: str
     data: Opt[JsonValue] = None
 

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from ._base import EXPERIMENTAL, SKIP_NONE, V2, BigInt, JsonValue, Named, OptN, V2Model, V2RawModel
+from ._base import EXPERIMENTAL, SKIP_NONE, U16, V2, I64Big, JsonValue, Named, OptN, V2Model, V2RawModel
 from .core import (
     AbsolutePathBuf,
     ForcedLoginMethod,
@@ -37,8 +37,8 @@ class Config(V2RawModel):
     wire_additional = True
     model: str | None = None
     review_model: str | None = None
-    model_context_window: BigInt | None = None
-    model_auto_compact_token_limit: BigInt | None = None
+    model_context_window: I64Big | None = None
+    model_auto_compact_token_limit: I64Big | None = None
     model_provider: str | None = None
     approval_policy: AskForApproval | None = None
     sandbox_mode: SandboxMode | None = None
@@ -164,8 +164,8 @@ class ConfigWriteResponse(V2Model):
 
 class NetworkRequirements(V2Model):
     enabled: bool | None = None
-    http_port: int | None = None
-    socks_port: int | None = None
+    http_port: U16 | None = None
+    socks_port: U16 | None = None
     allow_upstream_proxy: bool | None = None
     dangerously_allow_non_loopback_proxy: bool | None = None
     dangerously_allow_non_loopback_admin: bool | None = None

@@ -4,19 +4,19 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import CoreModel, JsonValue, Named, Opt, V1Model, W
+from ._base import F64, I32, I64, U16, CoreModel, JsonValue, Named, Opt, Usize, V1Model, W
 
 
 class CoreByteRange(CoreModel):
     wire_name = "ByteRange"
     wire_ts_file = False
-    start: int
-    end: int
+    start: Usize
+    end: Usize
 
 
 class CoreCodexErrorInfoHttpConnectionFailedHttpConnectionFailed(CoreModel):
     wire_inline = True
-    http_status_code: int | None = None
+    http_status_code: U16 | None = None
 
 
 class CoreCodexErrorInfoHttpConnectionFailed(CoreModel):
@@ -27,7 +27,7 @@ class CoreCodexErrorInfoHttpConnectionFailed(CoreModel):
 
 class CoreCodexErrorInfoResponseStreamConnectionFailedResponseStreamConnectionFailed(CoreModel):
     wire_inline = True
-    http_status_code: int | None = None
+    http_status_code: U16 | None = None
 
 
 class CoreCodexErrorInfoResponseStreamConnectionFailed(CoreModel):
@@ -40,7 +40,7 @@ class CoreCodexErrorInfoResponseStreamConnectionFailed(CoreModel):
 
 class CoreCodexErrorInfoResponseStreamDisconnectedResponseStreamDisconnected(CoreModel):
     wire_inline = True
-    http_status_code: int | None = None
+    http_status_code: U16 | None = None
 
 
 class CoreCodexErrorInfoResponseStreamDisconnected(CoreModel):
@@ -51,7 +51,7 @@ class CoreCodexErrorInfoResponseStreamDisconnected(CoreModel):
 
 class CoreCodexErrorInfoResponseTooManyFailedAttemptsResponseTooManyFailedAttempts(CoreModel):
     wire_inline = True
-    http_status_code: int | None = None
+    http_status_code: U16 | None = None
 
 
 class CoreCodexErrorInfoResponseTooManyFailedAttempts(CoreModel):
@@ -94,9 +94,9 @@ class CoreRateLimitSnapshot(CoreModel):
 
 class CoreRateLimitWindow(CoreModel):
     wire_name = "RateLimitWindow"
-    used_percent: float
-    window_minutes: int | None = None
-    resets_at: int | None = None
+    used_percent: F64
+    window_minutes: I64 | None = None
+    resets_at: I64 | None = None
 
 
 class CoreRestrictedReadOnlyAccess(CoreModel):
@@ -123,7 +123,7 @@ class Resource(V1Model):
     description: Opt[str] = None
     mime_type: Opt[str] = None
     name: str
-    size: Opt[int] = None
+    size: Opt[I64] = None
     title: Opt[str] = None
     uri: str
     icons: Opt[list[JsonValue]] = None
@@ -266,7 +266,7 @@ class CoreSkillsListEntry(CoreModel):
 class SubAgentSourceThreadSpawnThreadSpawn(CoreModel):
     wire_inline = True
     parent_thread_id: "ThreadId"
-    depth: int
+    depth: I32
 
 
 class SubAgentSourceThreadSpawn(CoreModel):

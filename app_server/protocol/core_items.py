@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import TS_HIDDEN, BigInt, CoreModel, Named, Opt
+from ._base import TS_HIDDEN, CoreModel, Named, Opt, U64Big
 from .core import CoreUserInput
 
 
@@ -68,7 +68,7 @@ class GhostCommit(CoreModel):
 
 class LocalShellExecAction(CoreModel):
     command: list[str]
-    timeout_ms: BigInt | None = None
+    timeout_ms: U64Big | None = None
     working_directory: str | None = None
     env: dict[str, str] | None = None
     user: str | None = None

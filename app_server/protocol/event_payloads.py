@@ -4,7 +4,23 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import SKIP_NONE, BigInt, CoreModel, JsonValue, Named, Opt, V1Model, W
+from ._base import (
+    F32,
+    I32,
+    I64,
+    SKIP_NONE,
+    U32,
+    U64,
+    CoreModel,
+    I64Big,
+    JsonValue,
+    Named,
+    Opt,
+    U64Big,
+    Usize,
+    V1Model,
+    W,
+)
 from .common import RequestId
 from .core import (
     CoreCodexErrorInfo,
@@ -57,7 +73,7 @@ class AgentReasoningRawContentEvent(CoreModel):
 
 class AgentReasoningSectionBreakEvent(CoreModel):
     item_id: str = ""
-    summary_index: BigInt = 0
+    summary_index: I64Big = 0
 
 
 class ApplyPatchApprovalRequestEvent(CoreModel):
@@ -147,7 +163,7 @@ class ExecCommandEndEvent(CoreModel):
     stdout: str
     stderr: str
     aggregated_output: str = ""
-    exit_code: int
+    exit_code: I32
     duration: "Annotated[Duration, W(ts_type='string')]"
     formatted_output: str
 
@@ -182,14 +198,14 @@ class UpdateFileChange(CoreModel):
 
 
 class GetHistoryEntryResponseEvent(CoreModel):
-    offset: int
-    log_id: BigInt
+    offset: Usize
+    log_id: U64Big
     entry: "HistoryEntry | None" = None
 
 
 class HistoryEntry(CoreModel):
     conversation_id: str
-    ts: BigInt
+    ts: U64Big
     text: str
 
 
@@ -276,8 +292,8 @@ class Duration(CoreModel):
     """std::time::Duration as serde writes it; ts-rs spells these fields `string`."""
 
     wire_ts_file = False
-    secs: int
-    nanos: int
+    secs: U64
+    nanos: U32
 
 
 class OkCallToolResult(CoreModel):
@@ -372,7 +388,7 @@ class ReasoningContentDeltaEvent(CoreModel):
     turn_id: str
     item_id: str
     delta: str
-    summary_index: BigInt = 0
+    summary_index: I64Big = 0
 
 
 class ReasoningRawContentDeltaEvent(CoreModel):
@@ -380,7 +396,7 @@ class ReasoningRawContentDeltaEvent(CoreModel):
     turn_id: str
     item_id: str
     delta: str
-    content_index: BigInt = 0
+    content_index: I64Big = 0
 
 
 class RemoteSkillDownloadedEvent(CoreModel):
@@ -417,21 +433,21 @@ class ReviewCodeLocation(CoreModel):
 class ReviewFinding(CoreModel):
     title: str
     body: str
-    confidence_score: float
-    priority: int
+    confidence_score: F32
+    priority: I32
     code_location: ReviewCodeLocation
 
 
 class ReviewLineRange(CoreModel):
-    start: int
-    end: int
+    start: U32
+    end: U32
 
 
 class ReviewOutputEvent(CoreModel):
     findings: list[ReviewFinding]
     overall_correctness: str
     overall_explanation: str
-    overall_confidence_score: float
+    overall_confidence_score: F32
 
 
 class ReviewRequest(CoreModel):
@@ -463,7 +479,7 @@ class ThreadNameUpdatedEvent(CoreModel):
 
 
 class ThreadRolledBackEvent(CoreModel):
-    num_turns: int
+    num_turns: U32
 
 
 class TokenCountEvent(CoreModel):
@@ -472,17 +488,17 @@ class TokenCountEvent(CoreModel):
 
 
 class TokenUsage(CoreModel):
-    input_tokens: int
-    cached_input_tokens: int
-    output_tokens: int
-    reasoning_output_tokens: int
-    total_tokens: int
+    input_tokens: I64
+    cached_input_tokens: I64
+    output_tokens: I64
+    reasoning_output_tokens: I64
+    total_tokens: I64
 
 
 class TokenUsageInfo(CoreModel):
     total_token_usage: TokenUsage
     last_token_usage: TokenUsage
-    model_context_window: int | None = None
+    model_context_window: I64 | None = None
 
 
 class TurnAbortedEvent(CoreModel):
@@ -501,7 +517,7 @@ class TurnDiffEvent(CoreModel):
 
 class TurnStartedEvent(CoreModel):
     turn_id: str
-    model_context_window: BigInt | None = None
+    model_context_window: I64Big | None = None
     collaboration_mode_kind: ModeKind = "default"
 
 

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import BigInt, CoreModel, Named, Opt
+from ._base import CoreModel, Named, Opt, U64Big, Usize
 from .core import CoreAskForApproval, CoreSandboxPolicy, ReasoningEffort, ThreadId
 
 # The variants below subclass the payload structs; pydantic resolves their inherited
@@ -185,8 +185,8 @@ class SessionConfiguredEvent(CoreModel):
     sandbox_policy: CoreSandboxPolicy
     cwd: str
     reasoning_effort: ReasoningEffort | None = None
-    history_log_id: BigInt
-    history_entry_count: int
+    history_log_id: U64Big
+    history_entry_count: Usize
     initial_messages: "list[EventMsg] | None" = None
     network_proxy: Opt[SessionNetworkProxyRuntime] = None
     rollout_path: str | None = None

@@ -4,12 +4,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import V2, JsonValue, Named, V2Model, V2RawModel, W
+from ._base import I32, I64, V2, JsonValue, Named, Usize, V2Model, V2RawModel, W
 
 
 class ByteRange(V2Model):
-    start: int
-    end: int
+    start: Usize
+    end: Usize
 
 
 class CollabAgentState(V2Model):
@@ -121,8 +121,8 @@ class CommandExecutionThreadItem(V2Model):
     status: "CommandExecutionStatus"
     command_actions: "list[CommandAction]"
     aggregated_output: str | None = None
-    exit_code: int | None = None
-    duration_ms: int | None = None
+    exit_code: I32 | None = None
+    duration_ms: I64 | None = None
 
 
 class FileChangeThreadItem(V2Model):
@@ -143,7 +143,7 @@ class McpToolCallThreadItem(V2Model):
     arguments: JsonValue
     result: McpToolCallResult | None = None
     error: McpToolCallError | None = None
-    duration_ms: int | None = None
+    duration_ms: I64 | None = None
 
 
 class CollabAgentToolCallThreadItem(V2Model):

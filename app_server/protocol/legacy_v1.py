@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import BigInt, CoreModel, JsonValue, Named, OptN, V1Model, W
+from ._base import I32, U32, CoreModel, JsonValue, Named, OptN, U64Big, Usize, V1Model, W
 from .core import (
     AbsolutePathBuf,
     AuthMode,
@@ -65,8 +65,8 @@ class AuthStatusChangeNotification(V1Model):
 class V1ByteRange(CoreModel):
     wire_name = "ByteRange"
     wire_json_name = "V1ByteRange"
-    start: int
-    end: int
+    start: Usize
+    end: Usize
 
 
 class CancelLoginChatGptParams(V1Model):
@@ -117,13 +117,13 @@ class ExecCommandApprovalResponse(CoreModel):
 
 class ExecOneOffCommandParams(V1Model):
     command: list[str]
-    timeout_ms: BigInt | None = None
+    timeout_ms: U64Big | None = None
     cwd: str | None = None
     sandbox_policy: CoreSandboxPolicy | None = None
 
 
 class ExecOneOffCommandResponse(V1Model):
-    exit_code: int
+    exit_code: I32
     stdout: str
     stderr: str
 
@@ -155,8 +155,8 @@ class FuzzyFileSearchResult(CoreModel):
     root: str
     path: str
     file_name: str
-    score: int
-    indices: list[int] | None = None
+    score: U32
+    indices: list[U32] | None = None
 
 
 class GetAuthStatusParams(V1Model):
@@ -258,7 +258,7 @@ class InterruptConversationResponse(V1Model):
 
 
 class ListConversationsParams(V1Model):
-    page_size: int | None = None
+    page_size: Usize | None = None
     cursor: str | None = None
     model_providers: list[str] | None = None
 
@@ -380,8 +380,8 @@ class SessionConfiguredNotification(V1Model):
     session_id: ThreadId
     model: str
     reasoning_effort: ReasoningEffort | None = None
-    history_log_id: BigInt
-    history_entry_count: int
+    history_log_id: U64Big
+    history_entry_count: Usize
     initial_messages: list[EventMsg] | None = None
     rollout_path: str
 

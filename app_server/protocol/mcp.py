@@ -2,13 +2,13 @@
 
 from typing import Annotated, Literal
 
-from ._base import V2, BigInt, Named, OptN, V2Model
+from ._base import U32, V2, I64Big, Named, OptN, V2Model
 from .core import Resource, ResourceTemplate, Tool
 
 
 class ListMcpServerStatusParams(V2Model):
     cursor: OptN[str] = None
-    limit: OptN[int] = None
+    limit: OptN[U32] = None
 
 
 class ListMcpServerStatusResponse(V2Model):
@@ -19,7 +19,7 @@ class ListMcpServerStatusResponse(V2Model):
 class McpServerOauthLoginParams(V2Model):
     name: str
     scopes: OptN[list[str]] = None
-    timeout_secs: OptN[BigInt] = None
+    timeout_secs: OptN[I64Big] = None
 
 
 class McpServerOauthLoginResponse(V2Model):

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import V2, Named, OptN, V2Model
+from ._base import U32, V2, Named, OptN, V2Model
 from .core import CollaborationModeMask, InputModality, ReasoningEffort
 
 _DEFAULT_MODALITIES: tuple[InputModality, ...] = ("text", "image")
@@ -22,7 +22,7 @@ class ExperimentalFeature(V2Model):
 
 class ExperimentalFeatureListParams(V2Model):
     cursor: OptN[str] = None
-    limit: OptN[int] = None
+    limit: OptN[U32] = None
 
 
 class ExperimentalFeatureListResponse(V2Model):
@@ -45,7 +45,7 @@ class Model(V2Model):
 
 class ModelListParams(V2Model):
     cursor: OptN[str] = None
-    limit: OptN[int] = None
+    limit: OptN[U32] = None
 
 
 class ModelListResponse(V2Model):

@@ -1,6 +1,6 @@
 """v2 server notifications."""
 
-from ._base import Opt, V2Model
+from ._base import I64, Opt, Usize, V2Model
 from .account import RateLimitSnapshot
 from .core import AuthMode
 from .core_items import ResponseItem
@@ -115,7 +115,7 @@ class ReasoningSummaryPartAddedNotification(V2Model):
     thread_id: str
     turn_id: str
     item_id: str
-    summary_index: int
+    summary_index: I64
 
 
 class ReasoningSummaryTextDeltaNotification(V2Model):
@@ -123,7 +123,7 @@ class ReasoningSummaryTextDeltaNotification(V2Model):
     turn_id: str
     item_id: str
     delta: str
-    summary_index: int
+    summary_index: I64
 
 
 class ReasoningTextDeltaNotification(V2Model):
@@ -131,7 +131,7 @@ class ReasoningTextDeltaNotification(V2Model):
     turn_id: str
     item_id: str
     delta: str
-    content_index: int
+    content_index: I64
 
 
 class TerminalInteractionNotification(V2Model):
@@ -182,5 +182,5 @@ class TurnStartedNotification(V2Model):
 
 class WindowsWorldWritableWarningNotification(V2Model):
     sample_paths: list[str]
-    extra_count: int
+    extra_count: Usize
     failed_scan: bool

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from ._base import V2, Named, Opt, OptN, V2Model, W
+from ._base import U32, V2, Named, Opt, OptN, V2Model, W
 
 
 class AppInfo(V2Model):
@@ -18,7 +18,7 @@ class AppInfo(V2Model):
 
 class AppsListParams(V2Model):
     cursor: OptN[str] = None
-    limit: OptN[int] = None
+    limit: OptN[U32] = None
     thread_id: OptN[str] = None
     force_refetch: Annotated[Opt[bool], W(json_nonnull=True)] = None
 

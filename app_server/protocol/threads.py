@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from ._base import EXPERIMENTAL, JSON_HIDDEN, V2, JsonValue, Named, OptN, V2Model
+from ._base import EXPERIMENTAL, I64, JSON_HIDDEN, U32, V2, JsonValue, Named, OptN, V2Model
 from .core import Personality, ReasoningEffort, SubAgentSource
 from .core_items import ResponseItem
 from .items import ThreadItem
@@ -32,8 +32,8 @@ class Thread(V2Model):
     id: str
     preview: str
     model_provider: str
-    created_at: int
-    updated_at: int
+    created_at: I64
+    updated_at: I64
     path: str | None = None
     cwd: str
     cli_version: str
@@ -83,7 +83,7 @@ class ThreadForkResponse(V2Model):
 
 class ThreadListParams(V2Model):
     cursor: OptN[str] = None
-    limit: OptN[int] = None
+    limit: OptN[U32] = None
     sort_key: "OptN[ThreadSortKey]" = None
     model_providers: OptN[list[str]] = None
     source_kinds: "OptN[list[ThreadSourceKind]]" = None
@@ -97,7 +97,7 @@ class ThreadListResponse(V2Model):
 
 class ThreadLoadedListParams(V2Model):
     cursor: OptN[str] = None
-    limit: OptN[int] = None
+    limit: OptN[U32] = None
 
 
 class ThreadLoadedListResponse(V2Model):
@@ -141,7 +141,7 @@ class ThreadResumeResponse(V2Model):
 
 class ThreadRollbackParams(V2Model):
     thread_id: str
-    num_turns: int
+    num_turns: U32
 
 
 class ThreadRollbackResponse(V2Model):
@@ -186,7 +186,7 @@ class ThreadStartResponse(V2Model):
 class ThreadTokenUsage(V2Model):
     total: TokenUsageBreakdown
     last: TokenUsageBreakdown
-    model_context_window: int | None = None
+    model_context_window: I64 | None = None
 
 
 class ThreadUnarchiveParams(V2Model):

@@ -4,13 +4,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import V2, JsonValue, Named, OptN, V2Model
+from ._base import I32, I64, U16, V2, JsonValue, Named, OptN, Usize, V2Model
 from .core import AbsolutePathBuf
 
 
 class CodexErrorInfoHttpConnectionFailedHttpConnectionFailed(V2Model):
     wire_inline = True
-    http_status_code: int | None = None
+    http_status_code: U16 | None = None
 
 
 class CodexErrorInfoHttpConnectionFailed(V2Model):
@@ -21,7 +21,7 @@ class CodexErrorInfoHttpConnectionFailed(V2Model):
 
 class CodexErrorInfoResponseStreamConnectionFailedResponseStreamConnectionFailed(V2Model):
     wire_inline = True
-    http_status_code: int | None = None
+    http_status_code: U16 | None = None
 
 
 class CodexErrorInfoResponseStreamConnectionFailed(V2Model):
@@ -34,7 +34,7 @@ class CodexErrorInfoResponseStreamConnectionFailed(V2Model):
 
 class CodexErrorInfoResponseStreamDisconnectedResponseStreamDisconnected(V2Model):
     wire_inline = True
-    http_status_code: int | None = None
+    http_status_code: U16 | None = None
 
 
 class CodexErrorInfoResponseStreamDisconnected(V2Model):
@@ -45,7 +45,7 @@ class CodexErrorInfoResponseStreamDisconnected(V2Model):
 
 class CodexErrorInfoResponseTooManyFailedAttemptsResponseTooManyFailedAttempts(V2Model):
     wire_inline = True
-    http_status_code: int | None = None
+    http_status_code: U16 | None = None
 
 
 class CodexErrorInfoResponseTooManyFailedAttempts(V2Model):
@@ -58,13 +58,13 @@ class CodexErrorInfoResponseTooManyFailedAttempts(V2Model):
 
 class CommandExecParams(V2Model):
     command: list[str]
-    timeout_ms: OptN[int] = None
+    timeout_ms: OptN[I64] = None
     cwd: OptN[str] = None
     sandbox_policy: "OptN[SandboxPolicy]" = None
 
 
 class CommandExecResponse(V2Model):
-    exit_code: int
+    exit_code: I32
     stdout: str
     stderr: str
 
@@ -115,8 +115,8 @@ class WorkspaceWriteSandboxPolicy(V2Model):
 
 
 class TextPosition(V2Model):
-    line: int
-    column: int
+    line: Usize
+    column: Usize
 
 
 class TextRange(V2Model):
@@ -125,11 +125,11 @@ class TextRange(V2Model):
 
 
 class TokenUsageBreakdown(V2Model):
-    total_tokens: int
-    input_tokens: int
-    cached_input_tokens: int
-    output_tokens: int
-    reasoning_output_tokens: int
+    total_tokens: I64
+    input_tokens: I64
+    cached_input_tokens: I64
+    output_tokens: I64
+    reasoning_output_tokens: I64
 
 
 AskForApproval = Annotated[

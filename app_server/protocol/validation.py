@@ -8,12 +8,14 @@ reference's serde prints (the dispatcher sends it as `Invalid request: <message>
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final
 
 from pydantic import TypeAdapter, ValidationError
 
 from codex_core.serde_text import unexpected
 
+from ._base import SERDE_NUMBER
 from .export.walk import is_model, is_union, model_fields, named_of, split_annotated
 from .registry import MethodSpec
 
@@ -62,7 +64,34 @@ def adapter(tp: Any) -> TypeAdapter[Any]:
     return ta
 
 
-_unexpected = unexpected
+# serde_json reads an integer literal outside i64..u64 as a float
+_INT_MIN = -(1 << 63)
+_INT_MAX = (1 << 64) - 1
+
+
+def _rust_float(value: float) -> str:
+    """An f64 as serde's `Unexpected::Float` shows it: Rust's `Display` (shortest round-trip
+    digits, never an exponent) with `.0` added when there is no decimal point."""
+    text = repr(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        return {"nan": "NaN", "inf": "inf", "-inf": "-inf"}[text]
+    text = format(Decimal(text), "f")
+    return text if "." in text else text + ".0"
+
+
+def _unexpected(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and not _INT_MIN <= value <= _INT_MAX:
+        value = float(value)
+    if isinstance(value, float):
+        return f"floating point `{_rust_float(value)}`"
+    return unexpected(value)
+
+
+def _number_message(value: Any, expected: str) -> str:
+    """A `Num` field refused `value`: serde's wording for the Rust type `expected`."""
+    if isinstance(value, int) and not isinstance(value, bool) and _INT_MIN <= value <= _INT_MAX:
+        return f"invalid value: integer `{value}`, expected {expected}"
+    return f"invalid type: {_unexpected(value)}, expected {expected}"
 
 
 _EXPECTED = {
@@ -90,6 +119,8 @@ def _message(err: Any) -> str:
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return f"missing field `{err['loc'][-1]}`"
+    if kind == SERDE_NUMBER:
+        return _number_message(value, str(ctx.get("expected", "a number")))
     if kind in _EXPECTED:
         return f"invalid type: {_unexpected(value)}, expected {_EXPECTED[kind]}"
     if kind == "literal_error":

@@ -85,5 +85,6 @@ def estimated_usage(session: Any) -> dict[str, Any]:
     window = session.settings.context_window
     return {
         "info": {"total_token_usage": total, "last_token_usage": last, "model_context_window": window},
-        "rate_limits": session.rate_limits,
+        # Before any response there are no limits to report (the reference sends null then).
+        "rate_limits": session.rate_limits if info else None,
     }

@@ -22,6 +22,7 @@ from .walk import (
     is_union,
     model_fields,
     named_of,
+    num_of,
     split_annotated,
     strip_optional,
     union_members,
@@ -90,6 +91,9 @@ class _Gen:
                 # still walk the type: the reference keeps the definitions it pulls in
                 return self.define(named.json_name, named, lambda: (self.schema(bare), dict(override))[1])
             return self.define(named.json_name, named, lambda: self.schema(bare))
+        num = num_of(meta)
+        if num is not None and bare in (int, float):
+            return num.json_schema()
         if bare is Any:
             return True
         if is_union(bare):

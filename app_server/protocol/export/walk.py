@@ -10,7 +10,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic.fields import FieldInfo
 
-from .._base import Named, W, WireModel
+from .._base import Named, Num, W, WireModel
 
 NoneType = type(None)
 
@@ -28,6 +28,13 @@ def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
 def named_of(meta: list[Any]) -> Named | None:
     for m in meta:
         if isinstance(m, Named):
+            return m
+    return None
+
+
+def num_of(meta: list[Any]) -> Num | None:
+    for m in meta:
+        if isinstance(m, Num):
             return m
     return None
 
