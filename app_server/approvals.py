@@ -9,7 +9,6 @@ as declined: nothing runs without someone having said yes.
 from __future__ import annotations
 
 import logging
-import shlex
 from typing import TYPE_CHECKING, Any
 
 from app_server.server_requests import ClientError, ConnectionLost
@@ -29,8 +28,10 @@ _V1_DECISIONS = frozenset({"approved", "approved_for_session", "denied", "abort"
 
 
 def command_display(argv: list[str]) -> str:
-    """The argv as one shell-quoted string (how v2 shows `command`)."""
-    return " ".join(shlex.quote(part) for part in argv)
+    """The argv as one shell-quoted string, quoted as the reference quotes it (v2 `command`)."""
+    from codex_core.tools.shell_words import join_words
+
+    return join_words(argv)
 
 
 _ACTION_TYPES = {"list_files": "listFiles"}

@@ -46,7 +46,8 @@ def end(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
         item = _item(
             msg,
             status="completed" if code == 0 else "failed",
-            aggregatedOutput=msg.get("aggregated_output"),
+            # No output reads as null in the v2 item, as the reference sends it.
+            aggregatedOutput=msg.get("aggregated_output") or None,
             exitCode=code,
             durationMs=_duration_ms(msg.get("duration")),
         )

@@ -382,8 +382,11 @@ def test_review_mode_has_its_own_history(
             if message["method"] == "turn/completed" and message["params"]["turn"]["id"] == turn_id:
                 break
         kinds = [item["type"] for item in items]
-        assert kinds[0] == "enteredReviewMode" and kinds[-1] == "exitedReviewMode"
-        assert "Off-by-one in loop" in str(items[-1]["review"])
+        # As the reference: entered, the reviewer's request, exited, then the review as a message.
+        assert kinds == ["enteredReviewMode", "userMessage", "exitedReviewMode", "agentMessage"]
+        assert started["turn"]["items"][0]["content"][0]["text"] == "check a.py"
+        assert "Off-by-one in loop" in str(items[2]["review"]) and items[2]["review"] == items[3]["text"]
+        assert items[3]["id"] == "review_rollout_assistant"
         run_turn(server, thread_id, "fix it")
     review_request = json.dumps(mock.requests[1].body)
     assert "check a.py" in review_request and "SECRET-CONTEXT" not in review_request

@@ -22,7 +22,7 @@ def test_golden_command_splits_into_two_unknowns() -> None:
         ("cat README.md", {"type": "read", "cmd": "cat README.md", "name": "README.md", "path": "README.md"}),
         (
             "sed -n '1,20p' src/a.py",
-            {"type": "read", "cmd": "sed -n 1,20p src/a.py", "name": "a.py", "path": "src/a.py"},
+            {"type": "read", "cmd": "sed -n '1,20p' src/a.py", "name": "a.py", "path": "src/a.py"},
         ),
         ("ls -la src", {"type": "list_files", "cmd": "ls -la src", "path": "src"}),
         ("rg --files", {"type": "list_files", "cmd": "rg --files", "path": None}),
