@@ -22,7 +22,9 @@ def _turn_done(capture: str = "turn") -> dict[str, Any]:
     return {"wait": "turn/completed", "match": {"params.turn.id": "${" + capture + "}"}}
 
 
-def _req(rid: int, method: str, params: dict[str, Any], capture: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def _req(
+    rid: int, method: str, params: dict[str, Any], capture: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     expect: dict[str, Any] = {"expect_response": rid}
     if capture:
         expect["capture"] = capture
@@ -99,8 +101,12 @@ def review_custom() -> dict[str, Any]:
 
 def review_errors() -> dict[str, Any]:
     steps = handshake() + v2_start()
-    steps += _req(3, "review/start", {"threadId": "${thread}", "target": {"type": "custom", "instructions": "  "}})
-    steps += _req(4, "review/start", {"threadId": "${thread}", "target": {"type": "baseBranch", "branch": ""}})
+    steps += _req(
+        3, "review/start", {"threadId": "${thread}", "target": {"type": "custom", "instructions": "  "}}
+    )
+    steps += _req(
+        4, "review/start", {"threadId": "${thread}", "target": {"type": "baseBranch", "branch": ""}}
+    )
     steps += _req(5, "review/start", {"threadId": "${thread}", "target": {"type": "commit", "sha": ""}})
     return {"steps": steps}
 
@@ -139,7 +145,11 @@ def archive_loaded_v1() -> dict[str, Any]:
     steps = handshake()
     steps += _req(2, "newConversation", {}, {"conv": "result.conversationId", "path": "result.rolloutPath"})
     steps += _req(3, "addConversationListener", {"conversationId": "${conv}"})
-    steps += _req(4, "sendUserMessage", {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": "Hi MESSAGE"}}]})
+    steps += _req(
+        4,
+        "sendUserMessage",
+        {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": "Hi MESSAGE"}}]},
+    )
     steps.append({"wait": "codex/event/task_complete"})
     steps += _req(5, "archiveConversation", {"conversationId": "${conv}", "rolloutPath": "${path}"})
     return {"steps": steps}
@@ -149,7 +159,11 @@ def serde_errors() -> dict[str, Any]:
     steps = handshake() + v2_start()
     steps += _req(3, "thread/list", {"limit": -1})
     steps += _req(4, "thread/list", {"limit": "ten"})
-    steps += _req(5, "turn/steer", {"threadId": "${thread}", "input": [{"type": "text", "text": "x"}], "expectedTurnId": "nope"})
+    steps += _req(
+        5,
+        "turn/steer",
+        {"threadId": "${thread}", "input": [{"type": "text", "text": "x"}], "expectedTurnId": "nope"},
+    )
     steps += _req(6, "addConversationListener", {"conversationId": "00000000-0000-4000-8000-000000000000"})
     steps += _req(7, "thread/rollback", {"threadId": "${thread}", "numTurns": 1})
     return {"steps": steps, "ignored": ESTIMATED_USAGE}
@@ -158,7 +172,11 @@ def serde_errors() -> dict[str, Any]:
 def steer_mismatch_running() -> dict[str, Any]:
     steps = handshake() + v2_start() + v2_turn(3, "Take your time SLOW")
     steps.append({"wait": "item/agentMessage/delta"})
-    steps += _req(4, "turn/steer", {"threadId": "${thread}", "input": [{"type": "text", "text": "x"}], "expectedTurnId": "other"})
+    steps += _req(
+        4,
+        "turn/steer",
+        {"threadId": "${thread}", "input": [{"type": "text", "text": "x"}], "expectedTurnId": "other"},
+    )
     steps += _req(5, "turn/interrupt", {"threadId": "${thread}", "turnId": "${turn}"})
     steps.append(_turn_done())
     return {"steps": steps}

@@ -99,7 +99,13 @@ def _call_text(args: dict[str, Any]) -> str:
 
 def handshake() -> list[dict[str, Any]]:
     return [
-        {"send": {"id": 1, "method": "initialize", "params": {"clientInfo": {"name": "diff", "version": "1.0"}}}},
+        {
+            "send": {
+                "id": 1,
+                "method": "initialize",
+                "params": {"clientInfo": {"name": "diff", "version": "1.0"}},
+            }
+        },
         {"expect_response": 1},
         {"send": {"method": "initialized"}},
     ]
@@ -165,12 +171,19 @@ def matrix_scenario(kind: str, policy: str, sandbox: str, decision: str, v1: boo
                 "send": {
                     "id": 4,
                     "method": "sendUserMessage",
-                    "params": {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": text}}]},
+                    "params": {
+                        "conversationId": "${conv}",
+                        "items": [{"type": "text", "data": {"text": text}}],
+                    },
                 }
             },
             {"expect_response": 4},
             *answers,
-            {"wait": "codex/event/turn_aborted" if decision == "cancel" and answers else "codex/event/task_complete"},
+            {
+                "wait": "codex/event/turn_aborted"
+                if decision == "cancel" and answers
+                else "codex/event/task_complete"
+            },
         ]
     else:
         steps += v2_start()
@@ -225,7 +238,21 @@ def matrix() -> dict[str, dict[str, Any]]:
         ("escalate", "on-request", "workspace-write"),
         ("patch", "untrusted", "workspace-write"),
         ("patch", "on-failure", "read-only"),
+        ("plain", "untrusted", "danger-full-access"),
+        ("outside", "on-failure", "workspace-write"),
+        ("escalate", "on-request", "read-only"),
+        ("patch", "on-request", "read-only"),
+        ("patch_out", "on-request", "workspace-write"),
+        ("write", "never", "read-only"),
+        ("outside", "on-request", "read-only"),
+        ("escalate", "untrusted", "workspace-write"),
+        ("patch", "never", "read-only"),
     ):
+        if not questions(kind, policy, sandbox):
+            out[f"v1_{kind}_{SHORT[policy]}_{SHORT[sandbox]}"] = matrix_scenario(
+                kind, policy, sandbox, "accept", v1=True
+            )
+            continue
         decisions = ["accept", "decline"]
         if (kind, policy, sandbox) == ("write", "untrusted", "read-only"):
             decisions += ["acceptForSession", "cancel"]
