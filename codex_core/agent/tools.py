@@ -103,4 +103,26 @@ def default_router() -> ToolRouter:
     from codex_core.mcp.tools import register_mcp_tools
 
     register_mcp_tools(router)
+    from codex_core.tools import web_search
+
+    router.register(Tool("web_search", web_search.spec, web_search.handle))
+    # Requests list the tools in the reference's order (models see them as its models do).
+    rank = {name: n for n, name in enumerate(TOOL_ORDER)}
+    router.tools = dict(sorted(router.tools.items(), key=lambda entry: rank.get(entry[0], len(rank))))
     return router
+
+
+TOOL_ORDER = (
+    "exec_command",
+    "write_stdin",
+    "shell",
+    "shell_command",
+    "list_mcp_resources",
+    "list_mcp_resource_templates",
+    "read_mcp_resource",
+    "update_plan",
+    "request_user_input",
+    "apply_patch",
+    "web_search",
+    "view_image",
+)

@@ -142,6 +142,17 @@ def rejected_text(tool: str, reason: str = REJECTED_BY_USER) -> str:
     return create_process_error(tool, f"Rejected({debug_str(reason)})")
 
 
+def wall_time_text(seconds: float) -> str:
+    """Seconds to a tenth, written as Rust prints an f32: `0`, `0.1`, `12`."""
+    text = f"{round(max(seconds, 0.0) * 10) / 10:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def freeform_output(exit_code: int, seconds: float, output: str) -> str:
+    """The plain-text result freeform tools (custom apply_patch, shell_command) give the model."""
+    return f"Exit code: {exit_code}\nWall time: {wall_time_text(seconds)} seconds\nOutput:\n{output}"
+
+
 def duration_wire(seconds: float) -> dict[str, int]:
     seconds = max(seconds, 0.0)
     secs = int(seconds)

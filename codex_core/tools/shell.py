@@ -14,6 +14,7 @@ from codex_core.tools.exec_common import (
     command_env,
     create_process_error,
     duration_wire,
+    freeform_output,
     function_spec,
     output_budget,
     parse_args,
@@ -44,9 +45,8 @@ def format_freeform(result: RunResult, budget: tuple[int, str]) -> str:
     output = result.aggregated
     if result.timed_out:
         output = f"command timed out after {int(result.duration * 1000)} milliseconds\n{output}"
-    return (
-        f"Exit code: {result.exit_code}\nWall time: {result.duration:.1f} seconds\nOutput:\n"
-        f"{formatted_truncate(output, budget[0], unit=budget[1])}"
+    return freeform_output(
+        result.exit_code, result.duration, formatted_truncate(output, budget[0], unit=budget[1])
     )
 
 

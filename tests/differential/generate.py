@@ -61,6 +61,13 @@ COMMANDS: dict[str, tuple[dict[str, Any], str | None]] = {
     "patch": ({"cmd": _heredoc(PATCH_INSIDE)}, "patched.txt"),
     "patch_out": ({"cmd": _heredoc(PATCH_OUTSIDE)}, None),
 }
+# The freeform apply_patch tool, which models that know it (gpt-5.2-codex) are offered: the same
+# patches as a custom tool call instead of a shell heredoc.
+CUSTOM_PATCHES: dict[str, tuple[str, str | None]] = {
+    "cpatch": (PATCH_INSIDE, "patched.txt"),
+    "cpatch_out": (PATCH_OUTSIDE, None),
+}
+PATCH_MODEL = "gpt-5.2-codex"
 
 
 def _sandbox_denies(kind: str, sandbox: str) -> bool:
@@ -155,11 +162,17 @@ def _answers(kind: str, asked: list[str], decision: str, v1: bool) -> list[dict[
 
 
 def matrix_scenario(kind: str, policy: str, sandbox: str, decision: str, v1: bool = False) -> dict[str, Any]:
-    args, made = COMMANDS[kind]
+    config: dict[str, Any] = {"approval_policy": policy, "sandbox_mode": sandbox, **NO_TMP}
+    if kind in CUSTOM_PATCHES:
+        patch, made = CUSTOM_PATCHES[kind]
+        text = "CALL apply_patch " + json.dumps(patch)
+        config["model"] = PATCH_MODEL
+        kind = kind[1:]  # the same approvals as the heredoc patch
+    else:
+        args, made = COMMANDS[kind]
+        text = _call_text(args)
     asked = questions(kind, policy, sandbox)
-    config = {"approval_policy": policy, "sandbox_mode": sandbox, **NO_TMP}
     steps = handshake()
-    text = _call_text(args)
     answers = _answers(kind, asked, decision, v1)
     if v1:
         steps += [
@@ -230,6 +243,15 @@ def matrix() -> dict[str, dict[str, Any]]:
                     if kind != "patch_out":
                         decisions.append("cancel")
                 for decision in decisions:
+                    out[f"{base}_{decision}"] = matrix_scenario(kind, policy, sandbox, decision)
+    for kind in CUSTOM_PATCHES:
+        for policy in POLICIES:
+            for sandbox in ("read-only", "workspace-write"):
+                base = f"{kind}_{SHORT[policy]}_{SHORT[sandbox]}"
+                if not questions(kind[1:], policy, sandbox):
+                    out[base] = matrix_scenario(kind, policy, sandbox, "accept")
+                    continue
+                for decision in ("accept", "decline"):
                     out[f"{base}_{decision}"] = matrix_scenario(kind, policy, sandbox, decision)
     # v1 (execCommandApproval / applyPatchApproval) over the cells that ask.
     for kind, policy, sandbox in (

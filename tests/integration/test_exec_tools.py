@@ -57,8 +57,14 @@ def test_tools_offered_and_exec_events(
     mock.enqueue(function_call_response("exec_command", {"cmd": "echo hi"}), message_response("done"))
     with serve(codex_bin, isolated_env, mock, workspace) as server:
         events = run_turn(server, workspace)
-    tools = {tool["name"]: tool for tool in mock.requests[0].body["tools"]}
+    tools = {tool.get("name", tool["type"]): tool for tool in mock.requests[0].body["tools"]}
     assert {"exec_command", "write_stdin"} <= set(tools) and "shell" not in tools
+    # What the reference offers an unknown model, in its order (web search in cached mode).
+    assert list(tools) == [
+        "exec_command", "write_stdin", "list_mcp_resources", "list_mcp_resource_templates",
+        "read_mcp_resource", "update_plan", "request_user_input", "web_search", "view_image",
+    ]  # fmt: skip
+    assert tools["web_search"] == {"type": "web_search", "external_web_access": False}
     exec_tool = tools["exec_command"]
     assert exec_tool["strict"] is False and exec_tool["parameters"]["required"] == ["cmd"]
     assert set(exec_tool["parameters"]["properties"]) == {
@@ -176,7 +182,7 @@ def test_shell_command_when_unified_exec_is_off(
     mock.enqueue(function_call_response("shell", {"command": ["echo", "classic"]}), message_response("done"))
     with serve(codex_bin, isolated_env, mock, workspace, extra="[features]\nunified_exec = false") as server:
         events = run_turn(server, workspace)
-    names = {tool["name"] for tool in mock.requests[0].body["tools"]}
+    names = {tool.get("name", tool["type"]) for tool in mock.requests[0].body["tools"]}
     assert "shell" in names and "exec_command" not in names
     assert outputs(mock)[0].startswith("Exit code: 0\nWall time: ") and outputs(mock)[0].endswith(
         "Output:\nclassic\n"

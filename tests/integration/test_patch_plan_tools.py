@@ -23,7 +23,12 @@ SUCCESS_OUTPUT = "Success. Updated the following files:\nA hello.txt\n"
 
 
 def is_success(output: Any) -> bool:
-    """The exec-style JSON of an applied patch (its duration is whatever the sandboxed run took)."""
+    """An applied patch's result: plain text for the freeform tool, exec-style JSON through a shell
+    tool (the duration is whatever the sandboxed run took)."""
+    if output.startswith("Exit code: "):
+        return output.startswith("Exit code: 0\nWall time: ") and output.endswith(
+            "Output:\n" + SUCCESS_OUTPUT
+        )
     data = json.loads(output)
     return data["output"] == SUCCESS_OUTPUT and data["metadata"]["exit_code"] == 0
 

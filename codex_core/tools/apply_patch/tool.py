@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from codex_core.tools.apply_patch.apply import ApplyResult, PatchAction, PatchError, apply_patch_text, verify
 from codex_core.tools.apply_patch.diff import TurnDiffTracker
 from codex_core.tools.apply_patch.parser import ParseError, parse_patch
-from codex_core.tools.exec_common import RETRY_REASON
+from codex_core.tools.exec_common import RETRY_REASON, freeform_output
 from codex_core.tools.exec_runner import likely_sandbox_denial
 from codex_core.tools.turn_local import turn_local
 
@@ -374,7 +374,10 @@ async def run_patch(call: ToolCall, context: ToolContext, action: PatchAction) -
     _emit_output(session, turn.id, call.call_id, result.stdout, result.stderr)
     _emit_end(session, turn, base, changes, result.stdout, result.stderr, result.success)
     seconds = time.monotonic() - applying
-    return call.output(exec_style_output(result.stdout + result.stderr, result.exit_code, seconds))
+    text = result.stdout + result.stderr
+    if call.kind == "custom_tool_call":  # the freeform tool answers in plain text, as the reference's
+        return call.output(freeform_output(result.exit_code, seconds, text))
+    return call.output(exec_style_output(text, result.exit_code, seconds))
 
 
 async def _ask(
