@@ -91,7 +91,7 @@ def test_model_calls_mcp_tools(
 
     # Later requests offered the MCP tools, and the outputs reached the model.
     last = mock.requests[-1].body
-    offered = {tool["name"] for tool in last["tools"]}
+    offered = {tool.get("name", tool["type"]) for tool in last["tools"]}
     assert {"mcp__t__echo", "mcp__t__add", "list_mcp_resources", "read_mcp_resource"} <= offered
     outputs = {
         item["call_id"]: item["output"]
