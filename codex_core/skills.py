@@ -490,3 +490,41 @@ def _with_disabled(entry: dict[str, Any], disabled_paths: Iterable[str]) -> dict
     disabled = {os.path.realpath(p) for p in disabled_paths}
     skills = [{**skill, "enabled": skill["path"] not in disabled} for skill in entry["skills"]]
     return {"cwd": entry["cwd"], "skills": skills, "errors": list(entry["errors"])}
+
+
+def disabled_skill_paths(effective: dict[str, Any]) -> list[str]:
+    """`[[skills.config]]` entries with `enabled = false` switch a skill off by its SKILL.md path."""
+    skills = effective.get("skills")
+    entries = skills.get("config") if isinstance(skills, dict) else None
+    if not isinstance(entries, list):
+        return []
+    return [
+        str(entry["path"])
+        for entry in entries
+        if isinstance(entry, dict) and entry.get("enabled") is False and isinstance(entry.get("path"), str)
+    ]
+
+
+def skills_section(skills: list[dict[str, Any]]) -> str | None:
+    """What the model is told about the enabled skills (None when there are none): each one's name,
+    description and SKILL.md path, then how to use them. Part of the thread's user instructions."""
+    enabled = [skill for skill in skills if skill.get("enabled", True)]
+    if not enabled:
+        return None
+    lines = [
+        "## Skills",
+        "A skill is a folder of instructions (a SKILL.md file, sometimes with scripts or other files) "
+        "for one kind of work. These skills are available in this session:",
+    ]
+    for skill in enabled:
+        lines.append(f"- {skill['name']}: {skill.get('description', '')} (file: {skill['path']})")
+    lines += [
+        "### Using skills",
+        "- Use a skill when the user names it or when the task plainly matches its description.",
+        "- Open its SKILL.md before you start and follow it; read only the parts the task needs, and "
+        "resolve relative paths against the skill's folder.",
+        "- Prefer the skill's own scripts and templates over writing the same thing again.",
+        "- If a skill is missing, unreadable or does not fit the task, say so in a sentence and go on "
+        "without it.",
+    ]
+    return "\n".join(lines)

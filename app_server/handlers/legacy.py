@@ -161,8 +161,10 @@ async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str,
         originator=state.originator or "codex_cli_rs",
         user_agent=state.user_agent(),
         thread_id=thread_id,
+        keep_requested_instructions=getattr(overrides, "base_instructions", None) is not None,
     )
     session.approver = ThreadApprover(state, thread_id, "v1")
+    state.events_for(thread_id).api_version = "v1"
     return {
         "conversationId": thread_id,
         "model": session.settings.model,

@@ -111,6 +111,7 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
             originator=state.originator or "codex_cli_rs",
             user_agent=state.user_agent(),
             thread_id=thread_id,
+            keep_requested_instructions=getattr(params, "base_instructions", None) is not None,
         )
         session.approver = ThreadApprover(state, thread_id)
         attach_client_tools(state, session, thread_id)
@@ -175,6 +176,7 @@ async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
         originator=state.originator or "codex_cli_rs",
         user_agent=state.user_agent(),
         thread_id=new_id,
+        keep_requested_instructions=getattr(params, "base_instructions", None) is not None,
     )
     session.approver = ThreadApprover(state, new_id)
     attach_client_tools(state, session, new_id)

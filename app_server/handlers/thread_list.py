@@ -374,9 +374,8 @@ async def get_conversation_summary(ctx: RequestContext, params: Any) -> dict[str
     else:
         conversation_id = _check_thread_id(params.conversation_id, "conversation")
         await _session_flush(ctx, conversation_id)
+        # By id only live threads are found, as in the reference (an archived one needs its path).
         entry = await asyncio.to_thread(index.find, conversation_id, archived=False)
-        if entry is None:
-            entry = await asyncio.to_thread(index.find, conversation_id, archived=True)
         if entry is None:
             raise JsonRpcError.invalid_request(f"no rollout found for conversation id {conversation_id}")
     return {"summary": conversation_summary_wire(entry, _default_provider(ctx))}

@@ -48,6 +48,7 @@ async def skills_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
     for entry in params.per_cwd_extra_user_roots or []:
         extra_roots.setdefault(str(entry.cwd), []).extend(str(root) for root in entry.extra_user_roots)
     from codex_core.config.errors import ConfigError
+    from codex_core.skills import disabled_skill_paths
 
     # A cwd whose configuration does not load gets an entry naming the problem, as the reference does.
     broken: dict[str, str] = {}
@@ -59,7 +60,7 @@ async def skills_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
             broken[cwd] = exc.located()
             continue
         if disabled is None:
-            disabled = _disabled_skill_paths(effective)
+            disabled = disabled_skill_paths(effective)
     roots: dict[str, Sequence[str]] = {cwd: paths for cwd, paths in extra_roots.items()}
     healthy = [cwd for cwd in cwds if cwd not in broken]
     listed = (
@@ -80,16 +81,3 @@ async def skills_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
         for cwd in cwds
     ]
     return {"data": data}
-
-
-def _disabled_skill_paths(effective: dict[str, Any]) -> list[str]:
-    """`[[skills.config]]` entries with `enabled = false` switch a skill off by its SKILL.md path."""
-    skills = effective.get("skills")
-    entries = skills.get("config") if isinstance(skills, dict) else None
-    if not isinstance(entries, list):
-        return []
-    return [
-        str(entry["path"])
-        for entry in entries
-        if isinstance(entry, dict) and entry.get("enabled") is False and isinstance(entry.get("path"), str)
-    ]

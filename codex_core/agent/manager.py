@@ -105,12 +105,10 @@ def find_rollout(codex_home: Path, thread_id: str, *, include_archived: bool = F
     return None
 
 
-def _has_initial_context(items: list[dict[str, Any]]) -> bool:
-    for item in items[:4]:
-        for part in item.get("content") or []:
-            if isinstance(part, dict) and str(part.get("text", "")).startswith("<permissions instructions>"):
-                return True
-    return False
+def _base_instructions_of(meta: dict[str, Any]) -> str | None:
+    kept = meta.get("base_instructions")
+    text = kept.get("text") if isinstance(kept, dict) else None
+    return text if isinstance(text, str) and text else None
 
 
 async def load_session(
@@ -122,9 +120,13 @@ async def load_session(
     originator: str,
     user_agent: str,
     thread_id: str | None = None,
+    keep_requested_instructions: bool = False,
 ) -> Session:
-    """A loaded thread continuing the rollout at `path` (new turns append to the same file)."""
-    from codex_core.agent.prompt import initial_context
+    """A loaded thread continuing the rollout at `path` (new turns append to the same file).
+
+    `keep_requested_instructions`: the request named base instructions of its own, which then win
+    over the ones the thread was started with.
+    """
     from codex_core.rollout.history import model_history_async
     from codex_core.rollout.reader import read_head_async
     from codex_core.rollout.timefmt import parse_timestamp
@@ -136,9 +138,10 @@ async def load_session(
     new_id = thread_id or str(meta.get("id"))
     created = parse_timestamp(str(meta["timestamp"])) if meta.get("timestamp") else datetime.now(UTC)
     history = list(state.items)
-    if not _has_initial_context(history):
-        # After a compaction the file keeps only the summary and recent messages.
-        history = [*initial_context(settings), *history]
+    kept = _base_instructions_of(meta)
+    if kept is not None and not keep_requested_instructions:
+        # A thread goes on with the instructions it was started with (its session_meta).
+        settings = settings.with_overrides(base_instructions=kept)
     session = Session(
         thread_id=new_id,
         settings=settings,
@@ -151,7 +154,9 @@ async def load_session(
         rollout_path=path,
         history=history,
         token_info=state.token_usage,
-        context_recorded=True,
+        # The next turn first appends the thread's context as it is now (permissions, AGENTS.md,
+        # environment), to the history and the file, as the reference does on resume and fork.
+        context_recorded=False,
         env=manager.env,
     )
     session.preview = head.preview if head is not None and head.preview else ""

@@ -121,6 +121,21 @@ class SessionSettings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def _user_instructions(config: LoadedConfig, cwd: Path) -> str | None:
+    """AGENTS.md instructions, then the skills section, as the thread's user instructions."""
+    from codex_core.agent.prompt import load_user_instructions
+    from codex_core.skills import disabled_skill_paths, discover_skills, skills_section
+
+    docs = load_user_instructions(config.codex_home, cwd, config)
+    try:
+        found = discover_skills(cwd, config.codex_home, disabled_paths=disabled_skill_paths(config.effective))
+        skills = skills_section(found["skills"])
+    except OSError:
+        skills = None
+    parts = [part for part in (docs, skills) if part]
+    return "\n\n".join(parts) if parts else None
+
+
 def resolve_settings(
     config: LoadedConfig,
     *,
@@ -130,7 +145,7 @@ def resolve_settings(
     env: dict[str, str] | None = None,
 ) -> SessionSettings:
     """Settings for a new thread from an already loaded config (which carries request overrides)."""
-    from codex_core.agent.prompt import BASE_INSTRUCTIONS, load_user_instructions
+    from codex_core.agent.base_instructions import BASE_INSTRUCTIONS
     from codex_core.config.providers import resolve_provider
     from codex_core.model.families import model_family
 
@@ -154,7 +169,7 @@ def resolve_settings(
         personality=typed.personality,
         base_instructions=base_instructions or typed.instructions or BASE_INSTRUCTIONS,
         developer_instructions=developer_instructions or typed.developer_instructions,
-        user_instructions=load_user_instructions(config.codex_home, cwd, config),
+        user_instructions=_user_instructions(config, cwd),
         config=config,
         show_raw_agent_reasoning=bool(typed.show_raw_agent_reasoning),
     )

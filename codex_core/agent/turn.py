@@ -25,6 +25,7 @@ from codex_core.tools.patch_tools import after_tool_calls
 
 log = logging.getLogger("codex.agent")
 
+DEFAULT_PERSONALITY = "pragmatic"
 TURN_METADATA = json.dumps({"sandbox": "seccomp"}, separators=(",", ":"))
 ABORTED_MARKER = "<turn_aborted>\nThe user interrupted the previous turn; anything it was doing has stopped.\n</turn_aborted>"
 
@@ -125,8 +126,8 @@ def _turn_context(session: Session, turn: TurnState) -> dict[str, Any]:
         "sandbox_policy": settings.sandbox_policy,
         "model": settings.model,
     }
-    if settings.personality:
-        payload["personality"] = settings.personality
+    # The reference's default personality when none is configured.
+    payload["personality"] = settings.personality or DEFAULT_PERSONALITY
     payload["collaboration_mode"] = {
         "mode": "default",
         "settings": {

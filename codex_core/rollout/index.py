@@ -79,7 +79,7 @@ __all__ = [
 ]
 
 INDEX_FILE_NAME = "pycodex-threads.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: updated_ms holds whole seconds
 _FORMAT_TAG = "pycodex-thread-index"
 
 DEFAULT_FULL_RESCAN_INTERVAL = 2.0

@@ -111,7 +111,7 @@ class IndexedThread:
     archived: bool
     id: str  # from session_meta (falls back to the file name's uuid)
     created_ms: int  # file-name timestamp
-    updated_ms: int  # file mtime, milliseconds
+    updated_ms: int  # file mtime in whole seconds (as milliseconds)
     mtime_ns: int
     size: int
     meta_timestamp: str | None
@@ -173,7 +173,7 @@ CREATE TABLE IF NOT EXISTS threads (
     archived INTEGER NOT NULL,
     id TEXT NOT NULL,             -- file name uuid, lower case: the sort tie-break
     created_ms INTEGER NOT NULL,  -- file name timestamp
-    updated_ms INTEGER NOT NULL,  -- mtime truncated to ms, like the reference's updated_at
+    updated_ms INTEGER NOT NULL,  -- mtime in whole seconds (x1000), as the reference orders updated_at
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     listable INTEGER NOT NULL,    -- has session_meta and a user message
@@ -281,7 +281,9 @@ def head_row(path: str, archived: bool, created_ms: int, file_id: str, size: int
         int(archived),
         file_id,
         created_ms,
-        mtime_ns // 1_000_000,
+        # Whole seconds, as the reference orders and pages by updated_at: within one second the
+        # id decides, and cursors name the second (`2026-12-02T18:30:39Z|<id>`).
+        mtime_ns // 1_000_000_000 * 1000,
         size,
         mtime_ns,
         int(listable),

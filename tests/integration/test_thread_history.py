@@ -47,11 +47,32 @@ def test_resume_after_restart_continues_the_same_file(
         assert usage["total"]["totalTokens"] == 2 * usage["last"]["totalTokens"]  # totals restored from disk
     second_request = json.dumps(mock.requests[-1].body["input"])
     assert "remember the number 42" in second_request and "first answer" in second_request
-    assert second_request.count("<permissions instructions>") == 1
+    # As the reference: the resumed thread's next turn appends its context again (permissions,
+    # environment) after the history it was resumed with.
+    assert second_request.count("<permissions instructions>") == 2
+    assert second_request.rindex("<permissions instructions>") > second_request.index("first answer")
     files = list(codex_home.glob("sessions/*/*/*/rollout-*.jsonl"))
     assert len(files) == 1
     kinds = [json.loads(line)["type"] for line in files[0].read_text().splitlines()]
     assert kinds.count("session_meta") == 1
+
+
+def test_resumed_thread_keeps_its_base_instructions(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    mock.enqueue(message_response("one"), message_response("two"), message_response("three"))
+    with serve(codex_bin, isolated_env) as server:
+        thread_id = start_thread(server, baseInstructions="THE THREAD'S OWN INSTRUCTIONS")
+        run_turn(server, thread_id, "hello")
+        assert server.close() == 0
+    with serve(codex_bin, isolated_env) as server:
+        server.request("thread/resume", {"threadId": thread_id})
+        run_turn(server, thread_id, "again")
+        # A request naming its own instructions still wins, as in the reference.
+        forked = server.request("thread/fork", {"threadId": thread_id, "baseInstructions": "FORKED"})
+        run_turn(server, forked["result"]["thread"]["id"], "forked turn")
+    assert mock.requests[1].body["instructions"] == "THE THREAD'S OWN INSTRUCTIONS"
+    assert mock.requests[2].body["instructions"] == "FORKED"
 
 
 def test_read_from_disk_and_unknown_thread(

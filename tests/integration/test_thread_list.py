@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -117,6 +119,9 @@ def test_archive_and_unarchive_round_trip(server: StdioAppServer, codex_home: Pa
     assert [t["id"] for t in archived] == [target]
     assert archived[0]["path"] == str(codex_home / "archived_sessions" / original.name)
     # archiving twice / unarchiving a live thread: clear errors, nothing moves
+    # By id, v1 finds live threads only (as the reference).
+    summary = error(server, "getConversationSummary", {"conversationId": target})
+    assert summary == {"code": -32600, "message": f"no rollout found for conversation id {target}"}
     again = error(server, "thread/archive", {"threadId": target})
     assert again["code"] == -32600 and target in again["message"]
     live = error(server, "thread/unarchive", {"threadId": made[0]})
@@ -127,6 +132,12 @@ def test_archive_and_unarchive_round_trip(server: StdioAppServer, codex_home: Pa
     )
     assert on_disk(codex_home, target) == [original]
     assert [t["id"] for t in result(server, "thread/list", {})["data"]] == made
+    # Unarchiving touches the file; updated_at counts whole seconds (as the reference), so the
+    # others are made a minute older to keep the order independent of the clock.
+    for other in made:
+        if other != target:
+            for path in on_disk(codex_home, other):
+                os.utime(path, (time.time() - 60, time.time() - 60))
     assert result(server, "thread/list", {"sortKey": "updated_at", "limit": 1})["data"][0]["id"] == target
 
 
@@ -226,3 +237,17 @@ def test_crash_between_steps_never_two_copies_never_zero(
         handlers.move_rollout(dest, back)
     assert dest.exists() and back.read_text() == "a stray copy\n"
     assert os.path.getsize(dest) > 0
+
+
+def test_updated_at_cursor_names_whole_seconds(server: StdioAppServer, codex_home: Path) -> None:
+    made = populate(codex_home, 3)
+    page = result(server, "thread/list", {"sortKey": "updated_at", "limit": 2})
+    stamp, _, last_id = page["nextCursor"].partition("|")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp) and last_id == page["data"][-1]["id"]
+    rest = result(server, "thread/list", {"sortKey": "updated_at", "cursor": page["nextCursor"]})["data"]
+    assert sorted(t["id"] for t in page["data"] + rest) == sorted(made)
+    # A cursor from an older build, with milliseconds, is still accepted.
+    older = result(
+        server, "thread/list", {"sortKey": "updated_at", "cursor": stamp[:-1] + ".250Z|" + last_id}
+    )
+    assert "data" in older

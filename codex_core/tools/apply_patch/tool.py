@@ -80,7 +80,7 @@ operation starts with a header:
 An update is made of chunks. Each chunk starts with `@@`, optionally followed by a line that
 locates it (such as a class or function header), then lines prefixed with ` ` (unchanged
 context), `-` (removed) or `+` (added). Give about three lines of context around each change
-and add more `@@` locator lines when that is not enough to find the spot. `*** End of File`
+and more context lines when that is not enough to find the spot. `*** End of File`
 pins the last chunk to the end of the file.
 
 Example:
