@@ -135,9 +135,9 @@ def sanitize_response_item(item: dict[str, Any]) -> dict[str, Any]:
             "type": "reasoning",
             "summary": [_content_item(p) for p in item.get("summary") or []],
             "content": item.get("content"),
+            # Always written, null when the model sent none, as the reference writes it.
+            "encrypted_content": item.get("encrypted_content"),
         }
-        if item.get("encrypted_content") is not None:
-            out["encrypted_content"] = item["encrypted_content"]
         return out
     if kind == "function_call":
         return _pick(item, kind, ("name", "arguments", "call_id"), ())
