@@ -53,6 +53,12 @@ async def settings_for(ctx: RequestContext, params: Any, meta_cwd: str | None) -
         raise config_errors.deriving_error(exc) from None
 
 
+def running_turn_id(session: Any) -> str | None:
+    """The id of the turn the thread is running now (its unfinished turn on disk is not cut off)."""
+    turn = session.current
+    return str(turn.id) if turn is not None and not turn.done.is_set() else None
+
+
 async def _thread_from_disk(ctx: RequestContext, path: Path, include_turns: bool) -> dict[str, Any]:
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_head_async
@@ -76,7 +82,7 @@ async def thread_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
         if params.include_turns and session.rollout_path is not None:
             await session.flush()
             if session.rollout_path.exists():
-                turns = await build_turns_async(session.rollout_path)
+                turns = await build_turns_async(session.rollout_path, running_turn_id(session))
         return {"thread": thread_wire(session, turns)}
     path = rollout_of(ctx, params.thread_id)
     if path is None:
@@ -119,7 +125,7 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
     await session.flush()
     response = start_response(session)
     if session.rollout_path is not None and session.rollout_path.exists():
-        response["thread"]["turns"] = await build_turns_async(session.rollout_path)
+        response["thread"]["turns"] = await build_turns_async(session.rollout_path, running_turn_id(session))
     return response
 
 

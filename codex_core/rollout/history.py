@@ -146,6 +146,9 @@ class ThreadHistoryBuilder:
         elif kind == "turn_aborted":
             self._aborted(msg.get("turn_id"))
         elif kind == "task_started":
+            if self._current is not None and self._current.status == "inProgress":
+                # A turn that never ended before the next began was cut off (a crash, kill -9).
+                self._current.status = "interrupted"
             self._finish_current()
             turn_id = msg.get("turn_id")
             self._current = _Turn(
@@ -159,7 +162,12 @@ class ThreadHistoryBuilder:
 
     # -- output -------------------------------------------------------------------------------
 
-    def finish(self) -> list[Json]:
+    def finish(self, running_turn_id: str | None = None) -> list[Json]:
+        """All turns; an unfinished last turn that is not `running_turn_id` was cut off and reads
+        as interrupted (a deliberate difference: the reference reads it as completed)."""
+        current = self._current
+        if current is not None and current.status == "inProgress" and current.id != running_turn_id:
+            current.status = "interrupted"
         self._finish_current()
         return [turn.to_wire() for turn in self._turns]
 
@@ -315,21 +323,23 @@ TURN_RECORD_KINDS = frozenset({"event_msg", "compacted"})
 
 def build_turns_from_records(
     records: Iterable[RolloutRecord | tuple[str, str, Mapping[str, Any]]],
+    running_turn_id: str | None = None,
 ) -> list[Json]:
     builder = ThreadHistoryBuilder()
     for _ts, kind, payload in records:
         builder.handle_record(kind, payload)
-    return builder.finish()
+    return builder.finish(running_turn_id)
 
 
-def build_turns(path: Path, stats: ReadStats | None = None) -> list[Json]:
-    """v2 turns of the thread stored at `path` (streams the file)."""
-    return build_turns_from_records(iter_records(path, stats, kinds=TURN_RECORD_KINDS))
+def build_turns(path: Path, stats: ReadStats | None = None, running_turn_id: str | None = None) -> list[Json]:
+    """v2 turns of the thread stored at `path` (streams the file). `running_turn_id`: the turn
+    running right now, if any (the only unfinished turn that reads as inProgress)."""
+    return build_turns_from_records(iter_records(path, stats, kinds=TURN_RECORD_KINDS), running_turn_id)
 
 
-async def build_turns_async(path: Path) -> list[Json]:
+async def build_turns_async(path: Path, running_turn_id: str | None = None) -> list[Json]:
     """`build_turns` off the event loop (rollouts can be large)."""
-    return await asyncio.to_thread(build_turns, path)
+    return await asyncio.to_thread(build_turns, path, None, running_turn_id)
 
 
 # ----------------------------------------------------------------------------------------------

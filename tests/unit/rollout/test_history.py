@@ -98,8 +98,44 @@ def test_interrupted_failed_and_in_progress(fixtures: Path) -> None:
                 "additionalDetails": None,
             },
         ),
-        # thread_rollback_failed does not fail the turn; no end event -> still in progress.
-        turn("01a205c7-0378-7a44-85f6-0a1b2c3d4e5f", [user("item-5", "still running")], "inProgress"),
+        # thread_rollback_failed does not fail the turn; no end event and not running -> cut off.
+        turn("01a205c7-0378-7a44-85f6-0a1b2c3d4e5f", [user("item-5", "still running")], "interrupted"),
+    ]
+    # While that turn is the one running, it reads as in progress.
+    running = build_turns(
+        fixtures / "interrupted_and_failed.jsonl", None, "01a205c7-0378-7a44-85f6-0a1b2c3d4e5f"
+    )
+    assert running[-1]["status"] == "inProgress"
+
+
+def test_a_turn_cut_off_by_a_crash_reads_as_interrupted() -> None:
+    records = [
+        ev({"type": "task_started", "turn_id": "t1"}),
+        ev(
+            {
+                "type": "user_message",
+                "message": "first",
+                "images": [],
+                "local_images": [],
+                "text_elements": [],
+            }
+        ),
+        # kill -9 here: no task_complete; the next process starts another turn
+        ev({"type": "task_started", "turn_id": "t2"}),
+        ev(
+            {
+                "type": "user_message",
+                "message": "second",
+                "images": [],
+                "local_images": [],
+                "text_elements": [],
+            }
+        ),
+        ev({"type": "task_complete", "turn_id": "t2", "last_agent_message": None}),
+    ]
+    assert [(t["id"], t["status"]) for t in build_turns_from_records(records)] == [
+        ("t1", "interrupted"),
+        ("t2", "completed"),
     ]
 
 
@@ -137,7 +173,7 @@ def test_damaged_file_still_builds(fixtures: Path) -> None:
         turn(
             "01a205b9-8460-7d41-9b7e-5f3a1c0e2d11",
             [user("item-1", "hello there\nsecond line"), agent("item-2", "Hello from the mock model.")],
-            "inProgress",  # the file stops before task_complete
+            "interrupted",  # the file stops before task_complete and nothing runs it
         ),
     ]
 
