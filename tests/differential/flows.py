@@ -197,4 +197,68 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_archive_loaded_v1": archive_loaded_v1(),
         "flow_serde_errors": serde_errors(),
         "flow_steer_mismatch": steer_mismatch_running(),
+        "flow_turn_overrides_untrusted_ro_accept": turn_overrides("untrusted", READ_ONLY, "accept"),
+        "flow_turn_overrides_onreq_ro": turn_overrides("on-request", READ_ONLY, None),
+        "flow_turn_overrides_onfail_ro_accept": turn_overrides("on-failure", READ_ONLY, "accept"),
+        "flow_turn_overrides_untrusted_ww_decline": turn_overrides("untrusted", WORKSPACE_WRITE, "decline"),
+        "flow_v1_send_user_turn_untrusted_ro": v1_send_user_turn("untrusted", V1_READ_ONLY, "approved"),
+        "flow_v1_send_user_turn_never_ro": v1_send_user_turn("never", V1_READ_ONLY, None),
     }
+
+def turn_overrides(approval: str, sandbox: dict[str, Any], decision: str | None) -> dict[str, Any]:
+    """Per-turn approvalPolicy / sandboxPolicy (what SDKs send) over a config that says otherwise."""
+    steps = handshake() + v2_start()
+    steps += [
+        {
+            "send": {
+                "id": 3,
+                "method": "turn/start",
+                "params": {
+                    "threadId": "${thread}",
+                    "input": [{"type": "text", "text": _call({"cmd": "touch made.txt && echo made"})}],
+                    "approvalPolicy": approval,
+                    "sandboxPolicy": sandbox,
+                },
+            }
+        },
+        {"expect_response": 3, "capture": {"turn": "result.turn.id"}},
+    ]
+    if decision is not None:
+        steps.append({"answer": "item/commandExecution/requestApproval", "result": {"decision": decision}})
+    steps.append(_turn_done())
+    # The overrides stay for later turns of the thread.
+    steps += v2_turn(4, _call({"cmd": "touch again.txt && echo again"}), "turn2")
+    if decision is not None:
+        steps.append({"answer": "item/commandExecution/requestApproval", "result": {"decision": decision}})
+    steps.append(_turn_done("turn2"))
+    return {"config": {"approval_policy": "never", "sandbox_mode": "danger-full-access"}, "steps": steps}
+
+
+def v1_send_user_turn(approval: str, sandbox: dict[str, Any], decision: str | None) -> dict[str, Any]:
+    steps = handshake()
+    steps += _req(2, "newConversation", {}, {"conv": "result.conversationId"})
+    steps += _req(3, "addConversationListener", {"conversationId": "${conv}"})
+    steps += _req(
+        4,
+        "sendUserTurn",
+        {
+            "conversationId": "${conv}",
+            "items": [{"type": "text", "data": {"text": _call({"cmd": "touch made.txt && echo made"})}}],
+            "cwd": "${WORKSPACE}",
+            "approvalPolicy": approval,
+            "sandboxPolicy": sandbox,
+            "model": "mock-model",
+            "effort": None,
+            "summary": "auto",
+            "outputSchema": None,
+        },
+    )
+    if decision is not None:
+        steps.append({"answer": "execCommandApproval", "result": {"decision": decision}})
+    steps.append({"wait": "codex/event/task_complete"})
+    return {"config": {"approval_policy": "never", "sandbox_mode": "danger-full-access"}, "steps": steps}
+
+
+READ_ONLY = {"type": "readOnly"}
+WORKSPACE_WRITE = {"type": "workspaceWrite", "writableRoots": [], "networkAccess": False}
+V1_READ_ONLY = {"type": "read-only"}
