@@ -18,8 +18,16 @@ def inputs_wire(inputs: list[Any]) -> list[dict[str, Any]]:
     return [entry if isinstance(entry, dict) else serialize.jsonable(entry) for entry in inputs]
 
 
+def serialize_jsonable(value: Any) -> Any:
+    from app_server.protocol import serialize
+
+    return serialize.jsonable(value) if value is not None else None
+
+
 def turn_settings(session: Any, **overrides: Any) -> Any:
     """The thread's settings with this turn's overrides; they stick for later turns, as in the reference."""
+    from dataclasses import replace
+
     from codex_core.agent.settings import sandbox_policy_from_v2
     from codex_core.model.families import model_family
 
@@ -39,6 +47,18 @@ def turn_settings(session: Any, **overrides: Any) -> Any:
             changes[key] = overrides[key]
     if "output_schema" in overrides:
         changes["output_schema"] = overrides["output_schema"]
+    mode = overrides.get("collaboration_mode")
+    if isinstance(mode, dict) and mode.get("mode") in ("plan", "default"):
+        # A collaboration mode takes precedence over model, effort and developer instructions.
+        raw = mode.get("settings")
+        chosen: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        changes["collaboration_mode"] = mode["mode"]
+        if chosen.get("model"):
+            changes["model"] = chosen["model"]
+            changes["family"] = model_family(chosen["model"])
+        if chosen.get("reasoning_effort"):
+            changes["reasoning_effort"] = chosen["reasoning_effort"]
+        settings = replace(settings, collaboration_instructions=chosen.get("developer_instructions") or None)
     return settings.with_overrides(**changes) if changes else settings
 
 
@@ -68,6 +88,7 @@ async def turn_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
         reasoning_summary=params.summary,
         personality=params.personality,
         output_schema=params.output_schema,
+        collaboration_mode=serialize_jsonable(params.collaboration_mode),
     )
     turn_id = start_turn(session, inputs, settings)
     turn: dict[str, Any] = {"id": turn_id, "items": [], "status": IN_PROGRESS, "error": None}

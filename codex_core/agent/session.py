@@ -75,6 +75,8 @@ class Session:
         self.tools = tools if tools is not None else default_router()
         self.env = env
         self.current: TurnState | None = None
+        # The collaboration-mode instructions last put in the history (None: no mode chosen yet).
+        self.collaboration_announced: str | None = None
         self.preview = ""  # the first user message, as thread lists show it
         from codex_core.agent.approver import Approver, DenyAll
 

@@ -95,6 +95,10 @@ class SessionSettings:
     config: LoadedConfig = field(repr=False)
     output_schema: Any = None
     show_raw_agent_reasoning: bool = False
+    # "default" or "plan" (turn/start collaborationMode); its developer instructions, None for the
+    # mode's built-in ones.
+    collaboration_mode: str = "default"
+    collaboration_instructions: str | None = None
 
     @property
     def context_window(self) -> int:

@@ -43,7 +43,7 @@ async def run_turn(session: Session, turn: TurnState) -> None:
                     "type": "task_started",
                     "turn_id": turn.id,
                     "model_context_window": turn.settings.context_window,
-                    "collaboration_mode_kind": "default",
+                    "collaboration_mode_kind": turn.settings.collaboration_mode,
                 },
             )
         if turn.kind == "compact":
@@ -53,6 +53,7 @@ async def run_turn(session: Session, turn: TurnState) -> None:
 
             await run_review(session, turn)
         else:
+            announce_collaboration_mode(session, turn)
             record_user_input(session, turn, turn.inputs)
             await _sampling_loop(session, turn)
         await session.flush()
@@ -67,6 +68,22 @@ async def run_turn(session: Session, turn: TurnState) -> None:
         await _fail(session, turn, exc)
     finally:
         turn.done.set()
+
+
+def announce_collaboration_mode(session: Session, turn: TurnState) -> None:
+    """A developer message with the mode's instructions before the user message, whenever the
+    thread enters Plan mode or changes mode (Default needs none until a mode was chosen)."""
+    from codex_core.agent.collaboration import mode_instructions
+    from codex_core.agent.prompt import developer_message
+
+    settings = turn.settings
+    text = settings.collaboration_instructions or mode_instructions(settings.collaboration_mode)
+    if session.collaboration_announced is None and settings.collaboration_mode == "default":
+        return
+    if session.collaboration_announced == text:
+        return
+    session.collaboration_announced = text
+    session.record([developer_message(text)])
 
 
 def record_user_input(session: Session, turn: TurnState, inputs: list[dict[str, Any]]) -> None:
@@ -129,11 +146,11 @@ def _turn_context(session: Session, turn: TurnState) -> dict[str, Any]:
     # The reference's default personality when none is configured.
     payload["personality"] = settings.personality or DEFAULT_PERSONALITY
     payload["collaboration_mode"] = {
-        "mode": "default",
+        "mode": settings.collaboration_mode,
         "settings": {
             "model": settings.model,
             "reasoning_effort": settings.reasoning_effort,
-            "developer_instructions": None,
+            "developer_instructions": settings.collaboration_instructions,
         },
     }
     if settings.reasoning_effort:
@@ -271,7 +288,9 @@ def _item_added(session: Session, turn: TurnState, item: dict[str, Any]) -> None
     kind = item.get("type")
     core: dict[str, Any] | None = None
     if kind == "message" and item.get("role") == "assistant":
-        core = {"type": "AgentMessage", "id": item.get("id", ""), "content": []}
+        # In Plan mode the reference starts the message with one empty text part.
+        content = [{"type": "Text", "text": ""}] if turn.settings.collaboration_mode == "plan" else []
+        core = {"type": "AgentMessage", "id": item.get("id", ""), "content": content}
     elif kind == "reasoning":
         core = {"type": "Reasoning", "id": item.get("id", ""), "summary_text": [], "raw_content": []}
     elif kind == "web_search_call":

@@ -77,9 +77,10 @@ def register_dynamic_tool(router: ToolRouter, entry: dict[str, Any]) -> None:
         session.emit(
             turn.id,
             {
+                # camelCase on the wire, as the reference's DynamicToolCallRequest is.
                 "type": "dynamic_tool_call_request",
-                "call_id": call.call_id,
-                "turn_id": turn.id,
+                "callId": call.call_id,
+                "turnId": turn.id,
                 "tool": name,
                 "arguments": arguments,
             },

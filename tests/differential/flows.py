@@ -203,7 +203,12 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_turn_overrides_untrusted_ww_decline": turn_overrides("untrusted", WORKSPACE_WRITE, "decline"),
         "flow_v1_send_user_turn_untrusted_ro": v1_send_user_turn("untrusted", V1_READ_ONLY, "approved"),
         "flow_v1_send_user_turn_never_ro": v1_send_user_turn("never", V1_READ_ONLY, None),
+        "flow_plan_mode_request_user_input": plan_mode_user_input("plan"),
+        "flow_default_mode_request_user_input": plan_mode_user_input("default"),
+        "flow_dynamic_tool_call_success": dynamic_tool_call(True),
+        "flow_dynamic_tool_call_failure": dynamic_tool_call(False),
     }
+
 
 def turn_overrides(approval: str, sandbox: dict[str, Any], decision: str | None) -> dict[str, Any]:
     """Per-turn approvalPolicy / sandboxPolicy (what SDKs send) over a config that says otherwise."""
@@ -262,3 +267,71 @@ def v1_send_user_turn(approval: str, sandbox: dict[str, Any], decision: str | No
 READ_ONLY = {"type": "readOnly"}
 WORKSPACE_WRITE = {"type": "workspaceWrite", "writableRoots": [], "networkAccess": False}
 V1_READ_ONLY = {"type": "read-only"}
+
+
+def _experimental_handshake() -> list[dict[str, Any]]:
+    init = {"clientInfo": {"name": "diff", "version": "1.0"}, "capabilities": {"experimentalApi": True}}
+    return [
+        {"send": {"id": 1, "method": "initialize", "params": init}},
+        {"expect_response": 1},
+        {"send": {"method": "initialized"}},
+    ]
+
+
+QUESTION = {
+    "questions": [
+        {
+            "id": "color",
+            "header": "Color",
+            "question": "Which color?",
+            "options": [
+                {"label": "Red (Recommended)", "description": "Warm"},
+                {"label": "Blue", "description": "Cool"},
+            ],
+        }
+    ]
+}
+
+
+def plan_mode_user_input(mode: str) -> dict[str, Any]:
+    """request_user_input in Plan mode (asks the client) and in Default mode (refused to the model)."""
+    steps = _experimental_handshake() + v2_start()
+    collaboration = {
+        "mode": mode,
+        "settings": {"model": "mock-model", "reasoning_effort": None, "developer_instructions": None},
+    }
+    steps += [
+        {
+            "send": {
+                "id": 3,
+                "method": "turn/start",
+                "params": {
+                    "threadId": "${thread}",
+                    "input": [{"type": "text", "text": _call(QUESTION, "request_user_input")}],
+                    "collaborationMode": collaboration,
+                },
+            }
+        },
+        {"expect_response": 3, "capture": {"turn": "result.turn.id"}},
+    ]
+    if mode == "plan":
+        steps.append(
+            {"answer": "item/tool/requestUserInput", "result": {"answers": {"color": {"answers": ["Blue"]}}}}
+        )
+    steps.append(_turn_done())
+    return {"steps": steps}
+
+
+def dynamic_tool_call(success: bool) -> dict[str, Any]:
+    tool = {
+        "name": "lookup_ticket",
+        "description": "Look a ticket up",
+        "inputSchema": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+    }
+    steps = _experimental_handshake()
+    steps += _req(2, "thread/start", {"dynamicTools": [tool]}, {"thread": "result.thread.id"})
+    steps += v2_turn(3, _call({"id": "T-1"}, "lookup_ticket"))
+    content = [{"type": "inputText", "text": "ticket T-1 is open" if success else "no such ticket"}]
+    steps.append({"answer": "item/tool/call", "result": {"contentItems": content, "success": success}})
+    steps.append(_turn_done())
+    return {"steps": steps}
