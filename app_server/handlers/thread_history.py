@@ -53,6 +53,13 @@ async def settings_for(ctx: RequestContext, params: Any, meta_cwd: str | None) -
         raise config_errors.deriving_error(exc) from None
 
 
+def start_servers_for(session: Any) -> None:
+    """The loaded thread's MCP servers start now, as a new thread's do (see notices.emit_after_start)."""
+    from codex_core.mcp.tools import start_servers_for as start
+
+    start(session)
+
+
 def running_turn_id(session: Any) -> str | None:
     """The id of the turn the thread is running now (its unfinished turn on disk is not cut off)."""
     turn = session.current
@@ -121,6 +128,7 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
         )
         session.approver = ThreadApprover(state, thread_id)
         attach_client_tools(state, session, thread_id)
+        ctx.after.append(lambda: start_servers_for(session))
     state.subscribe(ctx.connection, session.thread_id)
     await session.flush()
     response = start_response(session)
@@ -191,6 +199,7 @@ async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
     response["thread"]["turns"] = await build_turns_async(path)
     thread = response["thread"]
     ctx.after.append(lambda: state.broadcast("thread/started", {"thread": thread}))
+    ctx.after.append(lambda: start_servers_for(session))
     return response
 
 

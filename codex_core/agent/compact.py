@@ -90,9 +90,7 @@ async def compact_history(session: Session, turn: TurnState) -> None:
             session.rate_limits = event.snapshot
         if not announced:
             announced = True
-            session.emit(
-                uid, {"type": "token_count", "info": session.token_info, "rate_limits": session.rate_limits}
-            )
+            session.emit_usage(uid)
         if isinstance(event, E.OutputItemDone) and event.item.get("type") == "message":
             summary_parts.append(I.assistant_text(event.item))
         elif isinstance(event, E.Completed):
@@ -100,9 +98,7 @@ async def compact_history(session: Session, turn: TurnState) -> None:
                 session.token_info = add_usage(
                     session.token_info, usage_dict(event.usage), turn.settings.context_window
                 )
-            session.emit(
-                uid, {"type": "token_count", "info": session.token_info, "rate_limits": session.rate_limits}
-            )
+            session.emit_usage(uid)
     summary = SUMMARY_PREFIX + "\n" + "\n".join(part for part in summary_parts if part)
     kept = recent_user_messages(session.history, RECENT_USER_MESSAGES_BUDGET_TOKENS)
     session.history = [*initial_context(turn.settings), *kept, user_text_message(summary)]

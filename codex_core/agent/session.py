@@ -92,6 +92,10 @@ class Session:
             self.rollout.record_event(msg)
         self.sink(turn_id, msg)
 
+    def emit_usage(self, turn_id: str) -> None:
+        """`token_count`: the thread's usage so far and the provider's latest rate limits."""
+        self.emit(turn_id, {"type": "token_count", "info": self.token_info, "rate_limits": self.rate_limits})
+
     async def emit_final(self, turn_id: str, msg: dict[str, Any]) -> None:
         """A turn's last event (`task_complete`, `turn_aborted`): its own rollout line reaches the
         OS before listeners hear of it, so a client that saw the turn end finds it all on disk."""

@@ -216,9 +216,7 @@ async def sample(session: Session, turn: TurnState) -> list[ToolCall]:
         if not announced:
             # Once the response starts: the thread's usage so far and the provider's rate limits.
             announced = True
-            session.emit(
-                uid, {"type": "token_count", "info": session.token_info, "rate_limits": session.rate_limits}
-            )
+            session.emit_usage(uid)
         if isinstance(event, E.OutputTextDelta):
             session.emit(
                 uid,
@@ -278,9 +276,7 @@ async def sample(session: Session, turn: TurnState) -> list[ToolCall]:
                     session.token_info, usage_dict(event.usage), turn.settings.context_window
                 )
                 session.context_tokens = int(event.usage.total_tokens)
-            session.emit(
-                uid, {"type": "token_count", "info": session.token_info, "rate_limits": session.rate_limits}
-            )
+            session.emit_usage(uid)
     return calls
 
 

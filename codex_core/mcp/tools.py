@@ -51,6 +51,15 @@ def session_manager(session: Session) -> McpManager:
     return manager
 
 
+def start_servers_for(session: Session) -> None:
+    """Start the thread's MCP servers as the thread starts (the reference reports them starting
+    and ready right after `thread/started`, before any turn); nothing to do without servers."""
+    from codex_core.mcp.manager import servers_table
+
+    if servers_table(session.settings.config):
+        session_manager(session)
+
+
 async def _report_startup(session: Session, manager: McpManager) -> None:
     """mcp_startup_update per server, then mcp_startup_complete, as the servers settle."""
     for name in manager.connections:

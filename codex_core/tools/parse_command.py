@@ -119,39 +119,33 @@ def _before_link(args: list[str]) -> list[str]:
     return args
 
 
-def _without_option_values(args: list[str], value_flags: tuple[str, ...]) -> list[str]:
-    """Drop the values that `value_flags` consume and every `--flag=value`; `--` ends options."""
+def _split_options(args: list[str], value_flags: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(words before `--` minus the values `value_flags` consume and every `--flag=value`,
+    everything after `--`)."""
     kept: list[str] = []
     items = iter(enumerate(args))
     for index, arg in items:
         if arg == "--":
-            kept.extend(args[index + 1 :])
-            break
+            return kept, args[index + 1 :]
         if arg.startswith("--") and "=" in arg:
             continue
         if arg in value_flags:
             next(items, None)  # its value
             continue
         kept.append(arg)
-    return kept
+    return kept, []
+
+
+def _without_option_values(args: list[str], value_flags: tuple[str, ...]) -> list[str]:
+    """Drop the values that `value_flags` consume and every `--flag=value`; `--` ends options."""
+    before, after = _split_options(args, value_flags)
+    return before + after
 
 
 def _operands(args: list[str], value_flags: tuple[str, ...] = ()) -> list[str]:
     """Positional operands: not flags, not flag values, everything after `--`."""
-    found: list[str] = []
-    items = iter(enumerate(args))
-    for index, arg in items:
-        if arg == "--":
-            found.extend(args[index + 1 :])
-            break
-        if arg.startswith("--") and "=" in arg:
-            continue
-        if arg in value_flags:
-            next(items, None)  # its value
-            continue
-        if not arg.startswith("-"):
-            found.append(arg)
-    return found
+    before, after = _split_options(args, value_flags)
+    return [arg for arg in before if not arg.startswith("-")] + after
 
 
 def _sole_operand(args: list[str], value_flags: tuple[str, ...] = ()) -> str | None:

@@ -69,6 +69,15 @@ async def _run_classic(
         int(raw_timeout) if isinstance(raw_timeout, int | float) and raw_timeout > 0 else DEFAULT_TIMEOUT_MS
     )
     began = False
+    # What the begin and end events say about the command.
+    described = {
+        "call_id": call.call_id,
+        "turn_id": context.turn.id,
+        "command": argv,
+        "cwd": cwd,
+        "parsed_cmd": parsed,
+        "source": SOURCE_AGENT,
+    }
 
     async def attempt(bypass: bool) -> str:
         nonlocal began
@@ -76,18 +85,7 @@ async def _run_classic(
         plan = sandbox_plan(settings, cwd, env, bypass)
         if not began:  # one begin per call: a denied first attempt and its rerun are one command
             began = True
-            context.session.emit(
-                context.turn.id,
-                {
-                    "type": "exec_command_begin",
-                    "call_id": call.call_id,
-                    "turn_id": context.turn.id,
-                    "command": argv,
-                    "cwd": cwd,
-                    "parsed_cmd": parsed,
-                    "source": SOURCE_AGENT,
-                },
-            )
+            context.session.emit(context.turn.id, {"type": "exec_command_begin", **described})
         try:
             result = await run_to_completion(
                 SpawnRequest(argv, cwd, env, plan, merge_stderr=False), timeout_ms / 1000
@@ -101,12 +99,7 @@ async def _run_classic(
             context.turn.id,
             {
                 "type": "exec_command_end",
-                "call_id": call.call_id,
-                "turn_id": context.turn.id,
-                "command": argv,
-                "cwd": cwd,
-                "parsed_cmd": parsed,
-                "source": SOURCE_AGENT,
+                **described,
                 "stdout": result.stdout,
                 "stderr": result.stderr,
                 "aggregated_output": result.aggregated,

@@ -207,6 +207,8 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_default_mode_request_user_input": plan_mode_user_input("default"),
         "flow_dynamic_tool_call_success": dynamic_tool_call(True),
         "flow_dynamic_tool_call_failure": dynamic_tool_call(False),
+        "flow_mcp_tool_call_echo": mcp_tool_call("echo", {"text": "hi"}),
+        "flow_mcp_tool_call_error": mcp_tool_call("fail", {}),
     }
 
 
@@ -335,3 +337,54 @@ def dynamic_tool_call(success: bool) -> dict[str, Any]:
     steps.append({"answer": "item/tool/call", "result": {"contentItems": content, "success": success}})
     steps.append(_turn_done())
     return {"steps": steps}
+
+
+# A tiny stdio MCP server (stdlib only) both implementations spawn from the workspace.
+ECHO_MCP_SERVER = """\
+import json, sys
+
+TOOLS = [
+    {"name": "echo", "description": "Echo the text back",
+     "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}},
+    {"name": "fail", "description": "Always fails",
+     "inputSchema": {"type": "object", "properties": {}}},
+]
+
+for line in sys.stdin:
+    msg = json.loads(line)
+    if "id" not in msg:
+        continue
+    method, rid = msg.get("method"), msg["id"]
+    if method == "initialize":
+        result = {"protocolVersion": msg["params"]["protocolVersion"], "capabilities": {"tools": {}},
+                  "serverInfo": {"name": "echo", "version": "1.0"}}
+    elif method == "tools/list":
+        result = {"tools": TOOLS}
+    elif method == "tools/call":
+        args = msg["params"].get("arguments") or {}
+        if msg["params"]["name"] == "echo":
+            result = {"content": [{"type": "text", "text": "echo: " + str(args.get("text"))}], "isError": False}
+        else:
+            result = {"content": [{"type": "text", "text": "it failed"}], "isError": True}
+    elif method == "ping":
+        result = {}
+    else:
+        print(json.dumps({"jsonrpc": "2.0", "id": rid, "error": {"code": -32601, "message": "no"}}), flush=True)
+        continue
+    print(json.dumps({"jsonrpc": "2.0", "id": rid, "result": result}), flush=True)
+"""
+
+
+def mcp_tool_call(tool: str, args: dict[str, Any]) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = [{"write_file": "echo_mcp.py", "content": ECHO_MCP_SERVER}]
+    steps += handshake() + v2_start()
+    steps.append({"wait": "codex/event/mcp_startup_update", "match": {"params.msg.status.state": "ready"}})
+    steps += v2_turn(3, _call(args, f"mcp__echo__{tool}"))
+    steps.append(_turn_done())
+    config = {
+        "approval_policy": "never",
+        "sandbox_mode": "danger-full-access",
+        "mcp_servers.echo.command": "python3",
+        "mcp_servers.echo.args": ["echo_mcp.py"],
+    }
+    return {"config": config, "steps": steps}
