@@ -195,8 +195,9 @@ class Dispatcher:
         try:
             message = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            data = raw.encode() if isinstance(raw, str) else raw
-            self._reject(connection, jsonrpc.recover_id(data), f"Invalid request: {exc}")
+            # No answer: an id read out of a line that is not JSON would be a guess (the
+            # reference drops such lines too, and its clients cannot parse `"id": null`).
+            self._reject(connection, None, f"not JSON: {exc}")
             return
         if not isinstance(message, dict):
             self._reject(
@@ -227,7 +228,9 @@ class Dispatcher:
             return
         if not jsonrpc.is_valid_id(request_id):
             log.warning(
-                "%s: request %r has an id that is neither a string nor an integer", connection.label, method
+                "%s: dropped request %r: its id is neither a string nor a 64-bit integer",
+                connection.label,
+                method[:100],
             )
             return
         inbox = self._inboxes.get(connection.id)

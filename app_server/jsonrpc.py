@@ -14,7 +14,9 @@ SERVER_OVERLOADED = -32001
 
 OVERLOADED_MESSAGE = "Server overloaded; retry later."
 
-_ID_PATTERN = re.compile(rb'"id"\s*:\s*(-?\d{1,19}|"(?:[^"\\]|\\.){0,256}")')
+# An over-long line is never parsed; its id is taken only when it is the object's first member.
+_LEADING_ID = re.compile(rb'\A\s*\{\s*"id"\s*:\s*(-?\d{1,19}|"(?:[^"\\]|\\.){0,256}")\s*[,}]')
+I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 
 RequestId = int | str
 
@@ -59,12 +61,18 @@ def request_message(request_id: RequestId, method: str, params: Any) -> dict[str
 
 
 def is_valid_id(value: Any) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool)) or isinstance(value, str)
+    """A RequestId of the protocol: a string, or an integer in i64 range (as the reference's)."""
+    if isinstance(value, str):
+        return True
+    return isinstance(value, int) and not isinstance(value, bool) and I64_MIN <= value <= I64_MAX
 
 
-def recover_id(raw: bytes) -> RequestId | None:
-    """Best-effort id from a line that is not valid JSON, so the sender is not left waiting."""
-    match = _ID_PATTERN.search(raw[:65536])
+def leading_id(raw: bytes) -> RequestId | None:
+    """The id of a line too long to parse, when the line opens with it (`{"id": 5, ...`).
+
+    Never a guess from elsewhere in the line: an `"id"` further on may belong to the params.
+    """
+    match = _LEADING_ID.match(raw[:65536])
     if match is None:
         return None
     token = match.group(1)

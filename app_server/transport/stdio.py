@@ -112,9 +112,9 @@ async def serve_stdio(
                 return
 
     def on_oversize(head: bytes) -> None:
-        request_id = jsonrpc.recover_id(head)
+        request_id = jsonrpc.leading_id(head)
         if request_id is None:
-            log.warning("dropped an over-long input line (no id found in its head)")
+            log.warning("dropped an over-long input line (it does not open with an id)")
             return
         connection.send(
             jsonrpc.error_message(

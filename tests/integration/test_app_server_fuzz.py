@@ -62,16 +62,29 @@ lines = st.one_of(
 )
 
 
-def is_request(line: bytes) -> Any:
+def valid_id(value: Any) -> bool:
+    """A RequestId: a string or an integer in i64 range."""
+    if isinstance(value, str):
+        return True
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+
+
+def parsed_id(line: bytes) -> Any:
+    """The id of a line that parses as a JSON object with a valid id (the only ids a reply may carry)."""
     try:
         message = json.loads(line)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
-    if not isinstance(message, dict) or not isinstance(message.get("method"), str):
+    if not isinstance(message, dict) or "id" not in message or not valid_id(message["id"]):
         return None
-    request_id = message.get("id")
-    valid = (isinstance(request_id, int) and not isinstance(request_id, bool)) or isinstance(request_id, str)
-    return request_id if valid and "id" in message else None
+    return message["id"]
+
+
+def is_request(line: bytes) -> Any:
+    request_id = parsed_id(line)
+    if request_id is None or not isinstance(json.loads(line).get("method"), str):
+        return None
+    return request_id
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +108,8 @@ def stdio_server(fuzz_env: dict[str, str]) -> Iterator[StdioAppServer]:
 
 
 _round = itertools.count()
+# Ids a reply may carry, over the whole module's server (its answers may come after a later batch).
+_allowed: Counter[Any] = Counter({1001: 1})  # the initialize
 
 
 # 50 examples x 200 lines = 10,000 hostile lines into one long-lived server.
@@ -105,6 +120,8 @@ def test_stdio_fuzz(stdio_server: StdioAppServer, batch: list[bytes]) -> None:
     flat = [line.replace(b"\n", b" ") for line in batch]
     expected = Counter(i for i in (is_request(line) for line in flat) if i is not None)
     sentinel = f"sentinel-{next(_round)}"
+    _allowed.update(i for i in (parsed_id(line) for line in flat) if i is not None)
+    _allowed[sentinel] += 1
     first_new = len(server.raw_lines)
     server.send_raw(b"".join(line + b"\n" for line in flat))
     server.send({"id": sentinel, "method": "getUserAgent"})
@@ -117,6 +134,14 @@ def test_stdio_fuzz(stdio_server: StdioAppServer, batch: list[bytes]) -> None:
     )
     for request_id, count in expected.items():
         assert answered[request_id] >= count, f"request {request_id!r} not answered"
+    # No reply to an id that was never sent, and none twice (ids repeat, hence counts).
+    everything = Counter(
+        m["id"] for m in (json.loads(raw) for raw in server.raw_lines) if "method" not in m and "id" in m
+    )
+    for request_id, count in everything.items():
+        assert count <= _allowed[request_id], (
+            f"{count} answers to id {request_id!r}, sent {_allowed[request_id]}"
+        )
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -54,13 +55,51 @@ def test_string_ids_are_echoed(server: StdioAppServer) -> None:
 def test_malformed_input_never_kills_the_connection(server: StdioAppServer) -> None:
     server.initialize()
     server.send_raw(b'{"id": 77, "method": "getUserAgent", oops}\n')
-    recovered = server.response(77)
-    assert recovered["error"]["code"] == INVALID_REQUEST
     server.send_raw(b"this is not json\n[1,2,3]\n\n   \n" + b'{"id": 78}\n')
     assert server.response(78)["error"]["message"] == "Invalid request: missing field `method`"
     server.send_raw(b'{"id": 79, "method": "getUserAgent"}\n')
     assert "userAgent" in server.response(79)["result"]
     assert server.close() == 0
+    # A line that is not JSON gets no answer: any id read out of it would be a guess.
+    answered = [json.loads(line).get("id") for line in server.raw_lines]
+    assert 77 not in answered
+    assert any("not JSON" in line for line in server.stderr_lines)
+
+
+# Lines whose id a guess would get wrong (issue 20): none of them may be answered with any id.
+UNPARSEABLE_LINES = [
+    b'{"method":"thread/loaded/list","id":1e5000}',  # a guess said 1 (the initialize's id)
+    b'{"id": 5, "method": "thread/loaded/list", "params": {},}',  # trailing comma
+    b'{"id":7,"method":"thread/loaded/list"}{"id":8,"method":"thread/loaded/list"}',
+    b'{"id":6,"method":"thread/loaded/list","params":{"cursor":"\xff\xfe"}}',  # invalid UTF-8
+    b'{"id":"\\ud800","method":"thread/loaded/list","params":{}}',  # lone surrogate
+    b'{"method":"x","params":{"id":3}',  # an id inside params, line cut short
+]
+# Parsed, but the id is not a RequestId (a string or an i64): no answer either.
+INVALID_ID_LINES = [
+    b'{"id":9223372036854775808,"method":"thread/loaded/list","params":{}}',
+    b'{"id":-9223372036854775809,"method":"thread/loaded/list","params":{}}',
+    b'{"id":1.5,"method":"thread/loaded/list","params":{}}',
+    b'{"id":null,"method":"thread/loaded/list","params":{}}',
+    b'{"id":true,"method":"thread/loaded/list","params":{}}',
+    b'{"id":[1],"method":"thread/loaded/list","params":{}}',
+]
+
+
+def test_answers_carry_only_ids_that_were_sent(server: StdioAppServer) -> None:
+    server.initialize()
+    server.send_raw(b"".join(line + b"\n" for line in UNPARSEABLE_LINES + INVALID_ID_LINES))
+    edge = {"id": 9223372036854775807, "method": "thread/loaded/list", "params": {}}
+    server.send(edge)
+    assert server.response(9223372036854775807)["result"]["data"] == []
+    server.send({"id": -9223372036854775808, "method": "thread/loaded/list", "params": {}})
+    assert server.response(-9223372036854775808)["result"]["data"] == []
+    assert server.close() == 0
+    answers = [json.loads(line) for line in server.raw_lines]
+    ids = [m.get("id") for m in answers if "method" not in m]
+    # initialize (1001) and the two i64 edge ids; nothing else.
+    assert ids == [1001, 9223372036854775807, -9223372036854775808]
+    assert not any("Traceback" in line for line in server.stderr_lines)
 
 
 def test_huge_line_gets_an_error_and_the_server_goes_on(server: StdioAppServer) -> None:
