@@ -83,7 +83,7 @@ def parse_initialize(line: bytes) -> tuple[int | str, FastInit] | None:
 
 def try_fast_initialize(in_fd: int = 0, out_fd: int = 1) -> tuple[FastInit | None, bytes]:
     """Read stdin's first line; answer it if it is an initialize. Returns what was read but not handled."""
-    from app_server.user_agent import DEFAULT_ORIGINATOR, user_agent
+    from codex_core.user_agent import DEFAULT_ORIGINATOR, user_agent
 
     data = _read_first_line(in_fd)
     newline = data.find(b"\n")

@@ -14,7 +14,7 @@ import orjson
 from app_server.connection import Connection
 from app_server.jsonrpc import notification_message
 from app_server.server_requests import ServerRequests
-from app_server.user_agent import DEFAULT_ORIGINATOR, user_agent
+from codex_core.user_agent import DEFAULT_ORIGINATOR, user_agent
 
 if TYPE_CHECKING:
     from app_server.events.translator import ThreadEvents

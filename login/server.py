@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
+from codex_core.user_agent import DEFAULT_ORIGINATOR
 from login.oauth import (
     CLIENT_ID,
     OAuthError,
@@ -65,7 +66,7 @@ class LoginOptions:
     port: int = DEFAULT_PORT
     # Where to go when `port` stays busy; None: fail instead. 0 picks any free port (tests).
     fallback_port: int | None = FALLBACK_PORT
-    originator: str = "codex_cli_rs"
+    originator: str = DEFAULT_ORIGINATOR
     force_state: str | None = None
     bind_attempts: int = 10
     retry_delay_s: float = 0.2

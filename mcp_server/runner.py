@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codex_core.user_agent import DEFAULT_ORIGINATOR
 from mcp_server.tools import CodexCall, InvalidThreadId, MissingArguments, ReplyCall, ToolArgumentError
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class RunnerOptions:
     codex_home: Path
     cli_overrides: list[str] = field(default_factory=list)
     env: dict[str, str] | None = None
-    originator: str = "codex_cli_rs"
+    originator: str = DEFAULT_ORIGINATOR
 
 
 class CodexRunner:
@@ -113,7 +114,7 @@ class CodexRunner:
 
     @staticmethod
     def _user_agent(name: str | None, version: str | None) -> str:
-        from app_server.user_agent import DEFAULT_ORIGINATOR, user_agent
+        from codex_core.user_agent import DEFAULT_ORIGINATOR, user_agent
 
         return user_agent(DEFAULT_ORIGINATOR, name, version)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
+from codex_core.user_agent import DEFAULT_ORIGINATOR
 
 if TYPE_CHECKING:
     from app_server.state import ServerState
@@ -156,7 +157,7 @@ async def _start_chatgpt_login(ctx: RequestContext, *, v1: bool) -> LoginServer:
         issuer=issuer_url(env),
         port=port,
         fallback_port=FALLBACK_PORT if port == DEFAULT_PORT else None,
-        originator=state.originator or "codex_cli_rs",
+        originator=state.originator or DEFAULT_ORIGINATOR,
     )
     try:
         login = await start_login_server(manager, options)

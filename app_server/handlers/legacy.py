@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from app_server.handlers import RequestContext, handler
-from app_server.handlers.threads import create_thread_for, loaded_session
+from app_server.handlers.threads import create_thread_for, loaded_session, wire_thread
 from app_server.handlers.turns import interrupt, start_turn, turn_settings
 from app_server.jsonrpc import JsonRpcError
+from codex_core.user_agent import DEFAULT_ORIGINATOR
 
 
 @handler("newConversation")
@@ -113,7 +114,6 @@ async def _initial_messages(path: Any) -> list[dict[str, Any]]:
 
 
 async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str, Any]:
-    from app_server.approvals import ThreadApprover
     from app_server.handlers.thread_history import rollout_of, safe_path, settings_for
     from codex_core.agent.manager import fork_rollout, load_session
     from codex_core.rollout.reader import read_session_meta
@@ -142,7 +142,7 @@ async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str,
     settings = await settings_for(ctx, overrides, meta.get("cwd"))
     if fork:
         thread_id = uuid7_str()
-        path = await fork_rollout(state.codex_home, path, thread_id, state.originator or "codex_cli_rs")
+        path = await fork_rollout(state.codex_home, path, thread_id, state.originator or DEFAULT_ORIGINATOR)
     else:
         thread_id = str(meta.get("id") or params.conversation_id)
         existing = state.threads.get(thread_id)
@@ -158,13 +158,12 @@ async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str,
         path,
         settings,
         sink=state.events_for(thread_id),
-        originator=state.originator or "codex_cli_rs",
+        originator=state.originator or DEFAULT_ORIGINATOR,
         user_agent=state.user_agent(),
         thread_id=thread_id,
         keep_requested_instructions=getattr(overrides, "base_instructions", None) is not None,
     )
-    session.approver = ThreadApprover(state, thread_id, "v1")
-    state.events_for(thread_id).api_version = "v1"
+    wire_thread(ctx, session, api_version="v1")
     return {
         "conversationId": thread_id,
         "model": session.settings.model,

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from app_server.handlers import RequestContext, config_errors, handler
-from app_server.handlers.threads import loaded_session, start_response
+from app_server.handlers.threads import loaded_session, start_response, wire_thread
 from app_server.jsonrpc import JsonRpcError
 from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
+from codex_core.user_agent import DEFAULT_ORIGINATOR
 
 
 def rollout_of(ctx: RequestContext, thread_id: str) -> Path | None:
@@ -53,13 +54,6 @@ async def settings_for(ctx: RequestContext, params: Any, meta_cwd: str | None) -
         raise config_errors.deriving_error(exc) from None
 
 
-def start_servers_for(session: Any) -> None:
-    """The loaded thread's MCP servers start now, as a new thread's do (see notices.emit_after_start)."""
-    from codex_core.mcp.tools import start_servers_for as start
-
-    start(session)
-
-
 def running_turn_id(session: Any) -> str | None:
     """The id of the turn the thread is running now (its unfinished turn on disk is not cut off)."""
     turn = session.current
@@ -99,8 +93,6 @@ async def thread_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 @handler("thread/resume")
 async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    from app_server.approvals import ThreadApprover
-    from app_server.client_tools import attach_client_tools
     from codex_core.agent.manager import load_session
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_session_meta
@@ -121,14 +113,12 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
             path,
             settings,
             sink=state.events_for(thread_id),
-            originator=state.originator or "codex_cli_rs",
+            originator=state.originator or DEFAULT_ORIGINATOR,
             user_agent=state.user_agent(),
             thread_id=thread_id,
             keep_requested_instructions=getattr(params, "base_instructions", None) is not None,
         )
-        session.approver = ThreadApprover(state, thread_id)
-        attach_client_tools(state, session, thread_id)
-        ctx.after.append(lambda: start_servers_for(session))
+        wire_thread(ctx, session)
     state.subscribe(ctx.connection, session.thread_id)
     await session.flush()
     response = start_response(session)
@@ -164,8 +154,6 @@ async def _resume_from_history(ctx: RequestContext, params: Any) -> dict[str, An
 
 @handler("thread/fork")
 async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    from app_server.approvals import ThreadApprover
-    from app_server.client_tools import attach_client_tools
     from codex_core.agent.manager import fork_rollout, load_session
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_session_meta
@@ -181,25 +169,23 @@ async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
     meta = read_session_meta(source) or {}
     settings = await settings_for(ctx, params, meta.get("cwd"))
     new_id = uuid7_str()
-    path = await fork_rollout(state.codex_home, source, new_id, state.originator or "codex_cli_rs")
+    path = await fork_rollout(state.codex_home, source, new_id, state.originator or DEFAULT_ORIGINATOR)
     session = await load_session(
         state.threads,
         path,
         settings,
         sink=state.events_for(new_id),
-        originator=state.originator or "codex_cli_rs",
+        originator=state.originator or DEFAULT_ORIGINATOR,
         user_agent=state.user_agent(),
         thread_id=new_id,
         keep_requested_instructions=getattr(params, "base_instructions", None) is not None,
     )
-    session.approver = ThreadApprover(state, new_id)
-    attach_client_tools(state, session, new_id)
+    wire_thread(ctx, session)
     state.subscribe(ctx.connection, new_id)
     response = start_response(session)
     response["thread"]["turns"] = await build_turns_async(path)
     thread = response["thread"]
     ctx.after.append(lambda: state.broadcast("thread/started", {"thread": thread}))
-    ctx.after.append(lambda: start_servers_for(session))
     return response
 
 

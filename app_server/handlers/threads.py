@@ -7,6 +7,7 @@ from typing import Any
 from app_server.handlers import RequestContext, config_errors, handler
 from app_server.jsonrpc import JsonRpcError
 from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
+from codex_core.user_agent import DEFAULT_ORIGINATOR
 
 
 async def create_thread(
@@ -42,24 +43,42 @@ async def create_thread(
     except ConfigError as exc:
         raise config_errors.deriving_error(exc) from None
     state = ctx.state
-    from app_server.approvals import ThreadApprover
-    from app_server.client_tools import attach_client_tools
     from codex_core.uuid7 import uuid7_str
 
     thread_id = uuid7_str()
-    state.events_for(thread_id).api_version = api_version
     session = await state.threads.create(
         settings,
         sink=state.events_for(thread_id),
-        originator=state.originator or "codex_cli_rs",
+        originator=state.originator or DEFAULT_ORIGINATOR,
         user_agent=state.user_agent(),
         ephemeral=ephemeral,
         thread_id=thread_id,
     )
+    ctx.after.append(lambda: emit_after_start(session, loaded))
+    wire_thread(ctx, session, api_version=api_version, dynamic_tools=dynamic_tools)
+    return session
+
+
+def wire_thread(
+    ctx: RequestContext,
+    session: Any,
+    *,
+    api_version: str = "v2",
+    dynamic_tools: list[dict[str, Any]] | None = None,
+) -> None:
+    """What every thread this server loads gets, however it was made (started, resumed, forked,
+    v1, detached review): its event translation for the API that made it, approvals asked of its
+    clients, the client's tools, and its MCP servers started once the answer went out."""
+    from app_server.approvals import ThreadApprover
+    from app_server.client_tools import attach_client_tools
+    from codex_core.mcp.tools import start_servers_for
+
+    state = ctx.state
+    thread_id = session.thread_id
+    state.events_for(thread_id).api_version = api_version
     session.approver = ThreadApprover(state, thread_id, api_version)
     attach_client_tools(state, session, thread_id, dynamic_tools)
-    ctx.after.append(lambda: emit_after_start(session, loaded))
-    return session
+    ctx.after.append(lambda: start_servers_for(session))
 
 
 async def create_thread_for(

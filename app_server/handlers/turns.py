@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from app_server.handlers import DEFERRED, RequestContext, handler
-from app_server.handlers.threads import loaded_session
+from app_server.handlers.threads import loaded_session, wire_thread
 from app_server.jsonrpc import JsonRpcError
+from codex_core.user_agent import DEFAULT_ORIGINATOR
 
 IN_PROGRESS = "inProgress"
 
@@ -154,7 +155,6 @@ def start_turn_checked(session: Any, *, kind: str) -> str:
 @handler("review/start")
 async def review_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
     """A review turn: inline on the thread, or `detached` on a new thread that starts from the same settings."""
-    from app_server.approvals import ThreadApprover
     from app_server.protocol import serialize
     from codex_core.agent.session import ThreadBusy
     from codex_core.uuid7 import uuid7_str
@@ -170,11 +170,11 @@ async def review_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
         session = await state.threads.create(
             session.settings,
             sink=state.events_for(review_id),
-            originator=state.originator or "codex_cli_rs",
+            originator=state.originator or DEFAULT_ORIGINATOR,
             user_agent=state.user_agent(),
             thread_id=review_id,
         )
-        session.approver = ThreadApprover(state, review_id)
+        wire_thread(ctx, session)
         state.subscribe(ctx.connection, review_id)
     if session.running:
         raise JsonRpcError.invalid_request(str(ThreadBusy("a turn is already running on this thread")))

@@ -103,19 +103,17 @@ def deprecation_notices(loaded: LoadedConfig) -> list[dict[str, Any]]:
 
 
 def emit_after_start(session: Any, loaded: LoadedConfig) -> None:
-    """Emit the notices once, behind the thread/start answer and `thread/started`, then start the
-    thread's MCP servers (their start-up events follow).
+    """Emit the notices once, behind the thread/start answer and `thread/started`.
 
     The reference queues them on the session's event channel, which the thread's listener
     drains after the answer went out; `call_soon` gives the same order here.
     """
     notices = deprecation_notices(loaded)
+    if not notices:
+        return
 
     def emit() -> None:
         for msg in notices:
             session.emit("", msg)
-        from codex_core.mcp.tools import start_servers_for
-
-        start_servers_for(session)
 
     asyncio.get_running_loop().call_soon(emit)

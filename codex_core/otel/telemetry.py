@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from codex_core.config.errors import ConfigError
+from codex_core.user_agent import DEFAULT_ORIGINATOR
 from codex_core.version import CLI_VERSION
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = "codex-cli"
-DEFAULT_ORIGINATOR = "codex_cli_rs"
+
 DEFAULT_ENVIRONMENT = "dev"  # the reference's default `[otel] environment`
 EXPORT_TIMEOUT_S = 2.0
 SCHEDULE_DELAY_MS = 1000
