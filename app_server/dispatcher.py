@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import threading
 import time
@@ -265,8 +266,8 @@ class Dispatcher:
                 await self._handle(connection, request_id, method, params)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # a bug in one handler must not take the connection down
-                log.exception("%s: request %s failed", connection.label, method)
+            except Exception as exc:  # a bug in one handler must not take the connection down
+                log_failure(connection.label, method, exc)
                 connection.send(
                     jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"internal error in {method}")
                 )
@@ -309,6 +310,10 @@ class Dispatcher:
         if bad_id is not None:
             connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, bad_id))
             return
+        bad_path = unusable_path(raw_params)
+        if bad_path is not None:
+            connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, bad_path))
+            return
         entry = lookup(method)
         if entry is None:
             connection.send(
@@ -341,8 +346,23 @@ class Dispatcher:
             return
         except asyncio.CancelledError:
             raise
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:  # a client's path, past what the unchecked fields allow
+                log.debug("%s: %s: %s", connection.label, context.method, exc)
+                where = f": {str(exc.filename)[:200]}" if exc.filename else ""
+                connection.send(
+                    jsonrpc.error_message(
+                        request_id, jsonrpc.INVALID_REQUEST, f"Invalid request: a path is too long{where}"
+                    )
+                )
+                return
+            log_failure(connection.label, context.method, exc)
+            connection.send(
+                jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"{context.method} failed: {exc}")
+            )
+            return
         except Exception as exc:
-            log.exception("%s: %s failed", connection.label, context.method)
+            log_failure(connection.label, context.method, exc)
             connection.send(
                 jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"{context.method} failed: {exc}")
             )
@@ -352,6 +372,13 @@ class Dispatcher:
         connection.send(jsonrpc.result_message(request_id, to_wire(result)))
         for callback in context.after:
             callback()
+
+
+def log_failure(label: str, method: str, exc: BaseException) -> None:
+    """A request that failed inside the server: one error line; the traceback only at debug level
+    (`RUST_LOG=debug`), so that what a client sends never fills stderr with tracebacks."""
+    log.error("%s: %s failed: %s: %s", label, method, type(exc).__name__, str(exc)[:500])
+    log.debug("%s: %s traceback", label, method, exc_info=exc)
 
 
 class ParamsProblem:
@@ -389,6 +416,75 @@ def invalid_thread_id(spec: Any, params: Any) -> str | None:
         parse_thread_id(thread_id)
     except InvalidId as exc:
         return str(exc)
+    return None
+
+
+# Params that name files or folders (cwd, rollout paths, roots), by their wire name.
+PATH_FIELDS = frozenset(
+    {
+        "cwd",
+        "cwds",
+        "path",
+        "rolloutPath",
+        "roots",
+        "writableRoots",
+        "writable_roots",
+        "readableRoots",
+        "readable_roots",
+        "extraUserRoots",
+        "filePath",
+        "working_directory",
+    }
+)
+NAME_MAX = 255  # bytes in one path component (Linux, macOS)
+PATH_MAX = 4096  # bytes in a whole path, its terminating NUL included
+
+
+def unusable_path(raw_params: Any, depth: int = 0, where: str = "") -> str | None:
+    """The message for a path param the operating system would refuse outright (a component over
+    255 bytes, a path over 4095, a NUL byte), naming the field; None when every path is usable.
+
+    Checked before any handler runs, so such a path is a -32600 naming the field instead of an
+    OSError deep in a handler ("File name too long", "embedded null byte").
+    """
+    if depth > 6:
+        return None
+    if isinstance(raw_params, dict):
+        for key, value in raw_params.items():
+            field = f"{where}.{key}" if where else str(key)
+            if key in PATH_FIELDS:
+                problem = _path_value_problem(value, field)
+                if problem is not None:
+                    return problem
+            if isinstance(value, dict | list):
+                problem = unusable_path(value, depth + 1, field)
+                if problem is not None:
+                    return problem
+    elif isinstance(raw_params, list):
+        for index, value in enumerate(raw_params[:1000]):
+            if isinstance(value, dict):
+                problem = unusable_path(value, depth + 1, f"{where}[{index}]")
+                if problem is not None:
+                    return problem
+    return None
+
+
+def _path_value_problem(value: Any, field: str) -> str | None:
+    if isinstance(value, list):
+        for index, item in enumerate(value[:1000]):
+            problem = _path_value_problem(item, f"{field}[{index}]") if isinstance(item, str) else None
+            if problem is not None:
+                return problem
+        return None
+    if not isinstance(value, str):
+        return None
+    if "\x00" in value:
+        return f"Invalid request: `{field}` is not a usable path: it contains a NUL byte"
+    encoded = value.encode("utf-8", "surrogatepass")
+    if len(encoded) >= PATH_MAX:
+        return f"Invalid request: `{field}` is not a usable path: longer than {PATH_MAX - 1} bytes"
+    if any(len(part) > NAME_MAX for part in encoded.split(b"/")):
+        return f"Invalid request: `{field}` is not a usable path: a component is longer than {NAME_MAX} bytes"
     return None
 
 

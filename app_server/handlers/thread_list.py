@@ -362,7 +362,7 @@ async def get_conversation_summary(ctx: RequestContext, params: Any) -> dict[str
 
     index = _index(ctx)
     rollout_path = getattr(params, "rollout_path", None)
-    if rollout_path:
+    if rollout_path is not None:  # an empty path is refused below, not taken for an id
         try:
             path = resolve_inside(ctx.state.codex_home, rollout_path)
         except RolloutPathError as exc:
