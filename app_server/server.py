@@ -76,7 +76,9 @@ def run(args: AppServerArgs, fast_stdio: bool = False) -> int:
     """Run the server; returns the exit status. `fast_stdio` answers a first initialize before full start-up."""
     from codex_core.config.errors import ConfigError
     from codex_core.config.home import find_codex_home
+    from login.provider import install as install_login
 
+    install_login()  # the core reaches the AuthManager through this
     try:
         kind, host, port = parse_listen(args.listen)
         codex_home = find_codex_home()

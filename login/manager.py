@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from codex_core.keyring_access import KeyringBackend
 from login.oauth import (
     CLIENT_ID,
     ExchangedTokens,
@@ -35,7 +36,6 @@ from login.storage import (
     AuthStorageError,
     AuthStore,
     EphemeralStore,
-    KeyringBackend,
     StoreMode,
     TokenData,
     make_store,

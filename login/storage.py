@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from codex_core.atomic import atomic_write_bytes
+from codex_core.keyring_access import KeyringBackend, system_keyring
 
 log = logging.getLogger("codex.login")
 
@@ -197,14 +198,6 @@ class FileStore:
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-class KeyringBackend(Protocol):
-    def get_password(self, service: str, username: str) -> str | None: ...
-
-    def set_password(self, service: str, username: str, password: str) -> None: ...
-
-    def delete_password(self, service: str, username: str) -> None: ...
-
-
 def keyring_account(codex_home: Path) -> str:
     """The keyring entry name: stable per CODEX_HOME, as the reference derives it."""
     try:
@@ -212,24 +205,6 @@ def keyring_account(codex_home: Path) -> str:
     except OSError:
         canonical = str(codex_home)
     return "cli|" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
-def system_keyring() -> KeyringBackend | None:
-    """The OS keyring when a real backend is available (none on headless CI)."""
-    try:
-        import keyring
-        from keyring.backends import chainer, fail
-    except Exception:  # not installed or broken install: behave as "no keyring"
-        return None
-    try:
-        backend = keyring.get_keyring()
-    except Exception:
-        return None
-    if isinstance(backend, fail.Keyring):
-        return None
-    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
-        return None
-    return backend
 
 
 class KeyringStore:

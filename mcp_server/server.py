@@ -164,6 +164,9 @@ async def serve(args: McpServerArgs) -> int:
 
 def run(args: McpServerArgs) -> int:
     """Serve until stdin closes; the process's exit status."""
+    from login.provider import install as install_login
+
+    install_login()  # the core reaches the AuthManager through this
     logging.basicConfig(
         stream=sys.stderr,
         level=logging.WARNING,

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mcp.client.auth import OAuthClientProvider
     from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthToken
 
-    from login.storage import KeyringBackend
+    from codex_core.keyring_access import KeyringBackend
 
 log = logging.getLogger("codex.mcp.oauth")
 
@@ -155,7 +155,7 @@ class CredentialStore:
         if self.mode == "file":
             return None
         if not self._backend_checked:
-            from login.storage import system_keyring
+            from codex_core.keyring_access import system_keyring
 
             self._backend = system_keyring()
             self._backend_checked = True

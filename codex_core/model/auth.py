@@ -102,8 +102,11 @@ def auth_for_provider(
         if key.strip():
             return StaticAuth(key)
         if codex_home is not None:
-            # The process-wide AuthManager: API key or ChatGPT tokens, refreshed and shared.
-            from login.manager import AuthManager
+            # The login layer's AuthManager: API key or ChatGPT tokens, refreshed and shared.
+            from codex_core.login_hooks import login_provider
 
-            return AuthManager.for_home(codex_home, env=env).auth_source()
+            login = login_provider()
+            if login is not None:
+                source: AuthSource = login.auth_source(Path(codex_home), env)
+                return source
     return StaticAuth(None)

@@ -50,9 +50,13 @@ def auth_metadata(auth: CodexAuth | None) -> dict[str, Any]:
 
 def _login(session: Session, settings: SessionSettings) -> CodexAuth | None:
     try:
-        from login.manager import AuthManager
+        from codex_core.login_hooks import login_provider
 
-        return AuthManager.for_home(settings.config.codex_home, env=session.env).current()
+        provider = login_provider()
+        if provider is None:
+            return None
+        login: CodexAuth | None = provider.current(settings.config.codex_home, session.env)
+        return login
     except Exception:  # telemetry must never fail a turn
         log.debug("otel: login state unavailable", exc_info=True)
         return None

@@ -48,6 +48,19 @@ async def test_missing_env_key_is_a_clear_error(server: MockModelServer) -> None
 
 
 async def test_auth_for_provider_choices(tmp_path: Path) -> None:
+    from codex_core.login_hooks import install_login_provider, login_provider
+    from login.provider import install
+
+    previous = login_provider()
+    install()  # as every entry point does: the core reaches the AuthManager through the hook
+    try:
+        await _check_auth_choices(tmp_path)
+    finally:
+        if previous is not None:
+            install_login_provider(previous)
+
+
+async def _check_auth_choices(tmp_path: Path) -> None:
     openai = ModelProvider(id="openai", name="OpenAI", requires_openai_auth=True)
     env_auth = auth_for_provider(openai, {"OPENAI_API_KEY": "sk-env"}, codex_home=tmp_path)
     assert await env_auth.headers() == {"authorization": "Bearer sk-env"}
