@@ -29,7 +29,6 @@ SUMMARY_PREFIX = (
     "with your own analysis:"
 )
 COMPACT_USER_MESSAGE_MAX_TOKENS = 20_000
-_REVIEW_FALLBACK = "Reviewer failed to output a response."
 
 Json = dict[str, Any]
 
@@ -131,12 +130,8 @@ class ThreadHistoryBuilder:
                 }
             )
         # context_compacted leaves no item: the reference reads a compaction turn back with none.
-        elif kind == "entered_review_mode":
-            hint = msg.get("user_facing_hint")
-            review = hint if isinstance(hint, str) else "Review requested."
-            self._push({"type": "enteredReviewMode", "id": self._item_id(), "review": review})
-        elif kind == "exited_review_mode":
-            self._push({"type": "exitedReviewMode", "id": self._item_id(), "review": _review_text(msg)})
+        # entered/exited_review_mode leave no item either: the reference reads a review back as its
+        # request (twice, as announced) and the review's message.
         elif kind in ("item_started", "item_completed"):
             self._plan_item(msg)
         elif kind == "error":
@@ -306,15 +301,6 @@ def _upsert(items: list[Json], item: Json) -> None:
             items[index] = item
             return
     items.append(item)
-
-
-def _review_text(msg: Mapping[str, Any]) -> str:
-    output = msg.get("review_output")
-    if isinstance(output, dict):
-        explanation = output.get("overall_explanation")
-        if isinstance(explanation, str) and explanation.strip():
-            return explanation.strip()
-    return _REVIEW_FALLBACK
 
 
 # The only line kinds `ThreadHistoryBuilder.handle_record` looks at.
