@@ -1,7 +1,8 @@
 """`codex mcp-server`: Codex as an MCP server over stdio, on the official MCP SDK's low-level server.
 
 Stdout carries protocol messages only (the SDK's stdio transport points fd 1 at stderr while it
-serves); logs go to stderr. End of stdin ends the server with status 0.
+serves); logs go to stderr. End of stdin ends the server with status 0, once every request read
+before it has been answered (mcp_server.eof).
 """
 
 from __future__ import annotations
@@ -149,13 +150,17 @@ async def serve(args: McpServerArgs) -> int:
     from mcp.server.stdio import stdio_server
 
     from codex_core.config.home import find_codex_home
+    from mcp_server.eof import answer_before_eof
     from mcp_server.runner import CodexRunner, RunnerOptions
 
     codex_home = args.codex_home or find_codex_home(args.env)
     runner = CodexRunner(RunnerOptions(codex_home=codex_home, cli_overrides=args.cli_overrides, env=args.env))
     server, options = build_server(runner)
     try:
-        async with stdio_server() as (read_stream, write_stream):
+        async with (
+            stdio_server() as (stdin_stream, stdout_stream),
+            answer_before_eof(stdin_stream, stdout_stream) as (read_stream, write_stream),
+        ):
             await server.run(read_stream, write_stream, options)
     finally:
         await runner.shutdown()
