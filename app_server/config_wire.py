@@ -110,10 +110,11 @@ def user_saved_config_wire(table: dict[str, Any]) -> dict[str, Any]:
         "sandboxSettings": None
         if sandbox is None
         else {
+            # A `[sandbox_workspace_write]` table has every flag: false unless set.
             "writableRoots": sandbox.get("writable_roots", []),
-            "networkAccess": sandbox.get("network_access"),
-            "excludeTmpdirEnvVar": sandbox.get("exclude_tmpdir_env_var"),
-            "excludeSlashTmp": sandbox.get("exclude_slash_tmp"),
+            "networkAccess": sandbox.get("network_access", False),
+            "excludeTmpdirEnvVar": sandbox.get("exclude_tmpdir_env_var", False),
+            "excludeSlashTmp": sandbox.get("exclude_slash_tmp", False),
         },
         "forcedChatgptWorkspaceId": table.get("forced_chatgpt_workspace_id"),
         "forcedLoginMethod": table.get("forced_login_method"),

@@ -54,8 +54,10 @@ def _write(
     from codex_core.config.editor import apply_edits
     from codex_core.config.errors import (
         ConfigError,
+        ConfigPathNotFound,
         ConfigSyntaxError,
         ConfigValidationError,
+        ConfigValueError,
         ConfigVersionConflict,
     )
     from codex_core.config.home import user_config_path
@@ -68,9 +70,13 @@ def _write(
             "configLayerReadonly",
         )
     try:
-        result = apply_edits(target, edits, expected_version=expected_version)
+        result = apply_edits(target, edits, expected_version=expected_version, arrays_of_tables=False)
     except ConfigVersionConflict as exc:
         raise _write_error(exc.detail, "configVersionConflict") from None
+    except ConfigPathNotFound as exc:
+        raise _write_error(exc.detail, "configPathNotFound") from None
+    except ConfigValueError as exc:
+        raise _write_error(exc.detail, "configValidationError") from None
     except ConfigSyntaxError as exc:
         raise config_errors.loading_error(exc) from None
     except ConfigValidationError as exc:
@@ -153,12 +159,20 @@ async def get_user_saved_config(ctx: RequestContext, params: Any) -> dict[str, A
 
 @handler("setDefaultModel")
 async def set_default_model(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    from codex_core.config.editor import ConfigEdit
+    """As the reference: `model` and `model_reasoning_effort` of the active profile (the one the
+    server runs with, else the file's `profile = ...`), or top-level; null removes the key."""
+    from codex_core.config.editor import set_model
+    from codex_core.config.errors import ConfigError
+    from codex_core.config.home import user_config_path
 
-    _write(
-        ctx,
-        [ConfigEdit("model", params.model), ConfigEdit("model_reasoning_effort", params.reasoning_effort)],
-        None,
-        None,
-    )
+    try:
+        profile = ctx.state.load_config().profile
+    except ConfigError:
+        profile = None
+    try:
+        set_model(
+            user_config_path(ctx.state.codex_home), params.model, params.reasoning_effort, profile=profile
+        )
+    except ConfigError as exc:
+        raise config_errors.loading_error(exc) from None
     return {}

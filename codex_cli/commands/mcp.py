@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -92,16 +93,12 @@ def _print_json(value: Any) -> None:
 
 
 def _print_table(headers: list[str], rows: list[list[str]]) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    Console(highlight=False, soft_wrap=False).print(table)
+    """Plain columns, as the reference prints them: each as wide as its widest cell (in UTF-8
+    bytes, as Rust measures a String), two spaces between, the last one padded too."""
+    table = [headers, *rows]
+    widths = [max(len(row[i].encode("utf-8")) for row in table) for i in range(len(headers))]
+    for row in table:
+        print("  ".join(cell + " " * (width - len(cell)) for cell, width in zip(row, widths, strict=True)))
 
 
 def _parse_env(pairs: list[str] | None) -> dict[str, str]:
@@ -116,6 +113,39 @@ def _parse_env(pairs: list[str] | None) -> dict[str, str]:
             raise typer.Exit(EXIT_USAGE)
         env[key] = value
     return env
+
+
+def _auth_statuses(loaded: LoadedConfig, servers: dict[str, McpServerToml]) -> dict[str, str]:
+    """Every server's auth status, asked of the servers at once (an http server without a
+    token is asked whether it offers OAuth login, which may take a few seconds to fail)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from codex_core.mcp.manager import auth_status
+
+    store_mode = loaded.typed.mcp_oauth_credentials_store
+
+    def status(name: str) -> str:
+        return auth_status(servers[name], loaded.codex_home, name=name, store_mode=store_mode)
+
+    if len(servers) < 2:
+        return {name: status(name) for name in servers}
+    with ThreadPoolExecutor(max_workers=min(8, len(servers))) as pool:
+        return dict(zip(servers, pool.map(status, servers), strict=True))
+
+
+def _user_servers(loaded: LoadedConfig) -> dict[str, dict[str, Any]]:
+    """The servers of the user's own config.toml (the ones `add` and `remove` rewrite)."""
+    raw = loaded.user_layer.config.get("mcp_servers")
+    if not isinstance(raw, dict):
+        return {}
+    return {str(name): dict(table) for name, table in raw.items() if isinstance(table, dict)}
+
+
+def _write_servers(path: Path, servers: dict[str, dict[str, Any]]) -> None:
+    """As the reference: every server written back in its canonical form, in name order."""
+    from codex_core.config.editor import mcp_server_table, replace_mcp_servers
+
+    replace_mcp_servers(path, {name: mcp_server_table(table) for name, table in servers.items()})
 
 
 def register(app: typer.Typer) -> None:
@@ -137,11 +167,9 @@ def register(app: typer.Typer) -> None:
         enable: EnableOption = None,
         disable: DisableOption = None,
     ) -> None:
-        from codex_core.mcp.manager import auth_status
-
         loaded = _load(ctx, config, enable, disable)
         servers = _servers(loaded)
-        store_mode = loaded.typed.mcp_oauth_credentials_store
+        statuses = _auth_statuses(loaded, servers)
         if as_json:
             _print_json(
                 [
@@ -152,9 +180,7 @@ def register(app: typer.Typer) -> None:
                         "transport": _transport(server),
                         "startup_timeout_sec": _startup_secs(server),
                         "tool_timeout_sec": _secs(server.tool_timeout_sec),
-                        "auth_status": _AUTH_JSON[
-                            auth_status(server, loaded.codex_home, name=name, store_mode=store_mode)
-                        ],
+                        "auth_status": _AUTH_JSON[statuses[name]],
                     }
                     for name, server in servers.items()
                 ]
@@ -167,7 +193,7 @@ def register(app: typer.Typer) -> None:
         http_rows: list[list[str]] = []
         for name, server in servers.items():
             status = "enabled" if server.enabled else "disabled"
-            auth = _AUTH_LABELS[auth_status(server, loaded.codex_home, name=name, store_mode=store_mode)]
+            auth = _AUTH_LABELS[statuses[name]]
             if server.transport == "stdio":
                 args = " ".join(server.args or []) or "-"
                 row = [
@@ -276,7 +302,6 @@ def register(app: typer.Typer) -> None:
         enable: EnableOption = None,
         disable: DisableOption = None,
     ) -> None:
-        from codex_core.config.editor import ConfigEdit, apply_edits
         from codex_core.config.home import user_config_path
         from codex_core.mcp.names import is_valid_server_name
 
@@ -307,9 +332,9 @@ def register(app: typer.Typer) -> None:
             variables = _parse_env(env)
             if variables:
                 table["env"] = variables
-        path = user_config_path(loaded.codex_home)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        apply_edits(path, [ConfigEdit(["mcp_servers", name], table)])
+        servers = _user_servers(loaded)
+        servers[name] = table
+        _write_servers(user_config_path(loaded.codex_home), servers)
         print(f"Added global MCP server '{name}'.")
 
     @mcp_app.command("remove", help="Remove a global MCP server entry.")
@@ -321,18 +346,17 @@ def register(app: typer.Typer) -> None:
         enable: EnableOption = None,
         disable: DisableOption = None,
     ) -> None:
-        from codex_core.config.editor import ConfigEdit, apply_edits
         from codex_core.config.home import user_config_path
         from codex_core.mcp.names import is_valid_server_name
 
         if not is_valid_server_name(name):
             raise fail(f"invalid server name '{name}' (use letters, numbers, '-', '_')")
         loaded = _load(ctx, config, enable, disable)
-        user = loaded.user_layer.config.get("mcp_servers")
-        if not isinstance(user, dict) or name not in user:
+        servers = _user_servers(loaded)
+        if servers.pop(name, None) is None:
             print(f"No MCP server named '{name}' found.")
             return
-        apply_edits(user_config_path(loaded.codex_home), [ConfigEdit(["mcp_servers", name], None)])
+        _write_servers(user_config_path(loaded.codex_home), servers)
         print(f"Removed global MCP server '{name}'.")
 
     @mcp_app.command("login", help="Authenticate with a configured MCP server using OAuth.")

@@ -61,3 +61,11 @@ class ConfigVersionConflict(ConfigError):
 
 class ConfigOverrideError(ConfigError):
     """A `-c key=value` override could not be understood."""
+
+
+class ConfigPathNotFound(ConfigError):
+    """A write clears a key below a table that is not there (the reference's `configPathNotFound`)."""
+
+
+class ConfigValueError(ConfigError):
+    """A write's value TOML cannot hold, or a key below something that is not a table."""

@@ -69,5 +69,8 @@ class ConfigLayer:
 
 
 def file_layer(source: LayerSource, path: Path) -> ConfigLayer:
+    """One config file's layer: its table as the reference holds it (see `reference_shape`)."""
+    from codex_core.config.reference_shape import reference_shape
+
     config, text = read_toml_file(path)
-    return ConfigLayer(source=source, config=config, path=path, text=text)
+    return ConfigLayer(source=source, config=reference_shape(config, path.parent), path=path, text=text)

@@ -18,7 +18,7 @@ from codex_core.config import layers as L
 from codex_core.config.errors import ConfigError, ConfigOverrideError
 from codex_core.config.home import SYSTEM_CONFIG_PATH, find_codex_home, user_config_path
 from codex_core.config.keypath import join_key_path, split_key_path
-from codex_core.config.merge import deep_merge, iter_leaves, set_path
+from codex_core.config.merge import deep_merge, iter_origin_leaves, set_path
 from codex_core.config.overrides import overrides_table
 from codex_core.config.validation import validate_config
 
@@ -50,7 +50,7 @@ class LoadedConfig:
             if layer.disabled_reason is not None:
                 continue
             metadata = layer.metadata_wire()
-            for path, _ in iter_leaves(layer.config):
+            for path, _ in iter_origin_leaves(layer.config):
                 result[join_key_path(list(path))] = metadata
         return result
 

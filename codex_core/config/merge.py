@@ -50,3 +50,17 @@ def iter_leaves(
             yield from iter_leaves(value, path)
         else:
             yield path, value
+
+
+def iter_origin_leaves(value: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """The keys `config/read` reports origins for, as the reference lists them: every scalar,
+    array elements by index (`args.0`, `args.1`, tables in arrays by their keys); an empty
+    table or array names nothing."""
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            yield from iter_origin_leaves(child, (*prefix, str(key)))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from iter_origin_leaves(child, (*prefix, str(index)))
+    elif prefix:
+        yield prefix, value

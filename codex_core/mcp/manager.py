@@ -73,19 +73,22 @@ def auth_status(
     *,
     name: str | None = None,
     store_mode: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> AuthStatus:
-    """stdio: unsupported; http: bearer token when one is configured, else OAuth if stored, else not logged in."""
+    """As the reference: stdio is unsupported; an http server with a bearer token variable is
+    bearer-token, with stored OAuth tokens OAuth; otherwise it is not logged in when it offers
+    OAuth login (asked over the network, see `oauth_discovery.py`) and unsupported when not."""
     if config.transport == "stdio":
         return "unsupported"
-    if config.bearer_token_env_var:
-        return "bearerToken"
-    headers = {key.lower() for key in (config.http_headers or {})}
-    headers |= {key.lower() for key in (config.env_http_headers or {})}
-    if "authorization" in headers:
+    if config.bearer_token_env_var is not None:
         return "bearerToken"
     if codex_home is not None and _has_stored_oauth(codex_home, config, name, store_mode):
         return "oAuth"
-    return "notLoggedIn"
+    from codex_core.mcp.oauth import resolve_headers
+    from codex_core.mcp.oauth_discovery import supports_oauth_login
+
+    headers = resolve_headers(config, os.environ if env is None else env)
+    return "notLoggedIn" if config.url and supports_oauth_login(config.url, headers) else "unsupported"
 
 
 def _has_stored_oauth(
@@ -309,6 +312,7 @@ class McpManager:
         self.codex_home = codex_home
         self.oauth_store_mode = oauth_store_mode
         environ = dict(os.environ if env is None else env)
+        self.env = environ
         self.connections: dict[str, ServerConnection] = {
             name: ServerConnection(name, config, environ, codex_home, oauth_store_mode)
             for name, config in sorted(self.servers.items())
@@ -464,7 +468,11 @@ class McpManager:
 
     def auth_status(self, server: str) -> AuthStatus:
         return auth_status(
-            self.servers[server], self.codex_home, name=server, store_mode=self.oauth_store_mode
+            self.servers[server],
+            self.codex_home,
+            name=server,
+            store_mode=self.oauth_store_mode,
+            env=self.env,
         )
 
 

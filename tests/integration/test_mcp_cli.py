@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import subprocess
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
 
 ORIGINAL = '# top comment\nmodel = "o3"  # keep me\n\n[features]\n# feature comment\nundo = true\n'
 
@@ -102,3 +108,103 @@ def test_usage_errors(codex_bin: str, isolated_env: dict[str, str]) -> None:
         ).returncode
         == 0
     )
+
+
+class _Discovery(http.server.BaseHTTPRequestHandler):
+    """An authorization server's well-known metadata, at whatever path `metadata` names."""
+
+    metadata: ClassVar[dict[str, Any]] = {}
+    seen: ClassVar[list[tuple[str, str | None]]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append((self.path, self.headers.get("MCP-Protocol-Version")))
+        body = self.metadata.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(json.dumps(body).encode())
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def discovery() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Discovery)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Discovery.seen.clear()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_auth_status_of_url_servers_asks_for_oauth_metadata(
+    codex_bin: str, isolated_env: dict[str, str], discovery: str
+) -> None:
+    """As the reference: a `--url` server is "not logged in" only when it offers OAuth login."""
+    full = {"authorization_endpoint": "http://x/a", "token_endpoint": "http://x/t"}
+    _Discovery.metadata = {
+        "/.well-known/oauth-authorization-server/oauth": full,
+        "/.well-known/oauth-authorization-server/partial": {"authorization_endpoint": "http://x/a"},
+    }
+    config = Path(isolated_env["CODEX_HOME"]) / "config.toml"
+    config.write_text(
+        f'[mcp_servers.oauth]\nurl = "{discovery}/oauth"\n'
+        f'[mcp_servers.partial]\nurl = "{discovery}/partial"\n'
+        f'[mcp_servers.plain]\nurl = "{discovery}/a/b/"\n'
+        '[mcp_servers.down]\nurl = "http://127.0.0.1:9/mcp"\n'
+        '[mcp_servers.header]\nurl = "http://127.0.0.1:9/mcp"\nhttp_headers = { Authorization = "Bearer x" }\n'
+        '[mcp_servers.token]\nurl = "http://127.0.0.1:9/mcp"\nbearer_token_env_var = "TOKEN"\n'
+    )
+    listed = json.loads(_codex(codex_bin, isolated_env, "mcp", "list", "--json").stdout)
+    assert {entry["name"]: entry["auth_status"] for entry in listed} == {
+        "down": "unsupported",
+        "header": "unsupported",  # a static Authorization header is not a bearer token variable
+        "oauth": "not_logged_in",
+        "partial": "unsupported",
+        "plain": "unsupported",
+        "token": "bearer_token",
+    }
+    asked = sorted(_Discovery.seen)
+    assert asked == sorted(
+        [
+            ("/.well-known/oauth-authorization-server/oauth", "2024-11-05"),
+            ("/.well-known/oauth-authorization-server/partial", "2024-11-05"),
+            ("/partial/.well-known/oauth-authorization-server", "2024-11-05"),
+            ("/.well-known/oauth-authorization-server", "2024-11-05"),
+            ("/.well-known/oauth-authorization-server/a/b", "2024-11-05"),
+            ("/a/b/.well-known/oauth-authorization-server", "2024-11-05"),
+            ("/.well-known/oauth-authorization-server", "2024-11-05"),
+        ]
+    )
+    # Plain columns as the reference prints them: as wide as the widest cell, two spaces apart.
+    table = _codex(codex_bin, isolated_env, "mcp", "list").stdout.splitlines()
+    url_width = len(f"{discovery}/partial")
+    assert table[0] == f"Name     {'Url':<{url_width}}  Bearer Token Env Var  Status   Auth         "
+    assert (
+        table[1]
+        == f"down     {'http://127.0.0.1:9/mcp':<{url_width}}  -                     enabled  Unsupported  "
+    )
+    assert (
+        table[6]
+        == f"token    {'http://127.0.0.1:9/mcp':<{url_width}}  TOKEN                 enabled  Bearer token "
+    )
+
+
+def test_discovery_paths() -> None:
+    from codex_core.mcp.oauth_discovery import discovery_paths
+
+    assert discovery_paths("") == ["/.well-known/oauth-authorization-server"]
+    assert discovery_paths("/") == ["/.well-known/oauth-authorization-server"]
+    assert discovery_paths("/mcp/") == [
+        "/.well-known/oauth-authorization-server/mcp",
+        "/mcp/.well-known/oauth-authorization-server",
+        "/.well-known/oauth-authorization-server",
+    ]

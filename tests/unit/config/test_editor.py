@@ -7,8 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from codex_core.config.editor import ConfigEdit, apply_edits, current_version, set_value, unset_value
-from codex_core.config.errors import ConfigValidationError, ConfigVersionConflict
+from codex_core.config.editor import (
+    ConfigEdit,
+    apply_edits,
+    current_version,
+    set_model,
+    set_value,
+    unset_value,
+)
+from codex_core.config.errors import (
+    ConfigPathNotFound,
+    ConfigValidationError,
+    ConfigValueError,
+    ConfigVersionConflict,
+)
 from codex_core.config.layers import layer_version
 
 
@@ -66,8 +78,20 @@ def test_new_sub_table_keeps_siblings_readable(config_path: Path, realistic_text
 def test_unset_removes_only_the_key(config_path: Path, realistic_text: str) -> None:
     unset_value(config_path, "model_reasoning_summary")
     assert config_path.read_text() == realistic_text.replace('model_reasoning_summary = "detailed"\n', "", 1)
-    unset_value(config_path, "does.not.exist")  # no-op, no error
+    unset_value(config_path, "does_not_exist")  # a missing key: nothing to do
+    # Below a table that is not there, the reference answers configPathNotFound.
+    with pytest.raises(ConfigPathNotFound, match="Path not found"):
+        unset_value(config_path, "does.not.exist")
     assert "does" not in config_path.read_text()
+
+
+def test_unset_takes_the_comment_lines_above_along(codex_home: Path) -> None:
+    path = codex_home / "config.toml"
+    path.write_text('model = "a"\n# about verbosity\nmodel_verbosity = "low"\n\n# tui\n[tui]\nx = 1\n')
+    unset_value(path, "model_verbosity")
+    assert path.read_text() == 'model = "a"\n\n# tui\n[tui]\nx = 1\n'
+    unset_value(path, "tui")
+    assert path.read_text() == 'model = "a"\n'
 
 
 def test_upsert_merges_tables_and_replace_replaces(config_path: Path) -> None:
@@ -94,7 +118,9 @@ def test_unknown_keys_survive_edits(config_path: Path) -> None:
 def test_version_conflict(config_path: Path) -> None:
     before = current_version(config_path)
     result = set_value(config_path, "model", "a", expected_version=before)
-    assert result.version == layer_version(tomllib.loads(config_path.read_text()))
+    assert result.version == current_version(config_path)
+    # The version hashes the table as the reference holds it (`startup_timeout_sec = 20` as 20.0).
+    assert result.version != layer_version(tomllib.loads(config_path.read_text()))
     with pytest.raises(ConfigVersionConflict, match="modified since last read"):
         set_value(config_path, "model", "b", expected_version=before)
     assert tomllib.loads(config_path.read_text())["model"] == "a"
@@ -107,13 +133,66 @@ def test_invalid_edit_is_rejected_and_nothing_written(config_path: Path, realist
     assert config_path.read_text() == realistic_text
 
 
-def test_mode_is_kept_and_new_files_are_private(config_path: Path, codex_home: Path) -> None:
+def test_written_file_is_private_and_unchanged_file_untouched(config_path: Path, codex_home: Path) -> None:
+    # As the reference (a fresh temp file renamed over the old one): 0600 after every write.
     set_value(config_path, "model", "x")
-    assert stat.S_IMODE(config_path.stat().st_mode) == 0o640
+    assert stat.S_IMODE(config_path.stat().st_mode) == 0o600
     fresh = codex_home / "sub" / "config.toml"
     set_value(fresh, "model", "y")
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
     assert fresh.read_text() == 'model = "y"\n'
+    # A write that changes no value leaves the file alone: text, mode and all.
+    fresh.write_text("model = 'y'   # same value, other spelling\n")
+    fresh.chmod(0o644)
+    result = set_value(fresh, "model", "y")
+    assert fresh.read_text() == "model = 'y'   # same value, other spelling\n"
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+    assert result.version == current_version(fresh)
+    # Nothing to write and no file: none is made.
+    unset_value(codex_home / "none" / "config.toml", "model")
+    assert not (codex_home / "none" / "config.toml").exists()
+
+
+def test_an_integer_is_not_a_float(codex_home: Path) -> None:
+    path = codex_home / "config.toml"
+    path.write_text("[t]\nx = 1\n")
+    set_value(path, "t.x", 1.0)
+    assert path.read_text() == "[t]\nx = 1.0\n"
+    set_value(path, "t.y", True)
+    set_value(path, "t.y", 1)
+    assert path.read_text() == "[t]\nx = 1.0\ny = 1\n"
+
+
+def test_write_goes_through_a_symlink(codex_home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "dotfiles" / "codex.toml"
+    target.parent.mkdir()
+    target.write_text('model = "a"\n')
+    link = codex_home / "config.toml"
+    link.symlink_to(target)
+    set_value(link, "model", "b")
+    assert link.is_symlink()
+    assert target.read_text() == 'model = "b"\n'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_values_toml_cannot_hold_are_refused(config_path: Path, realistic_text: str) -> None:
+    with pytest.raises(ConfigValueError, match="expected any valid TOML value"):
+        set_value(config_path, "tui.list", [1, None])
+    with pytest.raises(ConfigValueError, match="u64 value was too large"):
+        set_value(config_path, "tui.big", 2**63)
+    with pytest.raises(ConfigValueError, match="cannot set value on non-table parent"):
+        set_value(config_path, "model.name", "x")
+    assert config_path.read_text() == realistic_text
+
+
+def test_a_commented_inline_table_made_a_table_still_parses(codex_home: Path) -> None:
+    """Deliberately not the reference's text: 0.100.0 prints the comment inside the brackets
+    (`[# about some\nsome ]`), a file nothing can read any more."""
+    path = codex_home / "config.toml"
+    path.write_text('model = "m"\n# about some\nsome = { a = 1 }\n')
+    set_value(path, "some.b", 2)
+    assert path.read_text() == 'model = "m"\n\n# about some\n[some ]\na = 1\nb = 2\n'
+    assert tomllib.loads(path.read_text())["some"] == {"a": 1, "b": 2}
 
 
 def test_crash_during_write_leaves_old_file(
@@ -183,3 +262,29 @@ def test_list_of_tables_is_written_as_array_of_tables(config_path: Path, realist
     assert text.startswith(realistic_text)
     assert text.count("[[skills.config]]") == 2
     assert tomllib.loads(text)["skills"]["config"][1] == {"path": "/b/SKILL.md", "enabled": False}
+
+
+def test_set_model_as_the_reference_sets_it(codex_home: Path) -> None:
+    """setDefaultModel (expected texts recorded from the reference 0.100.0)."""
+    path = codex_home / "config.toml"
+    path.write_text('model = "a"\nprofile = "p"\n\n[profiles.p]\nmodel = "x"\n')
+    assert set_model(path, "b", "high")
+    assert (
+        path.read_text()
+        == 'model = "a"\nprofile = "p"\n\n[profiles.p]\nmodel = "b"\nmodel_reasoning_effort = "high"\n'
+    )
+    # Always written (respelled), even with the same value; null removes, a missing key is no write.
+    path.write_text("model = 'a' # c\n")
+    path.chmod(0o644)
+    assert set_model(path, "a", None)
+    assert path.read_text() == 'model = "a" # c\n'
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert set_model(path, None, None)
+    assert path.read_text() == ""
+    assert not set_model(path, None, None, profile="gone")
+
+
+def test_empty_key_path_is_refused_as_the_reference_refuses_it(config_path: Path) -> None:
+    for key_path in ("", "   "):
+        with pytest.raises(ConfigValueError, match=r"^keyPath must not be empty$"):
+            set_value(config_path, key_path, 1)
