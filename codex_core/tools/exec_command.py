@@ -24,7 +24,6 @@ from codex_core.tools.exec_runner import (
     likely_sandbox_denial,
     spawn,
 )
-from codex_core.tools.parse_command import parse_command
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session
@@ -41,6 +40,7 @@ from codex_core.tools.exec_common import (
     MIN_YIELD_MS,
     SOURCE_STARTUP,
     Aborted,
+    CommandRequest,
     ManagedProcess,
     SandboxDenied,
     command_env,
@@ -181,14 +181,11 @@ async def handle_exec_command(call: ToolCall, context: ToolContext) -> dict[str,
     shell = args.get("shell") if isinstance(args.get("shell"), str) and args.get("shell") else user_shell()
     login = args.get("login") is not False
     argv = [str(shell), "-lc" if login else "-c", cmd]
-    parsed = parse_command(argv)
-    escalated = args.get("sandbox_permissions") == "require_escalated"
-    prefix_rule = args.get("prefix_rule") if isinstance(args.get("prefix_rule"), list) else None
-    justification = args.get("justification") if isinstance(args.get("justification"), str) else None
+    request = CommandRequest.from_args("exec_command", argv, cwd, args)
+    parsed = request.parsed
     try:
         result = await run_orchestrated(
-            context, call, argv, cwd, parsed, tool="exec_command", escalated=escalated,
-            justification=justification, prefix_rule=prefix_rule,
+            context, call, request,
             attempt=lambda bypass: _run_unified(context, call, argv, cwd, parsed, args, started, bypass=bypass),
         )  # fmt: skip
     except Aborted:

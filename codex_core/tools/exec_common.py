@@ -204,6 +204,35 @@ class SandboxDenied(Exception):
         return create_process_error(tool, detail)
 
 
+@dataclass(frozen=True)
+class CommandRequest:
+    """One command a tool was asked to run, as the orchestration needs it."""
+
+    tool: str  # exec_command, shell, shell_command (named in the texts the model reads)
+    argv: list[str]
+    cwd: str
+    parsed: list[dict[str, Any]]
+    escalated: bool  # `sandbox_permissions: "require_escalated"`
+    justification: str | None
+    prefix_rule: list[str] | None
+
+    @classmethod
+    def from_args(cls, tool: str, argv: list[str], cwd: str, args: dict[str, Any]) -> CommandRequest:
+        from codex_core.tools.parse_command import parse_command
+
+        prefix_rule = args.get("prefix_rule")
+        justification = args.get("justification")
+        return cls(
+            tool=tool,
+            argv=argv,
+            cwd=cwd,
+            parsed=parse_command(argv),
+            escalated=args.get("sandbox_permissions") == "require_escalated",
+            justification=justification if isinstance(justification, str) else None,
+            prefix_rule=[str(p) for p in prefix_rule] if isinstance(prefix_rule, list) else None,
+        )
+
+
 RETRY_REASON = "command failed; retry without sandbox?"
 # How the reference names approval policies in the messages the model reads.
 _POLICY_NAMES = {
@@ -282,19 +311,9 @@ async def ask_approval(
     return "denied"
 
 
-async def decide(
-    context: ToolContext,
-    call: ToolCall,
-    argv: list[str],
-    cwd: str,
-    parsed: list[dict[str, Any]],
-    *,
-    tool: str,
-    escalated: bool,
-    justification: str | None,
-    prefix_rule: list[str] | None,
-) -> Approval:
+async def decide(context: ToolContext, call: ToolCall, request: CommandRequest) -> Approval:
     settings = context.turn.settings
+    argv, cwd, escalated = request.argv, request.cwd, request.escalated
     if escalated and (refusal := escalation_refused(settings.approval_policy)) is not None:
         return Approval(False, message=refusal)
     rules = await asyncio.to_thread(ExecRules.load, Path(settings.config.codex_home))
@@ -307,7 +326,7 @@ async def decide(
     )
     if assessment.action == "forbid":
         _record_decision(context, call, "denied", "config")
-        return Approval(False, message=rejected_text(tool, assessment.reason or "forbidden"))
+        return Approval(False, message=rejected_text(request.tool, assessment.reason or "forbidden"))
     if assessment.action == "run":
         _record_decision(context, call, "approved", "config")
         return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
@@ -320,27 +339,20 @@ async def decide(
         call,
         argv,
         cwd,
-        parsed,
-        reason=justification,
-        amendment=proposed_amendment(argv, prefix_rule),
+        request.parsed,
+        reason=request.justification,
+        amendment=proposed_amendment(argv, request.prefix_rule),
         cache_key_escalated=escalated,
     )
     if answer == "run":
         return Approval(True, bypass_sandbox=assessment.bypass_sandbox, user_approved=True)
-    return Approval(False, message=rejected_text(tool))
+    return Approval(False, message=rejected_text(request.tool))
 
 
 async def run_orchestrated(
     context: ToolContext,
     call: ToolCall,
-    argv: list[str],
-    cwd: str,
-    parsed: list[dict[str, Any]],
-    *,
-    tool: str,
-    escalated: bool,
-    justification: str | None,
-    prefix_rule: list[str] | None,
+    request: CommandRequest,
     attempt: Callable[[bool], Awaitable[T]],
 ) -> T | str:
     """Approve, run a first attempt (sandboxed unless escalation was granted), escalate on denial.
@@ -351,26 +363,24 @@ async def run_orchestrated(
     cancel (Aborted) propagates to the caller.
     """
     settings = context.turn.settings
-    approval = await decide(
-        context, call, argv, cwd, parsed, tool=tool, escalated=escalated,
-        justification=justification, prefix_rule=prefix_rule,
-    )  # fmt: skip
+    approval = await decide(context, call, request)
     if not approval.allowed:
-        return approval.message or rejected_text(tool)
+        return approval.message or rejected_text(request.tool)
     try:
         return await attempt(approval.bypass_sandbox)
     except SandboxDenied as denied:
         # never / on-request: nobody may lift the sandbox, so the model reads the denial.
-        if settings.approval_policy not in ("untrusted", "on-failure"):
-            return denied.model_text(tool)
+        if not approval.user_approved and settings.approval_policy not in ("untrusted", "on-failure"):
+            return denied.model_text(request.tool)
         state = exec_state(context.session)
-        if not approval.user_approved and not state.approvals.is_approved(argv, cwd, escalated):
+        argv, cwd = request.argv, request.cwd
+        if not approval.user_approved and not state.approvals.is_approved(argv, cwd, request.escalated):
             answer = await ask_approval(
-                context, call, argv, cwd, parsed, reason=RETRY_REASON,
-                amendment=proposed_amendment(argv), cache_key_escalated=escalated,
+                context, call, argv, cwd, request.parsed, reason=RETRY_REASON,
+                amendment=proposed_amendment(argv), cache_key_escalated=request.escalated,
             )  # fmt: skip
             if answer != "run":
-                return rejected_text(tool)
+                return rejected_text(request.tool)
     return await attempt(True)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from codex_core.tools.exec_common import (
     ESCALATION_PROPERTIES,
     Aborted,
+    CommandRequest,
     SandboxDenied,
     command_env,
     create_process_error,
@@ -32,7 +33,6 @@ from codex_core.tools.exec_runner import (
     likely_sandbox_denial,
     run_to_completion,
 )
-from codex_core.tools.parse_command import parse_command
 
 if TYPE_CHECKING:
     from codex_core.agent.tools import ToolCall, ToolContext
@@ -60,10 +60,8 @@ async def _run_classic(
     started = time.monotonic()
     settings = context.turn.settings
     cwd = resolve_cwd(settings, args.get("workdir"))
-    parsed = parse_command(argv)
-    escalated = args.get("sandbox_permissions") == "require_escalated"
-    prefix_rule = args.get("prefix_rule") if isinstance(args.get("prefix_rule"), list) else None
-    justification = args.get("justification") if isinstance(args.get("justification"), str) else None
+    request = CommandRequest.from_args(tool, argv, cwd, args)
+    parsed = request.parsed
     raw_timeout = args.get("timeout_ms")
     timeout_ms = (
         int(raw_timeout) if isinstance(raw_timeout, int | float) and raw_timeout > 0 else DEFAULT_TIMEOUT_MS
@@ -111,10 +109,7 @@ async def _run_classic(
         return format_freeform(result, budget)
 
     try:
-        return await run_orchestrated(
-            context, call, argv, cwd, parsed, tool=tool, escalated=escalated,
-            justification=justification, prefix_rule=prefix_rule, attempt=attempt,
-        )  # fmt: skip
+        return await run_orchestrated(context, call, request, attempt)
     except Aborted:
         record_abort(context, call, started)
         raise asyncio.CancelledError from None
