@@ -51,6 +51,7 @@ from codex_core.tools.exec_common import (
     kill_session_processes,
     output_budget,
     parse_args,
+    patch_instead,
     record_abort,
     resolve_cwd,
     run_orchestrated,
@@ -181,6 +182,8 @@ async def handle_exec_command(call: ToolCall, context: ToolContext) -> dict[str,
     shell = args.get("shell") if isinstance(args.get("shell"), str) and args.get("shell") else user_shell()
     login = args.get("login") is not False
     argv = [str(shell), "-lc" if login else "-c", cmd]
+    if (patched := await patch_instead(call, context, argv, args)) is not None:
+        return patched
     request = CommandRequest.from_args("exec_command", argv, cwd, args)
     parsed = request.parsed
     try:

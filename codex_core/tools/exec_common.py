@@ -384,6 +384,17 @@ async def run_orchestrated(
     return await attempt(True)
 
 
+async def patch_instead(
+    call: ToolCall, context: ToolContext, argv: list[str], args: dict[str, Any]
+) -> dict[str, Any] | None:
+    """An `apply_patch` invocation sent through a shell tool is applied as a patch (with the patch
+    events and approvals), never run in a shell; None when the command is something else."""
+    from codex_core.tools.apply_patch.tool import intercept_shell_patch
+
+    workdir = args.get("workdir")
+    return await intercept_shell_patch(call, context, argv, workdir if isinstance(workdir, str) else None)
+
+
 def record_abort(context: ToolContext, call: ToolCall, started: float) -> None:
     """Answer the call in history before the turn aborts (every call needs an output)."""
     context.session.record([call.output(f"aborted by user after {time.monotonic() - started:.1f}s")])

@@ -19,6 +19,7 @@ from codex_core.tools.exec_common import (
     function_spec,
     output_budget,
     parse_args,
+    patch_instead,
     record_abort,
     resolve_cwd,
     run_orchestrated,
@@ -127,6 +128,8 @@ async def handle_shell(call: ToolCall, context: ToolContext) -> dict[str, Any]:
         return call.output(
             "failed to parse function arguments: `command` must be a non-empty array of strings"
         )
+    if (patched := await patch_instead(call, context, list(command), args)) is not None:
+        return patched
     return call.output(await _run_classic(context, call, "shell", list(command), args))
 
 
@@ -139,6 +142,8 @@ async def handle_shell_command(call: ToolCall, context: ToolContext) -> dict[str
         return call.output("failed to parse function arguments: missing field `command`")
     login = args.get("login") is not False
     argv = [user_shell(), "-lc" if login else "-c", command]
+    if (patched := await patch_instead(call, context, argv, args)) is not None:
+        return patched
     return call.output(await _run_classic(context, call, "shell_command", argv, args))
 
 
