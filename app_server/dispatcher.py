@@ -261,6 +261,10 @@ class Dispatcher:
     async def _work(self, connection: Connection, inbox: asyncio.Queue[tuple[RequestId, str, Any]]) -> None:
         while True:
             request_id, method, params = await inbox.get()
+            if connection.queue.full():
+                # The client is not reading its answers: its next request waits until it has
+                # read them down, so a client that only sends costs no work and no memory.
+                await connection.queue.wait_for_room()
             self._in_flight += 1
             try:
                 await self._handle(connection, request_id, method, params)

@@ -4,6 +4,11 @@
 - Streaming deltas (DELTA_METHODS) queued behind a lagging client are coalesced: a new delta for
   the same item and stream is appended to the one still waiting, so the text is complete, only
   delivered in fewer, larger pieces.
+- While a connection's queue holds more than PAUSE_MESSAGES messages or PAUSE_BYTES bytes, its
+  transport stops reading that connection's input and its requests wait (`wait_for_room`), until
+  the client has read the queue down to half of that: a client that sends without reading gets
+  TCP backpressure instead of server work and memory spent on answers it never reads. Nothing
+  else pauses: the agent's events for that client keep being queued (deltas merged, as above).
 - A client whose queue passes HARD_LIMIT messages is disconnected with a logged reason: holding
   unbounded memory for a reader that never reads would hurt every other client.
 """
@@ -18,6 +23,9 @@ import orjson
 
 SOFT_LIMIT = 1_000  # past this, deltas are coalesced
 HARD_LIMIT = 20_000  # past this, the client is disconnected
+PAUSE_MESSAGES = 256  # past this many queued messages, stop taking input from the connection
+PAUSE_BYTES = 1 << 20  # or past this many queued bytes (about); resume below half of both
+_DELTA_OVERHEAD = 160  # what a delta's envelope adds to its text, for the byte count
 
 DELTA_METHODS = frozenset(
     {
@@ -44,13 +52,14 @@ class QueueOverflow(Exception):
 
 
 class _Entry:
-    __slots__ = ("data", "extra", "key", "message")
+    __slots__ = ("data", "extra", "key", "message", "size")
 
-    def __init__(self, data: bytes | None, message: dict[str, Any] | None) -> None:
+    def __init__(self, data: bytes | None, message: dict[str, Any] | None, size: int) -> None:
         self.data = data
         self.message = message  # kept only for coalescable deltas
         self.extra: list[str] = []  # deltas merged into this one, joined once when encoded
         self.key: tuple[Any, ...] | None = None
+        self.size = size  # bytes counted against PAUSE_BYTES while queued
 
     def encode(self) -> bytes:
         if self.data is None:
@@ -96,20 +105,45 @@ def _delta_holder(message: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 class OutgoingQueue:
-    def __init__(self, soft_limit: int = SOFT_LIMIT, hard_limit: int = HARD_LIMIT) -> None:
+    def __init__(
+        self,
+        soft_limit: int = SOFT_LIMIT,
+        hard_limit: int = HARD_LIMIT,
+        pause_messages: int = PAUSE_MESSAGES,
+        pause_bytes: int = PAUSE_BYTES,
+    ) -> None:
         self._entries: collections.deque[_Entry] = collections.deque()
         self._wakeup = asyncio.Event()
         self._soft = soft_limit
         self._hard = hard_limit
+        self._pause_messages = pause_messages
+        self._pause_bytes = pause_bytes
+        self._bytes = 0
+        self._room = asyncio.Event()  # set while the connection's input may be read
+        self._room.set()
         self._closed = False
         self._open_streams: dict[tuple[Any, ...], _Entry] = {}
         self.coalesced = 0
+        self.pauses = 0  # how often input was paused (for tests and logs)
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def queued_bytes(self) -> int:
+        return self._bytes
+
+    def full(self) -> bool:
+        """Over the pause bound: stop reading this connection's input (see `wait_for_room`)."""
+        return not self._room.is_set()
+
+    async def wait_for_room(self) -> None:
+        """Return once the client has read the queue down to half the pause bound (or it closed)."""
+        while not self._room.is_set():
+            await self._room.wait()
+
     def put_bytes(self, data: bytes) -> None:
-        self._push(_Entry(data, None))
+        self._push(_Entry(data, None, len(data)))
 
     def put_message(self, message: dict[str, Any], encoded: bytes | None = None) -> None:
         """Queue a message; deltas keep their dict form while they wait so they can still be merged."""
@@ -117,13 +151,16 @@ class OutgoingQueue:
         if method in DELTA_METHODS and "id" not in message:
             if len(self._entries) < self._soft:
                 # The client keeps up: no merging, so skip the stream bookkeeping (the hot path).
-                self._push(_Entry(encoded if encoded is not None else orjson.dumps(message), None))
+                data = encoded if encoded is not None else orjson.dumps(message)
+                self._push(_Entry(data, None, len(data)))
                 return
             key = _stream_key(message)
             if key is not None and self._coalesce(key, message):
                 return
             # A private copy: coalescing mutates it, and the same dict may be queued for other clients.
-            entry = _Entry(None, _copy_delta(message))
+            holder = _delta_holder(message)
+            size = _DELTA_OVERHEAD + (len(holder["delta"]) if holder is not None else 0)
+            entry = _Entry(None, _copy_delta(message), size)
             entry.key = key
             self._push(entry)
             if key is not None:
@@ -131,7 +168,8 @@ class OutgoingQueue:
             return
         # Anything else is a barrier: later deltas must not be merged into ones queued before it.
         self._open_streams.clear()
-        self._push(_Entry(encoded if encoded is not None else orjson.dumps(message), None))
+        data = encoded if encoded is not None else orjson.dumps(message)
+        self._push(_Entry(data, None, len(data)))
 
     def _coalesce(self, key: tuple[Any, ...], message: dict[str, Any]) -> bool:
         """Append to the newest waiting delta of the same stream (item and kind), if no barrier followed it.
@@ -149,7 +187,11 @@ class OutgoingQueue:
         ):
             return False
         target.extra.append(extra["delta"])
+        target.size += len(extra["delta"])
+        self._bytes += len(extra["delta"])
         self.coalesced += 1
+        if self._room.is_set() and self._bytes > self._pause_bytes:
+            self._pause()
         return True
 
     def _push(self, entry: _Entry) -> None:
@@ -158,11 +200,30 @@ class OutgoingQueue:
         if len(self._entries) >= self._hard:
             raise QueueOverflow(f"outgoing queue passed {self._hard} messages: the client is not reading")
         self._entries.append(entry)
+        self._bytes += entry.size
         self._wakeup.set()
+        if self._room.is_set() and (
+            len(self._entries) > self._pause_messages or self._bytes > self._pause_bytes
+        ):
+            self._pause()
+
+    def _pause(self) -> None:
+        self._room.clear()
+        self.pauses += 1
+
+    def _taken(self, entry: _Entry) -> None:
+        self._bytes -= entry.size
+        if (
+            not self._room.is_set()
+            and len(self._entries) <= self._pause_messages // 2
+            and self._bytes <= self._pause_bytes // 2
+        ):
+            self._room.set()
 
     def close(self) -> None:
         self._closed = True
         self._wakeup.set()
+        self._room.set()  # nobody waits for a closed connection
 
     async def next_batch(self, max_bytes: int = 1 << 20) -> list[bytes] | None:
         """Wait for messages; None once closed and drained."""
@@ -175,6 +236,7 @@ class OutgoingQueue:
         size = 0
         while self._entries and size < max_bytes:
             entry = self._entries.popleft()
+            self._taken(entry)
             if entry.key is not None and self._open_streams.get(entry.key) is entry:
                 del self._open_streams[entry.key]
             data = entry.encode()

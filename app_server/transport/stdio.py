@@ -7,6 +7,7 @@ all work the same and a client that stops reading stdout never blocks the event 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import os
@@ -76,13 +77,29 @@ class _Stdout:
                 os.set_blocking(self.fd, True)
 
 
+STDIN_CHUNKS = 16  # chunks of up to 64 KiB read ahead of the dispatcher; then the thread waits
+
+
 def _read_stdin(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[bytes], fd: int) -> None:
     while True:
         try:
             data = os.read(fd, 1 << 16)
         except OSError:
             data = b""
-        loop.call_soon_threadsafe(queue.put_nowait, data)
+        # Blocks while the queue is full: input the server is not reading stays in the pipe.
+        try:
+            handed = asyncio.run_coroutine_threadsafe(queue.put(data), loop)
+        except RuntimeError:  # the loop is gone
+            return
+        while True:
+            try:
+                handed.result(timeout=1.0)
+                break
+            except concurrent.futures.TimeoutError:
+                if loop.is_closed():
+                    return
+            except Exception:  # cancelled with the loop
+                return
         if not data:
             return
 
@@ -124,7 +141,7 @@ async def serve_stdio(
 
     splitter = LineSplitter(lambda line: dispatcher.on_message(connection, line), on_oversize)
     writer = asyncio.create_task(write_loop())
-    chunks: asyncio.Queue[bytes] = asyncio.Queue()
+    chunks: asyncio.Queue[bytes] = asyncio.Queue(STDIN_CHUNKS)
     threading.Thread(target=_read_stdin, args=(loop, chunks, in_fd), name="stdin", daemon=True).start()
     if pending_input:
         splitter.feed(pending_input)
@@ -136,6 +153,10 @@ async def serve_stdio(
                 splitter.finish()
                 return
             splitter.feed(data)
+            if connection.queue.full():
+                # Backpressure: the client is not reading stdout; read no more of its input
+                # until it has read its answers down (the pipe then fills and stops it).
+                await connection.queue.wait_for_room()
 
     reader = asyncio.create_task(read_loop())
     stopper = asyncio.create_task(stop.wait())

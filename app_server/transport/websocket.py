@@ -102,6 +102,12 @@ async def serve_websocket(
                     log.warning("%s: ignoring a binary frame (messages are text frames)", label)
                     continue
                 dispatcher.on_message(connection, frame)
+                if connection.queue.full():
+                    # Backpressure: the client is not reading its answers. Stop reading its
+                    # frames (websockets then stops reading the socket, and TCP stops the
+                    # client) until it has read the queue down; other connections go on.
+                    log.debug("%s: not reading it until it reads its answers", label)
+                    await connection.queue.wait_for_room()
         except ConnectionClosed:
             pass
         finally:

@@ -120,3 +120,44 @@ async def test_a_barrier_stops_merging_across_it() -> None:
         "item/completed",
         "item/agentMessage/delta",
     ]
+
+
+async def test_input_pauses_past_the_bound_and_resumes_at_half() -> None:
+    import asyncio
+
+    queue = OutgoingQueue(pause_messages=10, pause_bytes=1 << 20)
+    for i in range(10):
+        queue.put_message({"id": i, "result": {}})
+    assert not queue.full()
+    queue.put_message({"id": 10, "result": {}})
+    assert queue.full() and queue.pauses == 1
+    waiter = asyncio.ensure_future(queue.wait_for_room())
+    await asyncio.sleep(0)
+    assert not waiter.done()
+    # The writer takes everything at once here; room comes back once half the bound is reached.
+    batch = await queue.next_batch()
+    assert batch is not None and len(batch) == 11
+    await asyncio.wait_for(waiter, 1)
+    assert not queue.full() and queue.queued_bytes == 0
+
+
+async def test_input_pauses_on_bytes_too_and_a_closed_queue_never_blocks() -> None:
+    queue = OutgoingQueue(pause_messages=1000, pause_bytes=10_000)
+    queue.put_message({"id": 1, "result": "x" * 6000})
+    assert not queue.full()
+    queue.put_message({"id": 2, "result": "x" * 6000})
+    assert queue.full()
+    queue.close()
+    assert not queue.full()
+    await queue.wait_for_room()
+
+
+async def test_merged_deltas_count_their_bytes() -> None:
+    queue = OutgoingQueue(soft_limit=0, hard_limit=1000, pause_messages=1000, pause_bytes=5_000)
+    for _ in range(40):
+        queue.put_message(delta("a", "y" * 200))
+    assert len(queue) == 1  # all merged into one message...
+    assert queue.full()  # ...that still holds 8 KB
+    messages = await drain(queue)
+    assert messages[0]["params"]["delta"] == "y" * 8000  # type: ignore[index]
+    assert queue.queued_bytes == 0
