@@ -22,9 +22,6 @@ if TYPE_CHECKING:
 
 Handler = Callable[["ThreadEvents", str, dict[str, Any]], None]
 
-# Patch call ids with an item in progress, per thread: their output deltas are file-change deltas.
-_OPEN_PATCHES: dict[str, set[str]] = {}
-
 
 def file_changes(changes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Core `changes` (path -> FileChange) as the v2 list, sorted by path like the reference."""
@@ -52,7 +49,7 @@ def _item(events: ThreadEvents, method: str, turn_id: str, item: dict[str, Any])
 
 
 def patch_apply_begin(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
-    _OPEN_PATCHES.setdefault(events.thread_id, set()).add(msg["call_id"])
+    events.open_patches.add(msg["call_id"])
     item = {
         "type": "fileChange",
         "id": msg["call_id"],
@@ -63,7 +60,7 @@ def patch_apply_begin(events: ThreadEvents, event_id: str, msg: dict[str, Any]) 
 
 
 def patch_apply_end(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
-    _OPEN_PATCHES.get(events.thread_id, set()).discard(msg["call_id"])
+    events.open_patches.discard(msg["call_id"])
     # A declined patch ends as failed here: the v2 approver already showed it declined.
     status = "completed" if msg.get("success") else "failed"
     item = {
@@ -76,7 +73,7 @@ def patch_apply_end(events: ThreadEvents, event_id: str, msg: dict[str, Any]) ->
 
 
 def output_delta(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
-    if msg.get("call_id") not in _OPEN_PATCHES.get(events.thread_id, set()):
+    if msg.get("call_id") not in events.open_patches:
         other = _exec_delta_handler()
         if other is not None:
             other(events, event_id, msg)

@@ -21,6 +21,8 @@ class ThreadEvents:
     # "v1" for threads made by the legacy API: the reference sends them no turn-level v2
     # notifications such as turn/diff/updated (item notifications still go out).
     api_version: str = "v2"
+    # Patch call ids with an item in progress: their output deltas are file-change deltas.
+    open_patches: set[str] = field(default_factory=set)
     # Interrupt requests answered when the abort is recorded, just before turn/completed.
     pending_interrupts: list[tuple[Connection, RequestId, Any]] = field(default_factory=list)
     _turn_errors: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from codex_core.agent.events import NULL_RATE_LIMITS, EventSink
 from codex_core.agent.tools import ToolRouter, default_router
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from codex_core.agent.settings import SessionSettings
     from codex_core.model.client import ModelClient
     from codex_core.rollout.writer import RolloutWriter
+
+T = TypeVar("T")
 
 log = logging.getLogger("codex.agent")
 
@@ -32,6 +35,8 @@ class TurnState:
     done: asyncio.Event = field(default_factory=asyncio.Event)
     last_agent_message: str | None = None
     review_target: dict[str, Any] | None = None
+    # What tools keep for this turn only (the turn diff, images waiting to be shown), by name.
+    locals: dict[str, Any] = field(default_factory=dict)
 
 
 class ThreadBusy(Exception):
@@ -77,6 +82,9 @@ class Session:
         self.current: TurnState | None = None
         # The collaboration-mode instructions last put in the history (None: no mode chosen yet).
         self.collaboration_announced: str | None = None
+        # What tools and integrations keep per thread (background processes, approvals for the
+        # session, the client's tools, MCP start-up reports), by name: see `store`.
+        self.stores: dict[str, Any] = {}
         self.preview = ""  # the first user message, as thread lists show it
         from codex_core.agent.approver import Approver, DenyAll
 
@@ -91,6 +99,14 @@ class Session:
         if self.rollout is not None:
             self.rollout.record_event(msg)
         self.sink(turn_id, msg)
+
+    def store(self, name: str, factory: Callable[[], T]) -> T:
+        """The thread's store `name`, created by `factory` on first use; it lives and goes with
+        the thread, so everything a thread owns is in one place."""
+        value = self.stores.get(name)
+        if value is None:
+            value = self.stores[name] = factory()
+        return cast(T, value)
 
     def emit_usage(self, turn_id: str) -> None:
         """`token_count`: the thread's usage so far and the provider's latest rate limits."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from codex_core.mcp.names import DELIMITER, PREFIX
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
     from codex_core.mcp.manager import McpManager
 
 RESOURCE_TOOLS = ("list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource")
-# The managers each session was already told about (startup events are sent once per manager).
-_STARTUP_REPORTED: weakref.WeakKeyDictionary[Session, set[int]] = weakref.WeakKeyDictionary()
 _BACKGROUND: set[asyncio.Task[None]] = set()
 
 
@@ -42,7 +39,8 @@ def session_manager(session: Session) -> McpManager:
     except RuntimeError:  # no loop (a synchronous caller): report what is known, start nothing
         return manager
     manager.start()
-    reported = _STARTUP_REPORTED.setdefault(session, set())
+    # The managers this thread was already told about (start-up is reported once per manager).
+    reported: set[int] = session.store("mcp_startup_reported", set)
     if id(manager) not in reported and manager.connections:
         reported.add(id(manager))
         task = loop.create_task(_report_startup(session, manager))

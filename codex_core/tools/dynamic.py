@@ -14,7 +14,6 @@ Without one, calls fail with a message to the model instead of hanging.
 from __future__ import annotations
 
 import json
-import weakref
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -34,21 +33,19 @@ class ClientTools(Protocol):
         ...
 
 
-_CLIENTS: weakref.WeakKeyDictionary[Session, ClientTools] = weakref.WeakKeyDictionary()
-
-
 def install_client_tools(
     session: Session, client: ClientTools, dynamic_tools: list[dict[str, Any]] | None = None
 ) -> None:
     """Route client-answered calls of `session` to `client`; register its dynamic tools
     (`{name, description, inputSchema}` as given to thread/start) on the session's router."""
-    _CLIENTS[session] = client
+    session.stores["client_tools"] = client
     for entry in dynamic_tools or []:
         register_dynamic_tool(session.tools, entry)
 
 
 def client_for(session: Session) -> ClientTools | None:
-    return _CLIENTS.get(session)
+    client: ClientTools | None = session.stores.get("client_tools")
+    return client
 
 
 # ---- dynamic tools -----------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import os
 import pwd
 import secrets
 import time
-import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,20 +81,13 @@ class ExecState:
         self.processes[managed.process_id] = managed
 
 
-_STATES: weakref.WeakKeyDictionary[Any, ExecState] = weakref.WeakKeyDictionary()
-
-
 def exec_state(session: Session) -> ExecState:
-    state = _STATES.get(session)
-    if state is None:
-        state = ExecState()
-        _STATES[session] = state
-    return state
+    return session.store("exec", ExecState)
 
 
 def kill_session_processes(session: Session) -> None:
     """Kill every background command of a thread (background terminals clean, shutdown)."""
-    state = _STATES.get(session)
+    state: ExecState | None = session.stores.get("exec")
     if state is None:
         return
     for managed in list(state.processes.values()):

@@ -20,7 +20,6 @@ import os
 import re
 import sys
 import time
-import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -301,7 +300,9 @@ def assess(action: PatchAction, approval_policy: str, sandbox_policy: dict[str, 
 
 
 # Paths the user approved "for the session": later patches touching only these don't ask again.
-_SESSION_APPROVALS: weakref.WeakKeyDictionary[Session, set[Path]] = weakref.WeakKeyDictionary()
+def _session_approvals(session: Session) -> set[Path]:
+    """Paths the user approved "for the session": later patches touching only these don't ask."""
+    return session.store("patch_approvals", set)
 
 
 def diff_tracker(turn: TurnState) -> TurnDiffTracker:
@@ -349,7 +350,7 @@ async def run_patch(call: ToolCall, context: ToolContext, action: PatchAction) -
     session.emit(
         turn.id, {"type": "patch_apply_begin", **base, "auto_approved": verdict == "auto", "changes": changes}
     )
-    approved_paths = _SESSION_APPROVALS.setdefault(session, set())
+    approved_paths = _session_approvals(session)
     touched = set(action.changes) | {c.move_path for c in action.changes.values() if c.move_path is not None}
     user_approved = verdict == "ask" and touched <= approved_paths
     if verdict == "ask" and not user_approved:
@@ -401,7 +402,7 @@ async def _ask(
         touched = set(action.changes) | {
             c.move_path for c in action.changes.values() if c.move_path is not None
         }
-        _SESSION_APPROVALS.setdefault(session, set()).update(touched)
+        _session_approvals(session).update(touched)
         return None
     if decision == "approved":
         return None
