@@ -16,7 +16,7 @@ from support.appserver import StdioAppServer
 from support.turns import model_env, run_turn, start_thread, write_mock_config
 from unit.rollout_index.rollouts import thread_uuid, write_rollout
 
-from app_server.handlers import thread_list as handlers
+from codex_core.rollout import archive
 
 BASE = datetime(2026, 2, 1, 9, 30, 0, tzinfo=UTC)
 
@@ -221,20 +221,20 @@ def test_crash_between_steps_never_two_copies_never_zero(
     def crash(*_: object) -> None:
         raise KeyboardInterrupt("power cut")
 
-    monkeypatch.setattr(handlers, "rename_no_replace", crash)
+    monkeypatch.setattr(archive, "rename_no_replace", crash)
     with pytest.raises(KeyboardInterrupt):
-        handlers.move_rollout(src, dest)  # crashed after mkdir, before rename
+        archive.move_rollout(src, dest)  # crashed after mkdir, before rename
     monkeypatch.undo()
     assert on_disk(codex_home, tid) == [src] and dest.parent.is_dir()
-    handlers.move_rollout(src, dest)  # the rename happened; the crash is before re-indexing
+    archive.move_rollout(src, dest)  # the rename happened; the crash is before re-indexing
     assert on_disk(codex_home, tid) == [dest]
     assert index.list_page(ListQuery(limit=5)).items == []
     assert [t.id for t in index.list_page(ListQuery(limit=5, archived=True)).items] == [tid]
     # a destination that appeared meanwhile is never overwritten
     back = src
     back.write_text("a stray copy\n")
-    with pytest.raises(handlers.MoveRefused):
-        handlers.move_rollout(dest, back)
+    with pytest.raises(archive.MoveRefused):
+        archive.move_rollout(dest, back)
     assert dest.exists() and back.read_text() == "a stray copy\n"
     assert os.path.getsize(dest) > 0
 
