@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from codex_core.approvals.rules import ExecRules
-from codex_core.tools.parse_command import command_words
+from codex_core.tools.command_words import command_words
 
 _ALWAYS_SAFE = frozenset(
     {

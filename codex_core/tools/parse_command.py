@@ -8,71 +8,17 @@ Anything else (redirections, substitutions, expansions, subshells, comments, ass
 `unknown` entry carrying the script verbatim. Words are re-quoted the way Rust's `shlex::try_join`
 does, so `sed -n 1,2p f` is shown as `sed -n '1,2p' f`.
 
-`shell_script()`, `split_script()` and `command_words()` are the approval code's simpler view
-of a script (see `codex_core/approvals/policy.py`); they are independent of the summariser.
+The approval code's simpler view of a script (`command_words()`) is in command_words.py.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import posixpath
-import shlex
 from typing import Any
 
 from codex_core.tools.plain_script import plain_commands
 from codex_core.tools.shell_words import join_words, shlex_split
-
-CONNECTORS = frozenset({"&&", "||", ";", "|"})
-
-
-def shell_script(argv: list[str]) -> str | None:
-    """The script of `<shell> -c|-lc <script>`, else None."""
-    if len(argv) == 3 and os.path.basename(argv[0]) in ("bash", "sh", "zsh") and argv[1] in ("-c", "-lc"):
-        return argv[2]
-    return None
-
-
-def split_script(script: str) -> list[tuple[list[str], str]] | None:
-    """[(words, connector_before)] for a plain script, None when it uses other shell syntax."""
-    if any(mark in script for mark in ("$(", "`", "<<", "\n")):
-        return None
-    lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    lexer.commenters = ""
-    try:
-        tokens = list(lexer)
-    except ValueError:
-        return None
-    commands: list[tuple[list[str], str]] = []
-    words: list[str] = []
-    connector = ""
-    for token in tokens:
-        if token in CONNECTORS:
-            if not words:
-                return None
-            commands.append((words, connector))
-            words, connector = [], token
-        elif token and all(ch in "();<>|&" for ch in token):
-            return None  # redirection, subshell, background
-        else:
-            words.append(token)
-    if not words:
-        return None if commands or connector else []
-    commands.append((words, connector))
-    return commands
-
-
-def command_words(argv: list[str]) -> list[list[str]] | None:
-    """The simple commands an argv runs (one for a direct exec), None if not statically known."""
-    script = shell_script(argv)
-    if script is None:
-        return [list(argv)]
-    parts = split_script(script)
-    if parts is None:
-        return None
-    return [words for words, _ in parts]
-
 
 # --- Summarising one simple command ------------------------------------------------------------
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from codex_core.tools.parse_command import command_words, parse_command
+from codex_core.tools.command_words import command_words
+from codex_core.tools.parse_command import parse_command
 
 
 def bash(script: str) -> list[str]:

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from codex_core.tools.parse_command import command_words, parse_command, short_display_path
+from codex_core.tools.command_words import command_words
+from codex_core.tools.parse_command import parse_command, short_display_path
 from codex_core.tools.plain_script import plain_commands
 from codex_core.tools.shell_words import join_words, quote_word
 
