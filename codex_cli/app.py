@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-from codex_cli.options import ConfigOption, DisableOption, EnableOption, remember_root_overrides
+from codex_cli.options import ConfigOption, DisableOption, EnableOption, remember_overrides
 
 # Each module exposes `register(app)`. Modules import only typer at top level; the work they
 # do is imported inside the command, so `codex --help` stays fast.
@@ -48,7 +48,7 @@ def build_app() -> typer.Typer:
             False, "-V", "--version", is_eager=True, callback=_print_version, help="Print version and exit."
         ),
     ) -> None:
-        remember_root_overrides(ctx, config, enable, disable)
+        remember_overrides(ctx, config, enable, disable)
         if ctx.invoked_subcommand is None:
             # No TUI here: plain `codex` shows what it can do.
             print(ctx.get_help())

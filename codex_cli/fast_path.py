@@ -38,6 +38,13 @@ def _take_options(
     return True
 
 
+def _fail(message: str) -> int:
+    import sys
+
+    print(f"Error: {message}", file=sys.stderr)
+    return 1
+
+
 def try_app_server(argv: list[str]) -> int | None:
     """The exit status when argv was a plain `app-server` invocation that was run; None otherwise."""
     if "app-server" not in argv:
@@ -52,11 +59,19 @@ def try_app_server(argv: list[str]) -> int | None:
         return None
     if len(server.get("listen", [])) > 1 or len(server.get("ws_token_file", [])) > 1:
         return None
+    from codex_cli.checks import override_problem, unknown_feature
+
     specs: list[str] = []
     for table in (root, server):
+        problem = unknown_feature([*table.get("enable", []), *table.get("disable", [])])
+        if problem is not None:
+            return _fail(problem)
         specs += table.get("config", [])
         specs += [f"features.{name}=true" for name in table.get("enable", [])]
         specs += [f"features.{name}=false" for name in table.get("disable", [])]
+    problem = override_problem(specs)
+    if problem is not None:
+        return _fail(problem)
 
     from app_server.server import AppServerArgs, run
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+import sys
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -37,32 +38,49 @@ DisableOption = Annotated[
     ),
 ]
 
-_ROOT_KEY = "root_overrides"
+_OVERRIDES_KEY = "cli_overrides"
 
 
-def remember_root_overrides(
+def _own_specs(config: list[str] | None, enable: list[str] | None, disable: list[str] | None) -> list[str]:
+    """This level's `-c` specs, then its --enable/--disable as `features.X=...` (an unknown name exits 1)."""
+    from codex_cli.checks import unknown_feature
+
+    problem = unknown_feature([*(enable or ()), *(disable or ())])
+    if problem is not None:
+        print(f"Error: {problem}", file=sys.stderr)
+        raise typer.Exit(1)
+    specs = list(config or [])
+    specs += [f"features.{name}=true" for name in enable or ()]
+    specs += [f"features.{name}=false" for name in disable or ()]
+    return specs
+
+
+def remember_overrides(
     ctx: typer.Context, config: list[str] | None, enable: list[str] | None, disable: list[str] | None
 ) -> None:
-    from codex_core.config.overrides import feature_overrides
+    """Called by the root and by every group: its global options join those of the levels above.
 
+    Click hands a context's `obj` down to its children, so the root's dict is shared by the whole
+    invocation and the levels append to it in command-line order.
+    """
     ctx.ensure_object(dict)
-    ctx.obj[_ROOT_KEY] = [*(config or []), *feature_overrides(enable or (), disable or ())]
+    ctx.obj.setdefault(_OVERRIDES_KEY, []).extend(_own_specs(config, enable, disable))
 
 
 def config_overrides(
     ctx: typer.Context, config: list[str] | None, enable: list[str] | None, disable: list[str] | None
 ) -> list[str]:
-    """Root-level specs first, then the subcommand's own, so the later (more specific) one wins."""
-    from codex_core.config.overrides import feature_overrides
+    """Every level's specs, outermost first, then the command's own, so the later (more specific)
+    one wins. Values that do not make a valid config exit 1 here, naming the `-c` that set them."""
+    from codex_cli.checks import override_problem
 
-    root: list[str] = []
-    node: Any = ctx
-    while node is not None:
-        if isinstance(node.obj, dict) and _ROOT_KEY in node.obj:
-            root = node.obj[_ROOT_KEY]
-            break
-        node = node.parent
-    return [*root, *(config or []), *feature_overrides(enable or (), disable or ())]
+    above = ctx.obj.get(_OVERRIDES_KEY, []) if isinstance(ctx.obj, dict) else []
+    specs = [*above, *_own_specs(config, enable, disable)]
+    problem = override_problem(specs)
+    if problem is not None:
+        print(f"Error: {problem}", file=sys.stderr)
+        raise typer.Exit(1)
+    return specs
 
 
 def load_cli_config(

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from codex_cli.errors import guarded
-from codex_cli.options import ConfigOption, DisableOption, EnableOption, config_overrides
+from codex_cli.options import (
+    ConfigOption,
+    DisableOption,
+    EnableOption,
+    config_overrides,
+    remember_overrides,
+)
 
 ListenOption = Annotated[
     str,
@@ -68,13 +74,15 @@ def register(app: typer.Typer) -> None:
         enable: EnableOption = None,
         disable: DisableOption = None,
     ) -> None:
+        remember_overrides(ctx, config, enable, disable)
         if ctx.invoked_subcommand is not None:
             return
+        specs = config_overrides(ctx, None, None, None)
         from app_server.server import AppServerArgs, run
 
         args = AppServerArgs(
             listen=listen,
-            cli_overrides=config_overrides(ctx, config, enable, disable),
+            cli_overrides=specs,
             ws_token_file=ws_token_file,
             ws_allow_origins=list(ws_allow_origin or []),
         )
@@ -89,6 +97,7 @@ def _register_generators(target: typer.Typer) -> None:
     @target.command("generate-ts", help="Write TypeScript bindings of the app-server protocol.")
     @guarded
     def generate_ts(
+        ctx: typer.Context,
         out: OutOption,
         prettier: PrettierOption = None,
         experimental: ExperimentalOption = False,
@@ -96,6 +105,7 @@ def _register_generators(target: typer.Typer) -> None:
         enable: EnableOption = None,
         disable: DisableOption = None,
     ) -> None:
+        config_overrides(ctx, config, enable, disable)  # checked, as everywhere; the output ignores them
         from app_server.protocol.export import write_typescript
 
         write_typescript(out, experimental=experimental, prettier=prettier)
@@ -103,12 +113,14 @@ def _register_generators(target: typer.Typer) -> None:
     @target.command("generate-json-schema", help="Write the JSON Schema of the app-server protocol.")
     @guarded
     def generate_json_schema(
+        ctx: typer.Context,
         out: OutOption,
         experimental: ExperimentalOption = False,
         config: ConfigOption = None,
         enable: EnableOption = None,
         disable: DisableOption = None,
     ) -> None:
+        config_overrides(ctx, config, enable, disable)  # checked, as everywhere; the output ignores them
         from app_server.protocol.export import write_json_schema
 
         write_json_schema(out, experimental=experimental)

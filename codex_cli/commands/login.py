@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from codex_cli.options import ConfigOption, DisableOption, EnableOption, load_cli_config
+from codex_cli.options import (
+    ConfigOption,
+    DisableOption,
+    EnableOption,
+    load_cli_config,
+    remember_overrides,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -99,8 +105,7 @@ def register(app: typer.Typer) -> None:
         enable: EnableOption = None,
         disable: DisableOption = None,
     ) -> None:
-        ctx.ensure_object(dict)
-        ctx.obj["login_overrides"] = (config, enable, disable)
+        remember_overrides(ctx, config, enable, disable)
         if ctx.invoked_subcommand is not None:
             return
         if api_key is not None:
@@ -111,9 +116,9 @@ def register(app: typer.Typer) -> None:
             _exit(1)
         if with_api_key:
             key = _read_api_key()
-            loaded = _load(ctx, config, enable, disable)
+            loaded = _load(ctx, None, None, None)
             _login_api_key(_manager(loaded), key)
-        loaded = _load(ctx, config, enable, disable)
+        loaded = _load(ctx, None, None, None)
         manager = _manager(loaded)
         if manager.forced_login_method == "api":
             from login.manager import CHATGPT_LOGIN_DISABLED

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from codex_cli.errors import EXIT_USAGE, fail, guarded
-from codex_cli.options import ConfigOption, DisableOption, EnableOption, load_cli_config
+from codex_cli.options import (
+    ConfigOption,
+    DisableOption,
+    EnableOption,
+    load_cli_config,
+    remember_overrides,
+)
 
 if TYPE_CHECKING:
     from codex_core.config.loader import LoadedConfig
@@ -155,6 +161,15 @@ def register(app: typer.Typer) -> None:
         rich_markup_mode=None,
         add_completion=False,
     )
+
+    @mcp_app.callback()
+    def mcp(
+        ctx: typer.Context,
+        config: ConfigOption = None,
+        enable: EnableOption = None,
+        disable: DisableOption = None,
+    ) -> None:
+        remember_overrides(ctx, config, enable, disable)
 
     @mcp_app.command("list", help="List configured MCP servers.")
     @guarded
