@@ -209,6 +209,9 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_dynamic_tool_call_failure": dynamic_tool_call(False),
         "flow_mcp_tool_call_echo": mcp_tool_call("echo", {"text": "hi"}),
         "flow_mcp_tool_call_error": mcp_tool_call("fail", {}),
+        "flow_steer_running_turn": steer_running_turn(),
+        "flow_v1_interrupt": v1_interrupt(),
+        "flow_unarchive_round_trip": unarchive_round_trip(),
     }
 
 
@@ -388,3 +391,46 @@ def mcp_tool_call(tool: str, args: dict[str, Any]) -> dict[str, Any]:
         "mcp_servers.echo.args": ["echo_mcp.py"],
     }
     return {"config": config, "steps": steps}
+
+
+def steer_running_turn() -> dict[str, Any]:
+    """Input sent to a running turn joins it (turn/steer with the right turn id)."""
+    steps = handshake() + v2_start() + v2_turn(3, "Take your time SLOW")
+    steps.append({"wait": "item/agentMessage/delta"})
+    steps += _req(
+        4,
+        "turn/steer",
+        {
+            "threadId": "${thread}",
+            "input": [{"type": "text", "text": "also MESSAGE"}],
+            "expectedTurnId": "${turn}",
+        },
+    )
+    steps.append(_turn_done())
+    return {"steps": steps}
+
+
+def v1_interrupt() -> dict[str, Any]:
+    steps = handshake()
+    steps += _req(2, "newConversation", {}, {"conv": "result.conversationId"})
+    steps += _req(3, "addConversationListener", {"conversationId": "${conv}"})
+    steps += _req(
+        4,
+        "sendUserMessage",
+        {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": "SLOW"}}]},
+    )
+    steps.append({"wait": "codex/event/agent_message_delta"})
+    steps += _req(5, "interruptConversation", {"conversationId": "${conv}"})
+    steps.append({"wait": "codex/event/turn_aborted"})
+    return {"steps": steps}
+
+
+def unarchive_round_trip() -> dict[str, Any]:
+    steps = handshake() + v2_start() + v2_turn(3, "Hello MESSAGE")
+    steps.append(_turn_done())
+    steps += _req(4, "thread/archive", {"threadId": "${thread}"})
+    steps += _req(5, "thread/list", {"archived": True})
+    steps += _req(6, "thread/unarchive", {"threadId": "${thread}"})
+    steps += _req(7, "thread/list", {})
+    steps += _req(8, "thread/unarchive", {"threadId": "${thread}"})
+    return {"steps": steps}
