@@ -212,6 +212,10 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_steer_running_turn": steer_running_turn(),
         "flow_v1_interrupt": v1_interrupt(),
         "flow_unarchive_round_trip": unarchive_round_trip(),
+        # Not read back: a failed turn reads as failed here, as completed in the reference (on purpose).
+        "flow_model_error": simple_turn("break FAIL", read_back=False),
+        "flow_reasoning": simple_turn("think REASONING"),
+        "flow_output_schema": simple_turn("answer MESSAGE", {"outputSchema": OUTPUT_SCHEMA}),
     }
 
 
@@ -434,3 +438,28 @@ def unarchive_round_trip() -> dict[str, Any]:
     steps += _req(7, "thread/list", {})
     steps += _req(8, "thread/unarchive", {"threadId": "${thread}"})
     return {"steps": steps}
+
+
+def simple_turn(text: str, extra: dict[str, Any] | None = None, read_back: bool = True) -> dict[str, Any]:
+    steps = handshake() + v2_start()
+    params: dict[str, Any] = {
+        "threadId": "${thread}",
+        "input": [{"type": "text", "text": text}],
+        **(extra or {}),
+    }
+    steps += [
+        {"send": {"id": 3, "method": "turn/start", "params": params}},
+        {"expect_response": 3, "capture": {"turn": "result.turn.id"}},
+        _turn_done(),
+    ]
+    if read_back:
+        steps += _req(4, "thread/read", {"threadId": "${thread}", "includeTurns": True})
+    return {"steps": steps}
+
+
+OUTPUT_SCHEMA = {
+    "type": "object",
+    "properties": {"answer": {"type": "string"}},
+    "required": ["answer"],
+    "additionalProperties": False,
+}
