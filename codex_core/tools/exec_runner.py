@@ -1,5 +1,6 @@
 """Spawn a command (optionally sandboxed, optionally on a PTY), stream its output without blocking
-the event loop, wait with a deadline, and kill its whole process group.
+the event loop, wait with a deadline, and kill it with every descendant (see
+codex_core.sandbox.reaper: no orphans, whether they left the process group or not).
 
 Exit is observed through a pidfd and output through loop readers, so nothing here parks a
 thread. Output after the main process exits is collected for a short grace period only: a
@@ -22,8 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codex_core.sandbox.policy import SandboxPlan, SandboxUnavailable
+from codex_core.sandbox.reaper import KILL_DEADLINE_S, supervised
 
 TRAILING_OUTPUT_GRACE_S = 0.1
+KEEPER_EXIT_S = KILL_DEADLINE_S + 1  # how long a keeper may take to kill its subtree and exit
 READ_SIZE = 65536
 SANDBOX_DENIAL_HINTS = (
     "operation not permitted",
@@ -195,15 +198,27 @@ class ExecProcess:
             view = view[written:]
 
     def kill(self) -> None:
-        """SIGKILL the whole process group (the command runs as a session leader)."""
+        """Kill the command and every descendant: its keeper (the process we started, a
+        session leader and subreaper) kills the whole subtree on SIGTERM, then exits."""
+        if self.exited:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.popen.pid, signal.SIGTERM)
+
+    def kill_group(self) -> None:
+        """Last resort, when the keeper does not exit: SIGKILL its process group."""
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.popen.pid, signal.SIGKILL)
 
     async def terminate(self) -> None:
         self.kill()
         if not self.exited:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._exited.wait(), 5)
+            try:
+                await asyncio.wait_for(self._exited.wait(), KEEPER_EXIT_S)
+            except TimeoutError:
+                self.kill_group()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._exited.wait(), 5)
         self._stop_reading()
 
     def _stop_reading(self) -> None:
@@ -241,8 +256,10 @@ async def spawn(request: SpawnRequest) -> ExecProcess:
     else:
         stdin, stdout = subprocess.DEVNULL, subprocess.PIPE
         stderr = subprocess.STDOUT if request.merge_stderr else subprocess.PIPE
-    pre = _set_controlling_tty if request.tty else None
-    preexec = prepared.preexec(pre) if prepared is not None else pre
+    # The command runs under a keeper (codex_core.sandbox.reaper) that kills every descendant
+    # when it ends, times out or is interrupted; the sandbox applies to the command only.
+    sandboxing = prepared.preexec(None) if prepared is not None else None
+    preexec = supervised(sandboxing, before_fork=_set_controlling_tty if request.tty else None)
     pass_fds = (prepared.ruleset_fd,) if prepared is not None else ()
     try:
         popen = subprocess.Popen(
