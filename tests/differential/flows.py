@@ -216,6 +216,7 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_model_error": simple_turn("break FAIL", read_back=False),
         "flow_reasoning": simple_turn("think REASONING"),
         "flow_output_schema": simple_turn("answer MESSAGE", {"outputSchema": OUTPUT_SCHEMA}),
+        "flow_surface_methods": surface_methods(),
     }
 
 
@@ -463,3 +464,23 @@ OUTPUT_SCHEMA = {
     "required": ["answer"],
     "additionalProperties": False,
 }
+
+
+def surface_methods() -> dict[str, Any]:
+    """Requests IDEs send around turns: file search, saved config, listings, features."""
+    steps: list[dict[str, Any]] = [
+        {"write_file": "src/alpha.py", "content": "print(1)\n"},
+        {"write_file": "src/beta_alpha.txt", "content": "x\n"},
+        {"write_file": "docs/readme.md", "content": "# r\n"},
+    ]
+    steps += handshake() + v2_start() + v2_turn(3, "Hello MESSAGE")
+    steps.append(_turn_done())
+    steps += _req(
+        4, "fuzzyFileSearch", {"query": "alpha", "roots": ["${WORKSPACE}"], "cancellationToken": None}
+    )
+    # skills/list is left out: the reference lists the two system skills it installs into
+    # CODEX_HOME, which we do not ship (docs/app-server.md, differences).
+    steps += _req(6, "getUserSavedConfig", {})
+    steps += _req(7, "listConversations", {"pageSize": 5})
+    steps += _req(8, "experimentalFeature/list", {})
+    return {"steps": steps}
