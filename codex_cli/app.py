@@ -6,6 +6,7 @@ import importlib
 
 import typer
 
+from codex_cli.errors import guarded
 from codex_cli.options import ConfigOption, DisableOption, EnableOption, remember_overrides
 
 # Each module exposes `register(app)`. Modules import only typer at top level; the work they
@@ -39,6 +40,7 @@ def build_app() -> typer.Typer:
     )
 
     @app.callback()
+    @guarded
     def root(
         ctx: typer.Context,
         config: ConfigOption = None,

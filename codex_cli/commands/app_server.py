@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from codex_cli.errors import guarded
+from codex_cli.errors import fail, guarded
 from codex_cli.options import (
     ConfigOption,
     DisableOption,
@@ -106,9 +106,20 @@ def _register_generators(target: typer.Typer) -> None:
         disable: DisableOption = None,
     ) -> None:
         config_overrides(ctx, config, enable, disable)  # checked, as everywhere; the output ignores them
+        import subprocess
+
         from app_server.protocol.export import write_typescript
 
-        write_typescript(out, experimental=experimental, prettier=prettier)
+        try:
+            write_typescript(out, experimental=experimental, prettier=prettier)
+        except subprocess.CalledProcessError as exc:
+            said = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+            why = f": {said[-1]}" if said else ""
+            raise fail(f"prettier `{prettier}` exited with status {exc.returncode}{why}") from None
+        except OSError as exc:
+            if prettier is not None and exc.filename == prettier:
+                raise fail(f"cannot run prettier `{prettier}`: {exc.strerror}") from None
+            raise
 
     @target.command("generate-json-schema", help="Write the JSON Schema of the app-server protocol.")
     @guarded

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from codex_cli.errors import guarded
 from codex_cli.options import (
     ConfigOption,
     DisableOption,
@@ -81,6 +82,7 @@ def register(app: typer.Typer) -> None:
     )
 
     @login_app.callback()
+    @guarded
     def login(
         ctx: typer.Context,
         with_api_key: Annotated[
@@ -130,6 +132,7 @@ def register(app: typer.Typer) -> None:
         _browser_login(manager, issuer, client_id)
 
     @login_app.command("status", help="Show the login status.")
+    @guarded
     def status(
         ctx: typer.Context,
         config: ConfigOption = None,
@@ -158,6 +161,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(login_app, name="login")
 
     @app.command("logout", help="Remove stored authentication credentials.")
+    @guarded
     def logout(
         ctx: typer.Context,
         config: ConfigOption = None,

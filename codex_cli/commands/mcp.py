@@ -163,6 +163,7 @@ def register(app: typer.Typer) -> None:
     )
 
     @mcp_app.callback()
+    @guarded
     def mcp(
         ctx: typer.Context,
         config: ConfigOption = None,
