@@ -51,6 +51,22 @@ def check_upgrade(headers: Any, security: WebsocketSecurity) -> tuple[HTTPStatus
     return None
 
 
+HEALTH_PATHS = frozenset({"/readyz", "/healthz"})
+
+
+def health_response(ws: Any, request: Any) -> Any:
+    """`GET /readyz` and `GET /healthz` (plain HTTP, no upgrade): 200 with a small JSON body, as
+    newer codex releases serve them for load balancers and clients that probe before connecting.
+    They say only that the listener is up, so they need no token."""
+    path = request.path.split("?", 1)[0]
+    if path not in HEALTH_PATHS or "websocket" in request.headers.get("Upgrade", "").lower():
+        return None
+    response = ws.respond(HTTPStatus.OK, '{"status":"ok"}\n')
+    del response.headers["Content-Type"]
+    response.headers["Content-Type"] = "application/json"
+    return response
+
+
 async def serve_websocket(
     dispatcher: Dispatcher,
     host: str,
@@ -64,6 +80,9 @@ async def serve_websocket(
     from websockets.http11 import Request, Response
 
     def process_request(ws: ServerConnection, request: Request) -> Response | None:
+        health: Response | None = health_response(ws, request)
+        if health is not None:
+            return health
         refusal = check_upgrade(request.headers, security)
         if refusal is None:
             return None

@@ -108,3 +108,23 @@ def test_a_stalled_reader_does_not_delay_others(codex_bin: str, isolated_env: di
         for _ in range(20):
             assert "data" in other.request("model/list", {"limit": 1})["result"]
         stalled.close()
+
+
+def test_health_endpoints_answer_plain_http(
+    codex_bin: str, isolated_env: dict[str, str], tmp_path: Path
+) -> None:
+    import urllib.error
+    import urllib.request
+
+    token_file = tmp_path / "token"
+    token_file.write_text("s3cret-token\n")
+    # Even with a token configured: they only say the listener is up.
+    with WebsocketAppServer(codex_bin, isolated_env, args=["--ws-token-file", str(token_file)]) as server:
+        base = server.url.replace("ws://", "http://")
+        for path in ("/readyz", "/healthz"):
+            with urllib.request.urlopen(base + path, timeout=10) as answer:
+                assert answer.status == 200 and answer.headers["Content-Type"] == "application/json"
+                assert json.loads(answer.read()) == {"status": "ok"}
+        with pytest.raises(urllib.error.HTTPError) as other:
+            urllib.request.urlopen(base + "/other", timeout=10)
+        assert other.value.code != 200  # any other plain request is answered as before
