@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 from mock_issuer import MockIssuer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "auth"
@@ -111,3 +112,47 @@ def test_browser_login(codex_bin: str, env: dict[str, str], issuer: MockIssuer) 
             proc.kill()
             proc.wait()
     assert json.loads((Path(env["CODEX_HOME"]) / "auth.json").read_text())["auth_mode"] == "chatgpt"
+
+
+def _token(payload: str) -> str:
+    import base64
+
+    return "h." + base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=") + ".s"
+
+
+@pytest.mark.parametrize(
+    ("id_token", "expected"),
+    [
+        # The reference's words (codex 0.100.0), with serde's place in the file where it gives one.
+        ("garbage", "invalid ID token format at line 4 column 25"),
+        ("", "invalid ID token format at line 4 column 18"),
+        ("a..c", "invalid ID token format at line 4 column 22"),
+        ("a.b.c.d", "Invalid input length: 1 at line 4 column 25"),
+        ("a.b+c.c", "Invalid symbol 43, offset 1. at line 4 column 25"),
+        ("a.YR.c", "Invalid last symbol 82, offset 1. at line 4 column 24"),
+        ("a.YWJj.c", "expected value at line 1 column 1"),
+        (_token("null"), "invalid type: null, expected struct IdClaims at line 1 column 4"),
+    ],
+)
+def test_status_with_a_malformed_id_token(
+    codex_bin: str, isolated_env: dict[str, str], id_token: str, expected: str
+) -> None:
+    auth = (
+        '{\n  "OPENAI_API_KEY": null,\n  "tokens": {\n'
+        f'    "id_token": "{id_token}",\n'
+        '    "access_token": "at",\n    "refresh_token": "rt",\n    "account_id": null\n  },\n'
+        '  "last_refresh": "2025-01-01T00:00:00Z"\n}\n'
+    )
+    Path(isolated_env["CODEX_HOME"], "auth.json").write_text(auth)
+    result = codex(codex_bin, isolated_env, "login", "status")
+    assert (result.returncode, result.stderr) == (1, f"Error checking login status: {expected}\n")
+
+
+def test_status_with_a_well_formed_id_token(codex_bin: str, isolated_env: dict[str, str]) -> None:
+    auth = {
+        "OPENAI_API_KEY": None,
+        "tokens": {"id_token": _token("{}"), "access_token": "at", "refresh_token": "rt"},
+    }
+    Path(isolated_env["CODEX_HOME"], "auth.json").write_text(json.dumps(auth))
+    result = codex(codex_bin, isolated_env, "login", "status")
+    assert (result.returncode, result.stderr) == (0, "Logged in using ChatGPT\n")
