@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "codex_cli.commands.login",
     "codex_cli.commands.mcp_server",
     "codex_cli.commands.mcp",
+    "codex_cli.commands.completion",
 )
 
 

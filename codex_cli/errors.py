@@ -60,16 +60,16 @@ def report(exc: BaseException) -> int:
 def guarded(fn: F) -> F:
     """Every exception a command lets out becomes one line on stderr and a non-zero exit.
 
-    Click's own (usage errors, `typer.Exit`, Abort) pass through: Click prints and exits for them.
+    Typer's own (usage errors, `typer.Exit`, Abort) pass through: it prints and exits for them.
     """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        import click
+        from typer.exceptions import TyperException
 
         try:
             return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (typer.Exit, typer.Abort, TyperException):  # Typer's Click: usage errors among them
             raise
         except (Exception, KeyboardInterrupt) as exc:
             raise typer.Exit(report(exc)) from None
