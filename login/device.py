@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,17 +36,33 @@ def _interval(value: Any) -> float:
         return 5.0
 
 
+def http_cause(exc: BaseException) -> str:
+    """Why a request failed, in a person's words: the innermost OS error when there is one
+    (`Connection refused`), else httpx's message, else the kind of failure."""
+    import httpx
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, OSError) and cause.strerror:
+            if isinstance(cause.errno, int) and cause.errno > 0:
+                return os.strerror(cause.errno)  # asyncio's "Connect call failed (...)" says less
+            return cause.strerror
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    return str(exc) or type(exc).__name__
+
+
 async def request_device_code(issuer: str, client_id: str = CLIENT_ID) -> DeviceCode:
     import httpx
 
     base = issuer.rstrip("/")
+    url = f"{base}/api/accounts/deviceauth/usercode"
     try:
         async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S) as client:
-            response = await client.post(
-                f"{base}/api/accounts/deviceauth/usercode", json={"client_id": client_id}
-            )
+            response = await client.post(url, json={"client_id": client_id})
     except httpx.HTTPError as exc:
-        raise OAuthError(f"device code request failed: {type(exc).__name__}") from None
+        raise OAuthError(f"error sending request for url ({url}): {http_cause(exc)}") from None
     if response.status_code == 404:
         raise OAuthError(NOT_ENABLED)
     if response.status_code // 100 != 2:
@@ -86,7 +103,7 @@ async def complete_device_login(
                     json={"device_auth_id": code.device_auth_id, "user_code": code.user_code},
                 )
             except httpx.HTTPError as exc:
-                raise OAuthError(f"device auth failed: {type(exc).__name__}") from None
+                raise OAuthError(f"device auth failed: {http_cause(exc)}") from None
             if response.status_code // 100 == 2:
                 break
             if response.status_code in (403, 404):  # not approved yet

@@ -116,6 +116,13 @@ def register(app: typer.Typer) -> None:
                 "`printenv OPENAI_API_KEY | codex login --with-api-key`."
             )
             _exit(1)
+        if with_api_key and device_auth:
+            _say(
+                "error: the argument '--with-api-key' cannot be used with '--device-auth'\n\n"
+                "Usage: codex login --with-api-key\n       codex login --device-auth\n\n"
+                "For more information, try '--help'."
+            )
+            _exit(2)
         if with_api_key:
             key = _read_api_key()
             loaded = _load(ctx, None, None, None)

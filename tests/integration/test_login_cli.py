@@ -156,3 +156,31 @@ def test_status_with_a_well_formed_id_token(codex_bin: str, isolated_env: dict[s
     Path(isolated_env["CODEX_HOME"], "auth.json").write_text(json.dumps(auth))
     result = codex(codex_bin, isolated_env, "login", "status")
     assert (result.returncode, result.stderr) == (0, "Logged in using ChatGPT\n")
+
+
+def test_device_code_request_that_cannot_connect_names_the_url_and_cause(
+    codex_bin: str, isolated_env: dict[str, str]
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**isolated_env, "CODEX_AUTH_ISSUER": f"http://127.0.0.1:{port}"}
+    result = codex(codex_bin, env, "login", "--device-auth")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error logging in with device code: error sending request for url "
+        f"(http://127.0.0.1:{port}/api/accounts/deviceauth/usercode): Connection refused\n"
+    )
+
+
+def test_api_key_and_device_auth_together_is_a_usage_error(
+    codex_bin: str, isolated_env: dict[str, str]
+) -> None:
+    result = codex(codex_bin, isolated_env, "login", "--with-api-key", "--device-auth", stdin="sk-1\n")
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "error: the argument '--with-api-key' cannot be used with '--device-auth'\n"
+    )
+    assert not Path(isolated_env["CODEX_HOME"], "auth.json").exists()
