@@ -7,6 +7,7 @@ import importlib
 import typer
 
 from codex_cli.errors import guarded
+from codex_cli.help import RootGroup
 from codex_cli.options import ConfigOption, DisableOption, EnableOption, remember_overrides
 
 # Each module exposes `register(app)`. Modules import only typer at top level; the work they
@@ -30,6 +31,7 @@ def _print_version(value: bool) -> None:
 
 def build_app() -> typer.Typer:
     app = typer.Typer(
+        cls=RootGroup,
         name="codex",
         help="Codex CLI (pycodex): the server side of Codex, wire-compatible with codex 0.100.0.",
         add_completion=False,

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from codex_cli.errors import fail, guarded
+from codex_cli.help import OrderedGroup
 from codex_cli.options import (
     ConfigOption,
     DisableOption,
@@ -56,6 +57,7 @@ PrettierOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     server = typer.Typer(
+        cls=OrderedGroup,
         help="Run the app server (JSON-RPC over stdio or websocket) for IDEs and SDKs.",
         invoke_without_command=True,
         rich_markup_mode=None,

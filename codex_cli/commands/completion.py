@@ -23,7 +23,7 @@ class Shell(StrEnum):
 def register(app: typer.Typer) -> None:
     @app.command(
         "completion",
-        short_help="Generate shell completion scripts",
+        short_help="Generate shell completion scripts.",
         help="Generate shell completion scripts, e.g. `source <(codex completion bash)` "
         "or `codex completion zsh > ~/.zfunc/_codex`.",
     )
@@ -31,7 +31,8 @@ def register(app: typer.Typer) -> None:
     def completion(
         ctx: typer.Context,
         shell: Annotated[
-            Shell, typer.Argument(help="Shell to generate completions for.", show_default=True)
+            Shell,
+            typer.Argument(metavar="SHELL", help="Shell to generate completions for.", show_default=True),
         ] = Shell.bash,
         config: ConfigOption = None,
         enable: EnableOption = None,

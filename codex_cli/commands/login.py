@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from codex_cli.errors import guarded
+from codex_cli.help import OrderedGroup
 from codex_cli.options import (
     ConfigOption,
     DisableOption,
@@ -75,6 +76,7 @@ async def _with_spinner(message: str, work: Awaitable[None]) -> None:
 
 def register(app: typer.Typer) -> None:
     login_app = typer.Typer(
+        cls=OrderedGroup,
         help="Manage login: sign in with ChatGPT (browser or device code) or an API key.",
         invoke_without_command=True,
         rich_markup_mode=None,

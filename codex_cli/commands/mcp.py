@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from codex_cli.errors import EXIT_USAGE, fail, guarded
+from codex_cli.help import OrderedGroup
 from codex_cli.options import (
     ConfigOption,
     DisableOption,
@@ -156,6 +157,7 @@ def _write_servers(path: Path, servers: dict[str, dict[str, Any]]) -> None:
 
 def register(app: typer.Typer) -> None:
     mcp_app = typer.Typer(
+        cls=OrderedGroup,
         help="Manage external MCP servers for Codex.",
         no_args_is_help=True,
         rich_markup_mode=None,
@@ -235,7 +237,7 @@ def register(app: typer.Typer) -> None:
     @guarded
     def get_server(
         ctx: typer.Context,
-        name: Annotated[str, typer.Argument(help="Name of the MCP server.")],
+        name: Annotated[str, typer.Argument(metavar="NAME", help="Name of the MCP server.")],
         as_json: Annotated[
             bool, typer.Option("--json", help="Output the server configuration as JSON.")
         ] = False,
@@ -296,10 +298,13 @@ def register(app: typer.Typer) -> None:
     @guarded
     def add_server(
         ctx: typer.Context,
-        name: Annotated[str, typer.Argument(help="Name for the MCP server configuration.")],
+        name: Annotated[str, typer.Argument(metavar="NAME", help="Name for the MCP server configuration.")],
         command: Annotated[
             list[str] | None,
-            typer.Argument(help="Command (and arguments) that starts a stdio MCP server, after `--`."),
+            typer.Argument(
+                metavar="-- COMMAND...",
+                help="Command (and arguments) that starts a stdio MCP server, after `--`.",
+            ),
         ] = None,
         env: Annotated[
             list[str] | None,
@@ -307,11 +312,15 @@ def register(app: typer.Typer) -> None:
                 "--env", metavar="KEY=VALUE", help="Environment variable for a stdio server (repeatable)."
             ),
         ] = None,
-        url: Annotated[str | None, typer.Option("--url", help="URL of a streamable HTTP MCP server.")] = None,
+        url: Annotated[
+            str | None, typer.Option("--url", metavar="URL", help="URL of a streamable HTTP MCP server.")
+        ] = None,
         bearer_token_env_var: Annotated[
             str | None,
             typer.Option(
-                "--bearer-token-env-var", help="Environment variable holding a bearer token for --url."
+                "--bearer-token-env-var",
+                metavar="ENV_VAR",
+                help="Environment variable holding a bearer token for --url.",
             ),
         ] = None,
         config: ConfigOption = None,
@@ -357,7 +366,7 @@ def register(app: typer.Typer) -> None:
     @guarded
     def remove_server(
         ctx: typer.Context,
-        name: Annotated[str, typer.Argument(help="Name of the MCP server to remove.")],
+        name: Annotated[str, typer.Argument(metavar="NAME", help="Name of the MCP server to remove.")],
         config: ConfigOption = None,
         enable: EnableOption = None,
         disable: DisableOption = None,
@@ -379,10 +388,10 @@ def register(app: typer.Typer) -> None:
     @guarded
     def login_server(
         ctx: typer.Context,
-        name: Annotated[str, typer.Argument(help="Name of the MCP server.")],
+        name: Annotated[str, typer.Argument(metavar="NAME", help="Name of the MCP server.")],
         scopes: Annotated[
             str | None,
-            typer.Option("--scopes", help="Comma-separated OAuth scopes to request."),
+            typer.Option("--scopes", metavar="SCOPES", help="Comma-separated OAuth scopes to request."),
         ] = None,
         config: ConfigOption = None,
         enable: EnableOption = None,
@@ -417,7 +426,7 @@ def register(app: typer.Typer) -> None:
     @guarded
     def logout_server(
         ctx: typer.Context,
-        name: Annotated[str, typer.Argument(help="Name of the MCP server.")],
+        name: Annotated[str, typer.Argument(metavar="NAME", help="Name of the MCP server.")],
         config: ConfigOption = None,
         enable: EnableOption = None,
         disable: DisableOption = None,

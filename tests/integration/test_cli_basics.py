@@ -41,3 +41,32 @@ def test_cli_import_stays_light() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_help_lists_commands_in_the_reference_order_in_full(
+    codex_bin: str, isolated_env: dict[str, str]
+) -> None:
+    result = run(codex_bin, "--help", env=isolated_env)
+    assert result.returncode == 0
+    commands = result.stdout.split("Commands:\n", 1)[1]
+    names = [line.split()[0] for line in commands.splitlines() if line.startswith("  ") and line[2] != " "]
+    reference = ["login", "logout", "mcp", "mcp-server", "app-server", "completion"]
+    assert names[: len(reference)] == reference
+    assert "..." not in commands and "…" not in commands
+    mcp = run(codex_bin, "mcp", "--help", env=isolated_env).stdout.split("Commands:\n", 1)[1]
+    assert [line.split()[0] for line in mcp.splitlines() if line.startswith("  ") and line[2] != " "] == [
+        "list",
+        "get",
+        "add",
+        "remove",
+        "login",
+        "logout",
+    ]
+
+
+def test_mcp_add_help_has_readable_metavars(codex_bin: str, isolated_env: dict[str, str]) -> None:
+    text = run(codex_bin, "mcp", "add", "--help", env=isolated_env).stdout
+    assert text.startswith("Usage: codex mcp add [OPTIONS] <NAME> [-- COMMAND...]\n")
+    for unreadable in ("{", "<str>", "<list[str]>"):
+        assert unreadable not in text
+    assert "--url URL" in text and "--bearer-token-env-var ENV_VAR" in text and "--env KEY=VALUE" in text
