@@ -37,6 +37,8 @@ class Connection:
         """Queue one message; never blocks. A client past the hard limit is disconnected."""
         if self.closed:
             return
+        if "method" in message and log.isEnabledFor(logging.DEBUG):
+            _log_outgoing(self.label, message)
         try:
             self.queue.put_message(message, encoded)
         except QueueOverflow as exc:
@@ -50,3 +52,18 @@ class Connection:
         self.queue.close()
         if self.abort is not None:
             self.abort(reason)
+
+
+def _log_outgoing(label: str, message: dict[str, Any]) -> None:
+    """Notifications and server requests as they are queued: the method only (debug), streaming
+    deltas only at trace level; never params, which carry the conversation."""
+    from app_server.logging_setup import TRACE
+    from app_server.outgoing import DELTA_METHODS
+
+    method = message["method"]
+    if "id" in message:
+        log.debug("%s: -> request %s (id %r)", label, method, message["id"])
+    elif method in DELTA_METHODS:
+        log.log(TRACE, "%s: -> %s", label, method)
+    else:
+        log.debug("%s: -> %s", label, method)

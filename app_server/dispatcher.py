@@ -229,9 +229,9 @@ class Dispatcher:
             return
         if not jsonrpc.is_valid_id(request_id):
             log.warning(
-                "%s: dropped request %r: its id is neither a string nor a 64-bit integer",
+                "%s: dropped request %s: its id is neither a string nor a 64-bit integer",
                 connection.label,
-                method[:100],
+                clip(method),
             )
             return
         inbox = self._inboxes.get(connection.id)
@@ -255,7 +255,7 @@ class Dispatcher:
     def _on_notification(self, connection: Connection, method: str, params: Any) -> None:
         if method == "initialized":
             return  # requests already work after `initialize`; nothing more to do
-        log.debug("%s: ignoring notification %s", connection.label, method)
+        log.debug("%s: ignoring notification %s", connection.label, clip(method))
 
     # -- requests ----------------------------------------------------------------------------
     async def _work(self, connection: Connection, inbox: asyncio.Queue[tuple[RequestId, str, Any]]) -> None:
@@ -266,116 +266,132 @@ class Dispatcher:
                 # read them down, so a client that only sends costs no work and no memory.
                 await connection.queue.wait_for_room()
             self._in_flight += 1
+            started = time.monotonic()
             try:
-                await self._handle(connection, request_id, method, params)
+                await self._handle(connection, request_id, method, params, started)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a bug in one handler must not take the connection down
                 log_failure(connection.label, method, exc)
-                connection.send(
-                    jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"internal error in {method}")
+                self._reply(
+                    connection,
+                    method,
+                    started,
+                    jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"internal error in {method}"),
                 )
             finally:
                 self._request_done()
                 inbox.task_done()
 
     async def _handle(
-        self, connection: Connection, request_id: RequestId, method: str, raw_params: Any
+        self, connection: Connection, request_id: RequestId, method: str, raw_params: Any, started: float
     ) -> None:
         await self._wait_ready()
         from app_server.protocol import registry
 
+        def refuse(text: str) -> None:
+            self._reply(
+                connection, method, started, jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, text)
+            )
+
         spec = registry.client_request(method)
         if spec is None:
-            connection.send(
-                jsonrpc.error_message(
-                    request_id, jsonrpc.INVALID_REQUEST, registry.unknown_method_message(method)
-                )
-            )
+            refuse(registry.unknown_method_message(method))
             return
         parsed = parse_params(spec, raw_params)
         if isinstance(parsed, ParamsProblem):
-            connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, parsed.message))
+            refuse(parsed.message)
             return
         if method == "initialize":
             if connection.initialized:
-                connection.send(
-                    jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, "Already initialized")
-                )
+                refuse("Already initialized")
                 return
         elif not connection.initialized:
-            connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, "Not initialized"))
+            refuse("Not initialized")
             return
-        gate = None if connection.experimental_api else experimental_gate(spec, parsed)
-        if gate is not None:
-            connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, gate))
-            return
-        bad_id = invalid_thread_id(spec, parsed)
-        if bad_id is not None:
-            connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, bad_id))
-            return
-        bad_path = unusable_path(raw_params)
-        if bad_path is not None:
-            connection.send(jsonrpc.error_message(request_id, jsonrpc.INVALID_REQUEST, bad_path))
+        problem = (
+            (None if connection.experimental_api else experimental_gate(spec, parsed))
+            or invalid_thread_id(spec, parsed)
+            or unusable_path(raw_params)
+        )
+        if problem is not None:
+            refuse(problem)
             return
         entry = lookup(method)
         if entry is None:
-            connection.send(
-                jsonrpc.error_message(
-                    request_id,
-                    jsonrpc.INVALID_REQUEST,
-                    f"`{method}` is not available in this version of pycodex yet",
-                )
-            )
+            refuse(f"`{method}` is not available in this version of pycodex yet")
             return
         context = RequestContext(self.state, connection, request_id, method)
         if entry.detached:
-            task = asyncio.create_task(self._run(context, entry.fn, parsed))
+            task = asyncio.create_task(self._run(context, entry.fn, parsed, started))
             self._detached.add(task)
             self._in_flight += 1
             task.add_done_callback(self._detached_done)
         else:
-            await self._run(context, entry.fn, parsed)
+            await self._run(context, entry.fn, parsed, started)
 
     def _detached_done(self, task: asyncio.Task[None]) -> None:
         self._detached.discard(task)
         self._request_done()
 
-    async def _run(self, context: RequestContext, fn: Any, params: Any) -> None:
-        connection, request_id = context.connection, context.request_id
+    async def _run(self, context: RequestContext, fn: Any, params: Any, started: float) -> None:
+        connection, request_id, method = context.connection, context.request_id, context.method
+
+        def answer(message: dict[str, Any]) -> None:
+            self._reply(connection, method, started, message)
+
         try:
             result = await fn(context, params)
         except JsonRpcError as exc:
-            connection.send(jsonrpc.error_message(request_id, exc.code, exc.message, exc.data))
+            answer(jsonrpc.error_message(request_id, exc.code, exc.message, exc.data))
             return
         except asyncio.CancelledError:
             raise
-        except OSError as exc:
-            if exc.errno == errno.ENAMETOOLONG:  # a client's path, past what the unchecked fields allow
-                log.debug("%s: %s: %s", connection.label, context.method, exc)
+        except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+                # A client's path, past what the fields checked up front allow.
+                log.debug("%s: %s: %s", connection.label, method, exc)
                 where = f": {str(exc.filename)[:200]}" if exc.filename else ""
-                connection.send(
+                answer(
                     jsonrpc.error_message(
                         request_id, jsonrpc.INVALID_REQUEST, f"Invalid request: a path is too long{where}"
                     )
                 )
                 return
-            log_failure(connection.label, context.method, exc)
-            connection.send(
-                jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"{context.method} failed: {exc}")
-            )
-            return
-        except Exception as exc:
-            log_failure(connection.label, context.method, exc)
-            connection.send(
-                jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"{context.method} failed: {exc}")
-            )
+            log_failure(connection.label, method, exc)
+            answer(jsonrpc.error_message(request_id, jsonrpc.INTERNAL_ERROR, f"{method} failed: {exc}"))
             return
         if result is DEFERRED:
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug(
+                    "%s: %s (id %s) returned in %.1f ms; the handler answers later",
+                    connection.label,
+                    method,
+                    _show_id(request_id),
+                    (time.monotonic() - started) * 1000,
+                )
             return
-        connection.send(jsonrpc.result_message(request_id, to_wire(result)))
+        answer(jsonrpc.result_message(request_id, to_wire(result)))
         for callback in context.after:
             callback()
+
+    def _reply(self, connection: Connection, method: str, started: float, message: dict[str, Any]) -> None:
+        """Send a request's answer; at debug level, log the method, id, outcome and duration
+        (never params or results: they may hold secrets)."""
+        connection.send(message)
+        if log.isEnabledFor(logging.DEBUG):
+            error = message.get("error")
+            outcome = (
+                "ok" if error is None else f"error {error.get('code')}: {clip(error.get('message'), 200)}"
+            )
+            log.debug(
+                "%s: %s (id %s) %s in %.1f ms",
+                connection.label,
+                clip(method),
+                _show_id(message.get("id")),
+                outcome,
+                (time.monotonic() - started) * 1000,
+            )
 
 
 def log_failure(label: str, method: str, exc: BaseException) -> None:
@@ -383,6 +399,16 @@ def log_failure(label: str, method: str, exc: BaseException) -> None:
     (`RUST_LOG=debug`), so that what a client sends never fills stderr with tracebacks."""
     log.error("%s: %s failed: %s: %s", label, method, type(exc).__name__, str(exc)[:500])
     log.debug("%s: %s traceback", label, method, exc_info=exc)
+
+
+def _show_id(request_id: Any) -> str:
+    return clip(repr(request_id), 40)
+
+
+def clip(text: Any, limit: int = 100) -> str:
+    """Client-chosen text for a log line: one line, printable, short."""
+    shown = str(text).encode("unicode_escape", "backslashreplace").decode("ascii")
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 class ParamsProblem:
