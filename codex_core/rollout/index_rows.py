@@ -193,7 +193,10 @@ CREATE INDEX IF NOT EXISTS threads_created ON threads (archived, listable, creat
 CREATE INDEX IF NOT EXISTS threads_updated ON threads (archived, listable, updated_ms DESC, id DESC);
 CREATE INDEX IF NOT EXISTS threads_id ON threads (id);
 CREATE TABLE IF NOT EXISTS names (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
 """
+# Added to version 2 without a bump (an index without it just lists every folder once).
+FOLDERS_TABLE = "CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL)"
 
 Row = tuple[Any, ...]
 

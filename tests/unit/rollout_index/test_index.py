@@ -292,3 +292,65 @@ def test_wire_fields(home: Path) -> None:
     assert item.cwd == "/w" and item.preview == "line one\nline two" and item.cli_version == "0.100.0"
     assert item.created_at == int(BASE.timestamp())
     assert item.source == "vscode" and item.model_provider == "mock"
+
+
+def _until(condition: object, timeout: float = 20.0) -> None:
+    """Wait for a condition (a background rescan to land), never for a fixed time."""
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+def test_fresh_process_serves_from_the_index_on_disk_and_sees_other_writers(home: Path) -> None:
+    """The first call of a new process (background mode, as the app-server runs it) answers from
+    the persisted index; files created or removed since show at once (their folder's mtime is on
+    disk), an append to an old file once the background rescan started by that call is done."""
+    now = time.time()
+    old, kept, removed = (thread_uuid(BASE, n) for n in range(3))
+    old_path = write_rollout(home, BASE, old, mtime=now - 86_400 * 30)
+    write_rollout(home, BASE, kept, mtime=now - 86_400 * 20)
+    removed_path = write_rollout(home, BASE + timedelta(days=1), removed, mtime=now - 86_400 * 10)
+    for path in (old_path, removed_path):
+        for folder in (path.parent, path.parent.parent, path.parent.parent.parent):
+            os.utime(folder, (now - 86_400 * 5, now - 86_400 * 5))
+    first = ThreadIndex(home, background=True)
+    assert ids(first, sort_key="updated_at") == [removed, kept, old]
+    assert first.wait_idle(20)
+    first.close()
+
+    # Another process, while no server runs: a new thread, a removed one, an old one resumed.
+    created = thread_uuid(BASE + timedelta(days=2), 3)
+    write_rollout(home, BASE + timedelta(days=2), created, mtime=now - 60)
+    removed_path.unlink()
+    with old_path.open("ab") as handle:
+        handle.write(
+            b'{"timestamp":"x","type":"event_msg","payload":{"type":"agent_message","message":"hi"}}\n'
+        )
+    os.utime(old_path)  # the most recently updated now; its folder's mtime does not move
+
+    second = ThreadIndex(home, background=True)
+    page = ids(second, sort_key="updated_at")
+    assert created in page and removed not in page  # on the very first call
+    assert second.stats["heads_read"] <= 1  # only the new file was read: the rest came from disk
+    _until(lambda: ids(second, sort_key="updated_at") == [old, created, kept])
+    assert second.stats["rebuilds"] == 0
+    second.wait_idle(20)
+    second.close()
+
+
+def test_background_mode_rebuilds_a_damaged_index(home: Path) -> None:
+    for n in range(3):
+        write_rollout(home, BASE, thread_uuid(BASE, n))
+    index = ThreadIndex(home, background=True)
+    assert len(ids(index)) == 3
+    assert index.wait_idle(20)
+    index.close()
+    db = home / INDEX_FILE_NAME
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.write_bytes(b"this is not a database" * 100)
+    again = ThreadIndex(home, background=True)
+    assert len(ids(again)) == 3
+    assert again.wait_idle(20)
+    assert again.stats["rebuilds"] == 1
