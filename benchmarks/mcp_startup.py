@@ -13,7 +13,6 @@ stdin. Prints medians / p95 per command and ratios against the reference. Stdlib
 from __future__ import annotations
 
 import argparse
-import os
 import selectors
 import shlex
 import shutil
@@ -23,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from startup import _read_until_id, percentile, tree_rss_kib
+from startup import _read_until_id, percentile, spawn_fresh, tree_rss_kib
 
 INIT = (
     b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
@@ -35,20 +34,7 @@ LIST = b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n{"jsonrpc":"2.0
 def run_once(argv: list[str], timeout: float) -> tuple[float, float, int]:
     scratch = tempfile.mkdtemp(prefix="mcp-startup-bench-")
     try:
-        home = os.path.join(scratch, "home")
-        codex_home = os.path.join(home, ".codex")
-        os.makedirs(codex_home)
-        open(os.path.join(codex_home, "config.toml"), "w").close()
-        env = {"HOME": home, "CODEX_HOME": codex_home, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            cwd=scratch,
-        )
+        proc, start = spawn_fresh(argv, scratch)
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(INIT)
         proc.stdin.flush()

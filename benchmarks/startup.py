@@ -78,25 +78,27 @@ def _read_until_id(
             return
 
 
+def spawn_fresh(argv: list[str], scratch: str) -> tuple[subprocess.Popen[bytes], float]:
+    """Start `argv` with a throw-away HOME / CODEX_HOME (an empty config) under `scratch`, as a
+    fresh install would; returns the process and the moment it was spawned."""
+    home = os.path.join(scratch, "home")
+    codex_home = os.path.join(home, ".codex")
+    os.makedirs(codex_home)
+    open(os.path.join(codex_home, "config.toml"), "w").close()
+    env = {"HOME": home, "CODEX_HOME": codex_home, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=scratch
+    )
+    return proc, start
+
+
 def run_once(argv: list[str], timeout: float) -> tuple[float, int, float]:
     """One cold start: (seconds until the initialize response, tree RSS in KiB, seconds for a
     thread/start sent right after that response)."""
     scratch = tempfile.mkdtemp(prefix="startup-bench-")
     try:
-        home = os.path.join(scratch, "home")
-        codex_home = os.path.join(home, ".codex")
-        os.makedirs(codex_home)
-        open(os.path.join(codex_home, "config.toml"), "w").close()
-        env = {"HOME": home, "CODEX_HOME": codex_home, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            cwd=scratch,
-        )
+        proc, start = spawn_fresh(argv, scratch)
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(INIT_LINE)
         proc.stdin.flush()
