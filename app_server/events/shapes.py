@@ -10,7 +10,9 @@ def thread_item(item: dict[str, Any]) -> dict[str, Any]:
     kind = item.get("type")
     item_id = item.get("id", "")
     if kind == "UserMessage":
-        return {"type": "userMessage", "id": item_id, "content": item.get("content", [])}
+        from codex_core.agent.items import v2_user_input
+
+        return {"type": "userMessage", "id": item_id, "content": v2_user_input(item.get("content", []))}
     if kind == "AgentMessage":
         text = "".join(part.get("text", "") for part in item.get("content", []) if isinstance(part, dict))
         return {"type": "agentMessage", "id": item_id, "text": text}

@@ -20,10 +20,8 @@ def user_message_item(inputs: list[dict[str, Any]]) -> dict[str, Any]:
             ]
         elif kind == "localImage":
             url = local_image_data_url(str(entry.get("path", "")))
-            if url is None:
-                content.append(
-                    {"type": "input_text", "text": f"unable to read image at `{entry.get('path')}`"}
-                )
+            if isinstance(url, LocalImageError):
+                content.append({"type": "input_text", "text": str(url)})
             else:
                 content += [
                     {"type": "input_text", "text": "<image>"},
@@ -40,18 +38,49 @@ def user_message_item(inputs: list[dict[str, Any]]) -> dict[str, Any]:
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
-def local_image_data_url(path: str) -> str | None:
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def _sniff_image(data: bytes) -> str | None:
+    """The image type of a file without a telling extension, from its first bytes."""
+    for magic, mime in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+class LocalImageError(str):
+    """What the model reads in place of a local image that cannot be attached (the reference's words)."""
+
+
+def local_image_data_url(path: str) -> str | LocalImageError:
+    """The image at `path` as a data URL, or the reason it cannot be attached."""
     import base64
     import mimetypes
 
+    def refused(reason: str) -> LocalImageError:
+        return LocalImageError(f"Codex could not read the local image at `{path}`: {reason}")
+
+    guessed = mimetypes.guess_type(path)[0]
+    if guessed is not None and not guessed.startswith("image/"):
+        return refused(f"unsupported MIME type `{guessed}`")
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_IMAGE_BYTES + 1)
-    except OSError:
-        return None
+    except OSError as exc:
+        return refused(f"{exc.strerror or exc} (os error {exc.errno})")
+    mime = guessed or _sniff_image(data)
+    if mime is None:
+        return refused("unsupported MIME type `application/octet-stream`")
     if len(data) > MAX_IMAGE_BYTES:
-        return None
-    mime = mimetypes.guess_type(path)[0] or "image/png"
+        return refused(f"the image is larger than {MAX_IMAGE_BYTES} bytes")
     return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
 
 
@@ -72,7 +101,8 @@ def user_message_event(inputs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def core_user_input(inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """UserInput as the core's TurnItem carries it (text items always have text_elements)."""
+    """UserInput as the core's TurnItem carries it: text items always have text_elements, images
+    are `{image_url}` and local images `local_image` (v2 says `url` and `localImage`)."""
     result = []
     for entry in inputs:
         if entry.get("type") == "text":
@@ -83,8 +113,25 @@ def core_user_input(inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "text_elements": list(entry.get("text_elements") or []),
                 }
             )
+        elif entry.get("type") == "image":
+            result.append({"type": "image", "image_url": entry.get("url", "")})
+        elif entry.get("type") == "localImage":
+            result.append({"type": "local_image", "path": entry.get("path", "")})
         else:
             result.append(dict(entry))
+    return result
+
+
+def v2_user_input(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The core's UserInput back in v2 form (`image_url` -> `url`, `local_image` -> `localImage`)."""
+    result = []
+    for entry in content:
+        if entry.get("type") == "image" and "image_url" in entry:
+            result.append({"type": "image", "url": entry["image_url"]})
+        elif entry.get("type") == "local_image":
+            result.append({"type": "localImage", "path": entry.get("path", "")})
+        else:
+            result.append(entry)
     return result
 
 

@@ -64,6 +64,9 @@ class Session:
     ) -> None:
         self.thread_id = thread_id
         self.settings = settings
+        # The thread's own cwd (its session_meta's): what thread/read reports, whatever later
+        # turns override.
+        self.cwd = settings.cwd
         self.sink = sink
         self.created_at = created_at
         self.originator = originator

@@ -90,9 +90,13 @@ def record_user_input(session: Session, turn: TurnState, inputs: list[dict[str, 
     from codex_core.uuid7 import uuid7_str
 
     item = {"type": "UserMessage", "id": uuid7_str(), "content": I.core_user_input(inputs)}
+    message = I.user_message_item(inputs)
     if not session.preview:
-        session.preview = I.user_message_event(inputs)["message"]
-    session.record([I.user_message_item(inputs)])
+        # What thread/read shows: the message's text as the model got it, image markers left out.
+        from codex_core.rollout.history import user_message_text
+
+        session.preview = user_message_text(message) or ""
+    session.record([message])
     telemetry_of(session).user_prompt(
         "".join(str(i.get("text", "")) for i in inputs if i.get("type") == "text")
     )

@@ -217,6 +217,7 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_reasoning": simple_turn("think REASONING"),
         "flow_output_schema": simple_turn("answer MESSAGE", {"outputSchema": OUTPUT_SCHEMA}),
         "flow_surface_methods": surface_methods(),
+        "flow_thread_start_overrides": thread_start_overrides(),
     }
 
 
@@ -483,4 +484,33 @@ def surface_methods() -> dict[str, Any]:
     steps += _req(6, "getUserSavedConfig", {})
     steps += _req(7, "listConversations", {"pageSize": 5})
     steps += _req(8, "experimentalFeature/list", {})
+    return {"steps": steps}
+
+
+def thread_start_overrides() -> dict[str, Any]:
+    """thread/start with the settings SDKs pass, then a turn with an image and a cwd override."""
+    steps: list[dict[str, Any]] = [{"write_file": "sub/keep.txt", "content": "x\n"}]
+    steps += handshake()
+    params = {
+        "model": "gpt-5.2-codex",
+        "approvalPolicy": "on-request",
+        "sandbox": "workspace-write",
+        "config": {"model_reasoning_effort": "high"},
+    }
+    steps += _req(2, "thread/start", params, {"thread": "result.thread.id"})
+    turn = {
+        "threadId": "${thread}",
+        "input": [
+            {"type": "text", "text": "Look MESSAGE"},
+            {"type": "image", "url": "https://example.com/cat.png"},
+            {"type": "localImage", "path": "${WORKSPACE}/sub/keep.txt"},
+        ],
+        "cwd": "${WORKSPACE}/sub",
+    }
+    steps += [
+        {"send": {"id": 3, "method": "turn/start", "params": turn}},
+        {"expect_response": 3, "capture": {"turn": "result.turn.id"}},
+        _turn_done(),
+    ]
+    steps += _req(4, "thread/read", {"threadId": "${thread}", "includeTurns": True})
     return {"steps": steps}
