@@ -8,12 +8,9 @@ hold up the rest. Nothing a client sends can crash the server or affect another 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import errno
 import logging
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -22,78 +19,13 @@ from app_server import jsonrpc
 from app_server.connection import Connection
 from app_server.handlers import DEFERRED, RequestContext, lookup
 from app_server.jsonrpc import JsonRpcError, RequestId
+from app_server.startup_policy import StartupPolicy
 from app_server.state import ServerState
 
 log = logging.getLogger("codex.app_server")
 
-QUIET_POLL_SECONDS = 0.05  # how often a held-back warm-up looks again
-# Clients send requests in bursts (thread/start, then turn/start at once): the warm-up waits for
-# this much quiet, so that a model build it starts cannot hold the interpreter lock just as the
-# next request or the first deltas of a turn arrive.
-QUIET_AFTER_SECONDS = 0.5
 MAX_PENDING_REQUESTS = 512  # per connection; past this, requests get -32001 "Server overloaded"
 _MISSING = object()
-
-
-# The methods a client sends first; their params models are built before anything else.
-FIRST_METHODS = ("thread/start", "thread/resume", "thread/list", "turn/start", "model/list", "config/read")
-
-
-def warm_up() -> None:
-    """Import what every request needs: the registry, validation and the handlers (worker thread).
-
-    Pydantic class creation is most of a first request's cost; doing it while the client is
-    still reading the initialize answer hides it. Requests wait for this part only.
-    """
-    import gc
-
-    from app_server.protocol import registry, validation  # noqa: F401
-
-    lookup("initialize")
-    # Modules, classes and their validators live as long as the process: out of every later
-    # collection. Without this a full collection walks them all (30-40 ms each, several during
-    # start-up and now and then in a streaming turn, where it shows up as a latency spike).
-    gc.freeze()
-
-
-def warm_up_rest(wait_quiet: Callable[[], None] = lambda: None) -> None:
-    """Then the models requests are parsed with, most used first, so that a later request does
-    not pay for building them. `wait_quiet` is called before each model: the warm-up holds
-    back while the server has work, since its share of the interpreter lock would otherwise
-    land on that work (a thread/start sent at once after initialize took 0.6 s instead of 0.4)."""
-    import gc
-
-    from app_server.protocol import registry, validation
-
-    first = [spec for method in FIRST_METHODS if (spec := registry.client_request(method)) is not None]
-    # Only what the server parses: the params of client requests and the client's answers to
-    # server requests (notifications and results are sent as plain dicts).
-    for spec in [*first, *registry.CLIENT_REQUESTS]:
-        wait_quiet()
-        try:
-            params = spec.params
-            if spec in first and params is not None:
-                validation.prepare(params)
-        except Exception:  # a broken model must fail its own requests, not the server
-            log.exception("warming up %s failed", spec.method)
-    for spec in registry.SERVER_REQUESTS:
-        wait_quiet()
-        try:
-            _ = spec.result
-        except Exception:
-            log.exception("warming up %s failed", spec.method)
-    # What the first turn would otherwise import on the event loop (and the HTTP client's CA
-    # certificates), where it stalls every connection for as long.
-    wait_quiet()
-    try:
-        import codex_core.agent.turn  # noqa: F401
-        from codex_core.model.client import prepare_shared_http_client
-
-        prepare_shared_http_client()
-    except Exception:
-        log.exception("warming up the turn path failed")
-    # And the rest of the models and the turn path, likewise.
-    gc.freeze()
 
 
 class Dispatcher:
@@ -102,73 +34,19 @@ class Dispatcher:
         self._inboxes: dict[int, asyncio.Queue[tuple[RequestId, str, Any]]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._detached: set[asyncio.Task[None]] = set()
-        self._ready: asyncio.Future[None] | None = None
         self._in_flight = 0  # requests received and not yet answered (detached ones included)
-        self._last_active = float("-inf")  # when a request last finished (time.monotonic)
-        self._heap_settled = False
+        self.startup = StartupPolicy(self.busy, state.any_thread_loaded)
 
     def _request_done(self) -> None:
         self._in_flight -= 1
-        self._last_active = time.monotonic()
-        if not self._heap_settled and self.state.any_thread_loaded():
-            # The first thread brought in the agent, the config and their models: long-lived
-            # too, so out of the collections that would otherwise stall its first turns.
-            import gc
-
-            self._heap_settled = True
-            gc.freeze()
+        self.startup.request_done()
 
     def busy(self) -> bool:
         """A request is being handled or a turn is running (read from the warm-up thread)."""
         return self._in_flight > 0 or self.state.any_turn_running()
 
-    def _wait_quiet(self) -> None:
-        while True:
-            if self.busy():
-                self._last_active = time.monotonic()
-            elif time.monotonic() - self._last_active >= QUIET_AFTER_SECONDS:
-                return
-            time.sleep(QUIET_POLL_SECONDS)
-
     def start_warm_up(self) -> None:
-        loop = asyncio.get_running_loop()
-        ready: asyncio.Future[None] = loop.create_future()
-
-        def settle(error: BaseException | None) -> None:
-            if ready.done():
-                return
-            if error is None:
-                ready.set_result(None)
-            else:
-                ready.set_exception(error)
-
-        def tell(error: BaseException | None) -> None:
-            with contextlib.suppress(RuntimeError):  # the loop already closed: nobody is waiting
-                loop.call_soon_threadsafe(settle, error)
-
-        def work() -> None:
-            try:
-                warm_up()
-            except Exception as exc:
-                tell(exc)
-                return
-            tell(None)
-            # Requests are served from here on; this part only saves later ones some time.
-            warm_up_rest(self._wait_quiet)
-
-        self._ready = ready
-        # A daemon thread, not the loop's executor: a client that leaves at once must not wait
-        # for models nobody will use.
-        threading.Thread(target=work, name="warm-up", daemon=True).start()
-
-    async def _wait_ready(self) -> None:
-        # Requests wait for the warm-up instead of importing the same modules concurrently.
-        if self._ready is not None:
-            try:
-                await asyncio.shield(self._ready)
-            except Exception:
-                log.exception("protocol warm-up failed; continuing without it")
-            self._ready = None
+        self.startup.start()
 
     # -- connection lifecycle ----------------------------------------------------------------
     def open(self, connection: Connection) -> None:
@@ -286,7 +164,7 @@ class Dispatcher:
     async def _handle(
         self, connection: Connection, request_id: RequestId, method: str, raw_params: Any, started: float
     ) -> None:
-        await self._wait_ready()
+        await self.startup.wait_ready()
         from app_server.protocol import registry
 
         def refuse(text: str) -> None:

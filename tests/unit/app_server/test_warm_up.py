@@ -9,8 +9,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from app_server.connection import Connection
-from app_server.dispatcher import FIRST_METHODS, Dispatcher, warm_up, warm_up_rest
+from app_server.dispatcher import Dispatcher
 from app_server.protocol import registry
+from app_server.startup_policy import FIRST_METHODS, warm_up, warm_up_rest
 from app_server.state import ServerOptions, ServerState
 
 
@@ -29,7 +30,7 @@ async def test_busy_while_a_request_is_handled(tmp_path: Path) -> None:
     connection.send = sent.append  # type: ignore[method-assign]
     dispatcher.open(connection)
     held: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    dispatcher._ready = held  # requests wait for the warm-up's first part: hold them there
+    dispatcher.startup.ready = held  # requests wait for the warm-up's first part: hold them there
     assert not dispatcher.busy()
     dispatcher.on_message(
         connection, b'{"id":1,"method":"initialize","params":{"clientInfo":{"name":"t","version":"1"}}}'
@@ -70,16 +71,16 @@ def test_protocol_models_keep_real_annotations() -> None:
 def test_the_warm_up_waits_for_a_quiet_spell_after_a_request(tmp_path: Path, monkeypatch: Any) -> None:
     import time
 
-    import app_server.dispatcher as dispatcher_module
+    import app_server.startup_policy as policy_module
 
-    monkeypatch.setattr(dispatcher_module, "QUIET_AFTER_SECONDS", 0.2)
-    monkeypatch.setattr(dispatcher_module, "QUIET_POLL_SECONDS", 0.01)
+    monkeypatch.setattr(policy_module, "QUIET_AFTER_SECONDS", 0.2)
+    monkeypatch.setattr(policy_module, "QUIET_POLL_SECONDS", 0.01)
     dispatcher = Dispatcher(ServerState(ServerOptions(codex_home=tmp_path)))
     started = time.monotonic()
-    dispatcher._wait_quiet()  # nothing happened yet: no wait
+    dispatcher.startup.wait_quiet()  # nothing happened yet: no wait
     assert time.monotonic() - started < 0.2
-    dispatcher._last_active = started = time.monotonic()  # a request just finished
-    dispatcher._wait_quiet()
+    dispatcher.startup.last_active = started = time.monotonic()  # a request just finished
+    dispatcher.startup.wait_quiet()
     assert time.monotonic() - started >= 0.2
 
 
