@@ -1,4 +1,5 @@
-"""Fixtures for the protocol tests: where ../shared lives, and a generated export."""
+"""Fixtures for the protocol tests: the reference's schema and conformance transcripts (copies in
+tests/fixtures, so a fresh clone runs every test), and a generated export."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
-SHARED = (REPO / "../shared").resolve()
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+# `codex app-server generate-json-schema` / `generate-ts` of the reference 0.100.0.
+REFERENCE_SCHEMA = FIXTURES / "reference_schema"
+# The conformance kit's scenarios with the transcripts recorded from the reference.
+SCENARIOS = FIXTURES / "conformance_scenarios"
 
 
 @pytest.fixture(scope="session")
-def shared() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared (reference schema and conformance kit) is not available")
-    return SHARED
+def reference_schema() -> Path:
+    return REFERENCE_SCHEMA
 
 
 @pytest.fixture(scope="session")

@@ -232,12 +232,10 @@ def _by_definition(b: dict[str, Any]) -> dict[str, Counter[str]]:
     return out
 
 
-def test_number_schemas_match_reference(shared: Path, bundle: dict[str, Any]) -> None:
+def test_number_schemas_match_reference(reference_schema: Path, bundle: dict[str, Any]) -> None:
     """schema_diff.py does not compare `format`/`minimum`: every definition of the bundle must
     hold the same number schemas as the reference's (a count, as variant order may differ)."""
-    reference = json.loads(
-        (shared / "reference/schema/json/codex_app_server_protocol.schemas.json").read_text()
-    )
+    reference = json.loads((reference_schema / "json/codex_app_server_protocol.schemas.json").read_text())
     ref, ours = _by_definition(reference), _by_definition(bundle)
     differing = {name: (ref[name], ours.get(name)) for name in ref if ref[name] != ours.get(name, Counter())}
     assert differing == {}
