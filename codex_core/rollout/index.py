@@ -38,23 +38,19 @@ methods block (file walks, sqlite): async callers run them in a worker thread.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .index_rows import (
     COLUMNS,
-    FOLDERS_TABLE,
     INTERACTIVE_SOURCE_KINDS,
-    SCHEMA,
     SELECT,
     Cursor,
     IndexedThread,
@@ -65,19 +61,19 @@ from .index_rows import (
     SortKey,
     expand_source_kinds,
     format_cursor,
-    head_row,
     parse_cursor,
     parse_name,
     source_kind,
-    subdirs,
     to_thread,
 )
-from .paths import ARCHIVED_SESSIONS_SUBDIR, SESSIONS_SUBDIR
+from .index_store import INDEX_FILE_NAME, check_ok, delete_files, open_checked
+from .index_walk import Changed, Listing, list_all, list_files, list_folders, read_heads
 from .session_index import latest_names, session_index_path
 
 log = logging.getLogger("codex.rollout.index")
 
-# The listing API lives here; rows, cursors and head parsing are in index_rows.
+# The listing API lives here; rows, cursors and head parsing are in index_rows, the SQLite file
+# in index_store, the walk of the rollout folders in index_walk.
 __all__ = [
     "INDEX_FILE_NAME",
     "INTERACTIVE_SOURCE_KINDS",
@@ -95,26 +91,12 @@ __all__ = [
     "source_kind",
 ]
 
-INDEX_FILE_NAME = "pycodex-threads.sqlite"
-SCHEMA_VERSION = 2  # 2: updated_ms holds whole seconds
-_FORMAT_TAG = "pycodex-thread-index"
-
 DEFAULT_FULL_RESCAN_INTERVAL = 2.0
 # A file modified this recently may still be appended to: re-stat it on every call.
 _HOT_WINDOW_NS = 15 * 60 * 1_000_000_000
 # File-system timestamps are coarse (a kernel tick); a folder whose mtime is this recent may
 # change again without its mtime moving, so it is re-listed on every call until it settles.
 _SETTLE_NS = 3 * 1_000_000_000
-# Below this many heads to read, a thread pool costs more than it saves.
-_POOL_THRESHOLD = 64
-
-
-@dataclass
-class _Listing:
-    """A full walk made without the lock: folders -> (archived, mtime_ns), folder -> its files."""
-
-    folders: dict[str, tuple[bool, int]]
-    files: dict[str, dict[str, tuple[int, int, bool]]]
 
 
 @dataclass
@@ -166,12 +148,12 @@ class ThreadIndex:
             return self._db
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            db = self._open_checked(check=not self.background)
+            db = open_checked(self.db_path, check=not self.background)
         except sqlite3.DatabaseError as exc:
             log.warning("thread index %s unusable (%s); rebuilding it", self.db_path, exc)
             self._delete_files()
             self.stats["rebuilds"] += 1
-            db = self._open_checked()
+            db = open_checked(self.db_path)
         self._db = db
         self._files, self._by_folder, self._hot = {}, {}, set()
         self._folder_mtimes = {}
@@ -214,45 +196,8 @@ class ThreadIndex:
                 self._remember(path, size, mtime_ns)
         self._loaded_folders.add(folder)
 
-    def _open_checked(self, *, check: bool = True) -> sqlite3.Connection:
-        fresh = not self.db_path.exists()
-        db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None, timeout=10)
-        try:
-            db.execute("PRAGMA busy_timeout = 10000")
-            if not fresh:
-                if check:
-                    ok = db.execute("PRAGMA quick_check").fetchone()
-                    if ok is None or ok[0] != "ok":
-                        raise sqlite3.DatabaseError(f"quick_check: {ok}")
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                tag = None
-                with contextlib.suppress(sqlite3.DatabaseError):
-                    found = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-                    tag = found[0] if found else None
-                if version != SCHEMA_VERSION or tag != _FORMAT_TAG:
-                    raise sqlite3.DatabaseError(f"schema version {version}/{tag}, want {SCHEMA_VERSION}")
-                if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'folders'").fetchone() is None:
-                    db.execute(FOLDERS_TABLE)
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-            if fresh:
-                # IF NOT EXISTS: another process may be creating the same file right now.
-                db.executescript(
-                    "BEGIN IMMEDIATE;"
-                    + SCHEMA
-                    + f"INSERT OR REPLACE INTO meta VALUES ('format', '{_FORMAT_TAG}');"
-                    + f"PRAGMA user_version = {SCHEMA_VERSION};"
-                    + "COMMIT;"
-                )
-        except BaseException:
-            db.close()
-            raise
-        return db
-
     def _delete_files(self) -> None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(f"{self.db_path}{suffix}")
+        delete_files(self.db_path)
 
     def close(self) -> None:
         with self._lock:
@@ -278,7 +223,7 @@ class ThreadIndex:
         self,
         full: bool,
         extra_paths: Iterable[str | os.PathLike[str]],
-        prelisted: _Listing | None = None,
+        prelisted: Listing | None = None,
         started: float | None = None,
     ) -> None:
         db = self._connect()
@@ -291,7 +236,7 @@ class ThreadIndex:
             else:
                 full = True
         wall_ns = time.time_ns()
-        folders = prelisted.folders if prelisted is not None else self._list_folders()
+        folders = prelisted.folders if prelisted is not None else list_folders(self.codex_home)
         if full:
             self._load_all(db)
         listed = [
@@ -306,7 +251,7 @@ class ThreadIndex:
             if prelisted is not None:
                 found = prelisted.files.get(folder, {})
             else:
-                found = dict(self._list_files(folder, folders[folder][0]))
+                found = dict(list_files(folder, folders[folder][0]))
             seen.update(found)
             gone.update(p for p in self._by_folder.get(folder, ()) if p not in found)
         for folder in [f for f in {*self._by_folder, *self._folder_mtimes} if f not in folders]:
@@ -326,7 +271,7 @@ class ThreadIndex:
                     gone.add(path)
                 continue
             seen[path] = (st.st_size, st.st_mtime_ns, folders[folder][0])
-        changed: list[tuple[str, bool, int, str, int, int]] = []
+        changed: list[Changed] = []
         hot_after = wall_ns - _HOT_WINDOW_NS
         for path, (size, mtime_ns, archived) in seen.items():
             if mtime_ns > hot_after:
@@ -397,7 +342,7 @@ class ThreadIndex:
         on the first one of the process, the integrity check on a connection of its own)."""
         try:
             started = self._clock()
-            if self.stats["full_rescans"] == 0 and self.db_path.exists() and not self._check_ok():
+            if self.stats["full_rescans"] == 0 and self.db_path.exists() and not check_ok(self.db_path):
                 with self._lock:
                     log.warning("thread index %s failed its check; rebuilding it", self.db_path)
                     self.close()
@@ -405,18 +350,15 @@ class ThreadIndex:
                     self.stats["rebuilds"] += 1
                     self._refresh(True, ())
                 return
-            folders = self._list_folders()
-            files = {
-                folder: dict(self._list_files(folder, archived)) for folder, (archived, _) in folders.items()
-            }
+            listing = list_all(self.codex_home)
             with self._lock:
-                self.refresh_prelisted(_Listing(folders, files), started)
+                self.refresh_prelisted(listing, started)
         except Exception:
             log.warning("thread index rescan failed", exc_info=True)
         finally:
             self._idle.set()
 
-    def refresh_prelisted(self, listing: _Listing, started: float) -> None:
+    def refresh_prelisted(self, listing: Listing, started: float) -> None:
         with self._lock:
             try:
                 self._refresh(True, (), prelisted=listing, started=started)
@@ -426,17 +368,6 @@ class ThreadIndex:
                 self._delete_files()
                 self.stats["rebuilds"] += 1
                 self._refresh(True, ())
-
-    def _check_ok(self) -> bool:
-        try:
-            db = sqlite3.connect(self.db_path, timeout=10)
-            try:
-                ok = db.execute("PRAGMA quick_check").fetchone()
-            finally:
-                db.close()
-        except sqlite3.DatabaseError:
-            return False
-        return ok is not None and ok[0] == "ok"
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Wait for a background rescan in progress (tests, benchmarks); False on timeout."""
@@ -457,51 +388,9 @@ class ThreadIndex:
                 if not members:
                     del self._by_folder[state.folder]
 
-    def _list_folders(self) -> dict[str, tuple[bool, int]]:
-        """Every `sessions/YYYY/MM/DD` folder and `archived_sessions` -> (archived, mtime_ns)."""
-        found: dict[str, tuple[bool, int]] = {}
-        root = os.path.join(self.codex_home, SESSIONS_SUBDIR)
-        for year in subdirs(root, 4):
-            for month in subdirs(year.path, 2):
-                for day in subdirs(month.path, 2):
-                    with contextlib.suppress(OSError):
-                        found[day.path] = (False, day.stat().st_mtime_ns)
-        archived = os.path.join(self.codex_home, ARCHIVED_SESSIONS_SUBDIR)
-        with contextlib.suppress(OSError):
-            found[archived] = (True, os.stat(archived).st_mtime_ns)
-        return found
-
-    @staticmethod
-    def _list_files(folder: str, archived: bool) -> Iterator[tuple[str, tuple[int, int, bool]]]:
-        try:
-            entries = os.scandir(folder)
-        except OSError:
-            return
-        with entries:
-            for entry in entries:
-                name = entry.name
-                if not (name.startswith("rollout-") and name.endswith(".jsonl")):
-                    continue
-                try:
-                    if not entry.is_file():
-                        continue
-                    st = entry.stat()
-                except OSError:
-                    continue
-                yield entry.path, (st.st_size, st.st_mtime_ns, archived)
-
-    def _read_heads(self, changed: list[tuple[str, bool, int, str, int, int]]) -> list[Row]:
+    def _read_heads(self, changed: list[Changed]) -> list[Row]:
         self.stats["heads_read"] += len(changed)
-        if len(changed) < _POOL_THRESHOLD:
-            return [head_row(*item) for item in changed]
-        # File reads overlap across threads (the parsing holds the GIL): a few workers, each
-        # taking a large slice, so the pool's per-task cost stays negligible.
-        workers = min(4, (os.cpu_count() or 2))
-        step = -(-len(changed) // (workers * 4))
-        chunks = [changed[i : i + step] for i in range(0, len(changed), step)]
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="thread-index") as pool:
-            results = pool.map(lambda chunk: [head_row(*item) for item in chunk], chunks)
-            return [row for rows in results for row in rows]
+        return read_heads(changed)
 
     def _refresh_names(self, db: sqlite3.Connection) -> None:
         path = session_index_path(self.codex_home)
