@@ -10,76 +10,31 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pathspec import GitIgnoreSpec
+
 __all__ = ["GitIgnore", "Scope", "base_scopes", "is_ignored"]
-
-
-def _glob_to_regex(glob: str) -> str:
-    """Translate one gitignore glob (already stripped of ``!``, anchors and trailing /)."""
-    out: list[str] = []
-    i, n = 0, len(glob)
-    while i < n:
-        ch = glob[i]
-        if ch == "*":
-            if glob.startswith("**", i):
-                at_start = i == 0 or glob[i - 1] == "/"
-                after = i + 2
-                if at_start and after < n and glob[after] == "/":
-                    out.append("(?:.*/)?")  # "**/" : zero or more directories
-                    i = after + 1
-                    continue
-                if at_start and after == n:
-                    out.append(".*")  # trailing "/**": everything inside
-                    i = after
-                    continue
-                out.append("[^/]*")
-                i = after
-                continue
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            close = glob.find("]", i + 2 if i + 1 < n and glob[i + 1] in "!^" else i + 1)
-            if close < 0:
-                out.append(re.escape(ch))
-            else:
-                body = glob[i + 1 : close]
-                negate = body[:1] in ("!", "^")
-                if negate:
-                    body = body[1:]
-                body = body.replace("\\", "\\\\").replace("[", "\\[")
-                out.append(f"[{'^' if negate else ''}{body}]")
-                i = close
-        elif ch == "\\" and i + 1 < n:
-            i += 1
-            out.append(re.escape(glob[i]))
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    regex: str
-    negated: bool
-    dir_only: bool
 
 
 class GitIgnore:
     """Rules of one ignore file, matched against paths relative to its directory.
 
-    ``match`` answers True (ignored), False (re-included by a ``!`` rule) or None (no
-    rule applies).  All rules are fused into one regex whose alternatives are in
-    reverse file order, so the first alternative that matches is the last rule in
-    the file, which is the one git obeys.
+    The patterns are git's own syntax as ``pathspec``'s ``GitIgnoreSpec`` reads it (last
+    matching rule wins, ``!`` re-includes, a trailing ``/`` matches directories only).
+    ``match`` answers True (ignored), False (re-included by a ``!`` rule) or None (no rule
+    applies), so scopes can be stacked: the deepest file with an opinion decides.
     """
 
-    __slots__ = ("_dir_re", "_file_re", "_negated_dir", "_negated_file")
+    __slots__ = ("_any", "_spec")
 
     def __init__(self, lines: Iterable[str]) -> None:
-        rules = [rule for rule in (self._parse(line) for line in lines) if rule is not None]
-        self._file_re, self._negated_file = self._compile([r for r in rules if not r.dir_only])
-        self._dir_re, self._negated_dir = self._compile(rules)
+        # pathspec drops only a trailing "\n"; a CRLF file keeps its "\r" otherwise.
+        kept = [line.removesuffix("\r") for line in lines]
+        try:
+            self._spec = GitIgnoreSpec.from_lines(kept)
+        except ValueError:
+            # git skips a line it cannot read ("!", a lone "\\"); pathspec refuses the file.
+            self._spec = GitIgnoreSpec.from_lines(line for line in kept if _valid(line))
+        self._any = _any_rule(self._spec)
 
     @classmethod
     def from_file(cls, path: str) -> GitIgnore | None:
@@ -89,66 +44,47 @@ class GitIgnore:
         except OSError:
             return None
 
-    @staticmethod
-    def _parse(line: str) -> _Rule | None:
-        if line.endswith("\r"):
-            line = line[:-1]
-        # Trailing spaces are dropped unless escaped.
-        stripped = line.rstrip(" ")
-        if stripped.endswith("\\") and len(stripped) < len(line):
-            stripped += " "
-        line = stripped
-        if not line or line.startswith("#"):
-            return None
-        negated = line.startswith("!")
-        if negated or line.startswith("\\!") or line.startswith("\\#"):
-            line = line[1:]
-        dir_only = line.endswith("/") and not line.endswith("\\/")
-        if dir_only:
-            line = line.rstrip("/")
-        if not line:
-            return None
-        anchored = "/" in line
-        if line.startswith("/"):
-            line = line[1:]
-        if line.startswith("**/"):
-            anchored = True  # the "**/" prefix already matches at any depth
-        body = _glob_to_regex(line)
-        regex = body if anchored else f"(?:.*/)?{body}"
-        return _Rule(regex, negated, dir_only)
-
-    @staticmethod
-    def _compile(rules: list[_Rule]) -> tuple[re.Pattern[str] | None, list[bool]]:
-        if not rules:
-            return None, []
-        ordered = list(reversed(rules))
-        alternatives = "|".join(f"(?P<r{i}>{rule.regex})" for i, rule in enumerate(ordered))
-        try:
-            compiled = re.compile(f"(?:{alternatives})\\Z", re.DOTALL)
-        except re.error:
-            # One bad glob should not disable the whole file: keep the valid ones.
-            valid = []
-            for rule in rules:
-                try:
-                    re.compile(rule.regex)
-                except re.error:
-                    continue
-                valid.append(rule)
-            if len(valid) == len(rules):
-                return None, []
-            return GitIgnore._compile(valid)
-        return compiled, [rule.negated for rule in ordered]
-
     def match(self, rel_path: str, is_dir: bool) -> bool | None:
-        pattern, negated = (
-            (self._dir_re, self._negated_dir) if is_dir else (self._file_re, self._negated_file)
-        )
-        if pattern is None:
+        # A trailing "/" is how pathspec tells a directory from a file ("build/" rules).
+        path = rel_path + "/" if is_dir else rel_path
+        if self._any is not None and self._any.match(path) is None:
             return None
-        found = pattern.match(rel_path)
-        if found is None or found.lastgroup is None:
-            return None
-        return not negated[int(found.lastgroup[1:])]
+        return self._spec.check_file(path).include
+
+
+def _any_rule(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
+    """One regex that matches when any rule of ``spec`` does.
+
+    pathspec tries its rules one by one, several times slower than one regex over a big
+    tree where most paths match no rule; this filter answers those at once and leaves
+    every path some rule matches to pathspec's own verdict (priorities and negations).
+    """
+    bodies = []
+    for pattern in spec.patterns:
+        regex = getattr(pattern, "regex", None)
+        if pattern.include is None or regex is None:
+            continue
+        # Rules reuse the same group name; the filter needs no groups at all. pathspec
+        # searches; an unanchored rule gets a lazy ".*" so the whole filter can match at 0.
+        body = _NAMED_GROUP.sub("(?:", regex.pattern)
+        bodies.append(body if body.startswith("^") else f".*?{body}")
+    if not bodies:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{body})" for body in bodies), re.DOTALL)
+    except re.error:
+        return None  # no filter: pathspec alone is slower but still right
+
+
+def _valid(line: str) -> bool:
+    try:
+        GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pathspec import GitIgnoreSpec
 
 from codex_core.file_search import (
     MATCH_LIMIT,
@@ -128,3 +131,35 @@ def test_pending_searches_token() -> None:
     assert second.is_set() and not third.is_set()
     pending.finish("tok", third)
     assert not pending.begin(None).is_set()
+
+
+_RULE_PARTS = st.sampled_from(["a", "b", "*", "**", "?", "[ab]", "x.log", "!", "/", "\\#", "\\", "c d"])
+
+
+def _readable(rule: str) -> bool:
+    try:
+        GitIgnoreSpec.from_lines([rule])
+    except ValueError:
+        return False
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rules=st.lists(st.lists(_RULE_PARTS, min_size=1, max_size=4).map("".join), max_size=6),
+    path=st.lists(st.sampled_from(["a", "b", "ab", "x.log", "c d", "#a"]), min_size=1, max_size=4),
+    is_dir=st.booleans(),
+)
+def test_gitignore_filter_keeps_pathspec_verdict(rules: list[str], path: list[str], is_dir: bool) -> None:
+    """The one-regex filter in front of pathspec only ever answers "no rule applies"."""
+    rel = "/".join(path)
+    readable = [rule for rule in rules if _readable(rule)]  # git skips the others
+    expected = GitIgnoreSpec.from_lines(readable).check_file(rel + "/" if is_dir else rel).include
+    assert GitIgnore(rules).match(rel, is_dir) is expected
+
+
+def test_gitignore_crlf_and_bad_globs() -> None:
+    rules = GitIgnore(["*.tmp\r", "[", "!", "\\", "ok"])  # one bad glob does not disable the others
+    assert rules.match("x.tmp", False) is True
+    assert rules.match("ok", False) is True
+    assert rules.match("other", False) is None
