@@ -7,7 +7,8 @@ next to it may add UI ``interface`` data.  Roots scanned per cwd, in result orde
 * repo:   ``.codex/skills`` and ``.agents/skills`` in every directory from the cwd up
   to the git repository root (only the cwd itself outside a repository);
 * user:   ``$CODEX_HOME/skills`` and ``$HOME/.agents/skills``;
-* system: ``$CODEX_HOME/skills/.system`` (we ship no system skills ourselves);
+* system: ``$CODEX_HOME/skills/.system`` (ours installed there by :mod:`codex_core.system_skills`
+  unless the reference's are);
 * admin:  ``/etc/codex/skills``.
 
 Only a small YAML subset is understood (mappings, plain/quoted scalars, block
@@ -447,6 +448,9 @@ class SkillsCache:
                 cached = self._entries.get(cwd)
             if cached is not None:
                 return _with_disabled(cached, disabled_paths)
+        from codex_core.system_skills import ensure_system_skills
+
+        ensure_system_skills(self.codex_home)
         entry = discover_skills(
             cwd,
             self.codex_home,

@@ -129,9 +129,11 @@ def _user_instructions(config: LoadedConfig, cwd: Path) -> str | None:
     """AGENTS.md instructions, then the skills section, as the thread's user instructions."""
     from codex_core.agent.prompt import load_user_instructions
     from codex_core.skills import disabled_skill_paths, discover_skills, skills_section
+    from codex_core.system_skills import ensure_system_skills
 
     docs = load_user_instructions(config.codex_home, cwd, config)
     try:
+        ensure_system_skills(config.codex_home)
         found = discover_skills(cwd, config.codex_home, disabled_paths=disabled_skill_paths(config.effective))
         skills = skills_section(found["skills"])
     except OSError:

@@ -112,13 +112,16 @@ def test_skills_config_write_keeps_comments(
         text = config.read_text()
         assert text.startswith('# my settings\nmodel = "gpt-5.2-codex" # pinned\n')
         listed = server.request("skills/list", {"cwds": [str(tmp_path)]})["result"]["data"][0]["skills"]
-        assert [(s["name"], s["enabled"]) for s in listed] == [("demo", False)]
+        user_skills = [(s["name"], s["enabled"]) for s in listed if s["scope"] == "user"]
+        assert user_skills == [("demo", False)]
+        # Our own system skills are installed beside it, as the reference installs its own.
+        assert {s["name"] for s in listed if s["scope"] == "system"} == {"skill-creator", "skill-installer"}
         on = server.request("skills/config/write", {"path": str(skill_md), "enabled": True})
         assert on["result"] == {"effectiveEnabled": True}
         assert str(skill_md) not in config.read_text()
         assert config.read_text().startswith("# my settings\n")
         listed = server.request("skills/list", {"cwds": [str(tmp_path)]})["result"]["data"][0]["skills"]
-        assert [(s["name"], s["enabled"]) for s in listed] == [("demo", True)]
+        assert [(s["name"], s["enabled"]) for s in listed if s["scope"] == "user"] == [("demo", True)]
 
 
 def test_feedback_upload_writes_redacted_bundle_and_posts(
