@@ -176,7 +176,7 @@ async def list_conversations(ctx: RequestContext, params: Any) -> dict[str, Any]
         ctx,
         limit=max(1, requested),
         cursor=params.cursor,
-        sort_key="created_at",
+        sort_key="updated_at",  # v1 lists the most recently used first, as the reference does
         archived=False,
         model_providers=params.model_providers,
         source_kinds=None,

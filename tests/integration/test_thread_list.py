@@ -190,6 +190,20 @@ def test_v1_list_and_archive(server: StdioAppServer, codex_home: Path) -> None:
     assert on_disk(codex_home, tid) == [codex_home / "archived_sessions" / Path(path).name]
 
 
+def test_v1_list_is_most_recently_updated_first(server: StdioAppServer, codex_home: Path) -> None:
+    # The reference's listConversations orders by last update (the file's mtime), not creation.
+    made = populate(codex_home, 3)  # newest created first
+    for age, tid in enumerate(reversed(made)):  # ... but the oldest was used most recently
+        (path,) = on_disk(codex_home, tid)
+        stamp = (BASE + timedelta(days=2) - timedelta(minutes=age)).timestamp()
+        os.utime(path, (stamp, stamp))
+    page = result(server, "listConversations", {"pageSize": 2})
+    assert [i["conversationId"] for i in page["items"]] == [made[2], made[1]]
+    assert page["nextCursor"] == f"{page['items'][1]['updatedAt']}|{made[1]}"
+    rest = result(server, "listConversations", {"pageSize": 2, "cursor": page["nextCursor"]})
+    assert [i["conversationId"] for i in rest["items"]] == [made[0]] and rest["nextCursor"] is None
+
+
 def test_loaded_thread_is_shut_down_then_archived(
     server: StdioAppServer, codex_home: Path, mock: MockModelServer
 ) -> None:
