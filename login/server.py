@@ -3,21 +3,28 @@
 Flow: bind (1455, asking a stale login server there to /cancel, then falling back to 1457),
 build the authorize URL with PKCE + state, wait for `/auth/callback`, check the state, swap the
 code for tokens, persist them through the AuthManager, redirect the browser to `/success`.
-Runs on the caller's event loop; `cancel()` ends it with "Login was not completed".
+Runs on the caller's event loop; `cancel()` ends it with "Login was not completed". The HTTP and
+the port choice are `codex_core.oauth_callback`'s, shared with MCP OAuth; this module owns the
+routes and pages.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import errno
 import html
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlsplit
 
+from codex_core.oauth_callback import (
+    CallbackRequest,
+    CallbackResponse,
+    CallbackServer,
+    CallbackServerError,
+    start_callback_server,
+)
 from codex_core.user_agent import DEFAULT_ORIGINATOR
 from login.oauth import (
     CLIENT_ID,
@@ -38,7 +45,6 @@ log = logging.getLogger("codex.login")
 DEFAULT_PORT = 1455
 FALLBACK_PORT = 1457
 NOT_COMPLETED = "Login was not completed"
-MAX_REQUEST_HEAD = 16 * 1024
 
 SUCCESS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Signed in to Codex</title>
@@ -82,7 +88,7 @@ class LoginServer:
         self,
         manager: AuthManager,
         options: LoginOptions,
-        server: asyncio.Server,
+        server: CallbackServer,
         port: int,
         pkce: Pkce,
         state: str,
@@ -133,34 +139,20 @@ class LoginServer:
         self._server.close()
 
     # -- HTTP ---------------------------------------------------------------------------------------
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=10)
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ConnectionError):
-            writer.close()
-            return
-        try:
-            method, target, _ = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ", 2)
-        except ValueError:
-            await _respond(writer, 400, "Bad Request")
-            return
-        if method not in ("GET", "HEAD"):
-            await _respond(writer, 405, "Method Not Allowed")
-            return
-        url = urlsplit(target)
-        params = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        if url.path == "/auth/callback":
-            await self._callback(params, writer)
-        elif url.path == "/success":
-            await _respond(writer, 200, SUCCESS_PAGE, content_type="text/html; charset=utf-8")
-            self._finish(None)
-        elif url.path == "/cancel":
-            await _respond(writer, 200, "Login cancelled")
-            self._finish(LoginFailed("Login cancelled"))
-        else:
-            await _respond(writer, 404, "Not Found")
+    async def handle(self, request: CallbackRequest) -> CallbackResponse:
+        if request.method not in ("GET", "HEAD"):
+            return CallbackResponse(405, "Method Not Allowed")
+        if request.path == "/auth/callback":
+            return await self._callback(request.query)
+        if request.path == "/success":
+            return CallbackResponse(200, SUCCESS_PAGE, _HTML, then=lambda: self._finish(None))
+        if request.path == "/cancel":
+            return CallbackResponse(
+                200, "Login cancelled", then=lambda: self._finish(LoginFailed("Login cancelled"))
+            )
+        return CallbackResponse(404, "Not Found")
 
-    async def _callback(self, params: dict[str, str], writer: asyncio.StreamWriter) -> None:
+    async def _callback(self, params: Mapping[str, str]) -> CallbackResponse:
         # Log only what came, never the values: code and state are secrets.
         log.info(
             "login callback: has_code=%s has_state=%s has_error=%s",
@@ -170,16 +162,13 @@ class LoginServer:
         )
         if params.get("state") != self._state:
             # A stray or forged request: refuse it but keep waiting for the real one.
-            await _respond(writer, 400, "State mismatch")
-            return
+            return CallbackResponse(400, "State mismatch")
         if params.get("error"):
             description = (params.get("error_description") or "").strip()
-            await self._fail(writer, f"Sign-in failed: {description or params['error']}")
-            return
+            return self._fail(f"Sign-in failed: {description or params['error']}")
         code = params.get("code")
         if not code:
-            await self._fail(writer, "Missing authorization code. Sign-in could not be completed.")
-            return
+            return self._fail("Missing authorization code. Sign-in could not be completed.")
         try:
             tokens = await exchange_code(
                 self.options.issuer,
@@ -189,12 +178,10 @@ class LoginServer:
                 code=code,
             )
         except OAuthError as exc:
-            await self._fail(writer, f"Token exchange failed: {exc}")
-            return
+            return self._fail(f"Token exchange failed: {exc}")
         problem = workspace_error(self.manager.forced_chatgpt_workspace_id, tokens.id_token)
         if problem:
-            await self._fail(writer, problem)
-            return
+            return self._fail(problem)
         api_key = None
         if self.options.exchange_api_key:
             api_key = await obtain_api_key(
@@ -206,98 +193,44 @@ class LoginServer:
         try:
             await asyncio.to_thread(self.manager.login_chatgpt, tokens, api_key)
         except (LoginRestricted, AuthStorageError) as exc:
-            await self._fail(writer, str(exc))
-            return
-        await _respond(writer, 302, "", headers={"Location": f"http://localhost:{self.actual_port}/success"})
+            return self._fail(str(exc))
+        return CallbackResponse(302, headers={"Location": f"http://localhost:{self.actual_port}/success"})
 
-    async def _fail(self, writer: asyncio.StreamWriter, message: str) -> None:
+    def _fail(self, message: str) -> CallbackResponse:
         page = ERROR_PAGE.format(message=html.escape(message))
-        await _respond(writer, 200, page, content_type="text/html; charset=utf-8")
-        self._finish(LoginFailed(message))
+        return CallbackResponse(200, page, _HTML, then=lambda: self._finish(LoginFailed(message)))
 
 
-async def _respond(
-    writer: asyncio.StreamWriter,
-    status: int,
-    body: str,
-    *,
-    content_type: str = "text/plain; charset=utf-8",
-    headers: dict[str, str] | None = None,
-) -> None:
-    reasons = {200: "OK", 302: "Found", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
-    data = body.encode("utf-8")
-    lines = [f"HTTP/1.1 {status} {reasons.get(status, 'OK')}", f"Content-Type: {content_type}"]
-    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
-    # Always close: a kept-alive browser socket would otherwise pin the next login.
-    lines += [f"Content-Length: {len(data)}", "Connection: close", "", ""]
-    try:
-        writer.write("\r\n".join(lines).encode("latin-1") + data)
-        await writer.drain()
-    except ConnectionError:
-        pass
-    finally:
-        writer.close()
-        with contextlib.suppress(Exception):
-            await writer.wait_closed()
-
-
-async def _send_cancel(host: str, port: int, timeout: float) -> None:
-    """Ask a login server left over on our port (an earlier `codex login`) to stop."""
-    try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout=timeout)
-    except (OSError, TimeoutError):
-        return
-    try:
-        writer.write(f"GET /cancel HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
-        await writer.drain()
-        with contextlib.suppress(TimeoutError, OSError):
-            await asyncio.wait_for(reader.read(64), timeout=timeout)
-    except OSError:
-        pass
-    finally:
-        writer.close()
-
-
-async def _bind(options: LoginOptions, callback: _Handler) -> asyncio.Server:
-    port = options.port
-    cancel_sent = False
-    attempts = 0
-    using_fallback = False
-    while True:
-        try:
-            return await asyncio.start_server(callback, options.host, port, reuse_address=True)
-        except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise LoginFailed(f"could not start the login server: {exc.strerror}") from None
-            attempts += 1
-            if not cancel_sent and not using_fallback:
-                cancel_sent = True
-                await _send_cancel(options.host, port, options.cancel_timeout_s)
-            if attempts >= options.bind_attempts:
-                if options.fallback_port is not None and not using_fallback:
-                    log.warning("login port %s is busy; falling back to %s", port, options.fallback_port)
-                    port, attempts, using_fallback = options.fallback_port, 0, True
-                    continue
-                raise LoginFailed(f"Port {options.host}:{port} is already in use") from None
-            await asyncio.sleep(options.retry_delay_s)
+_HTML = "text/html; charset=utf-8"
 
 
 class _Handler:
+    """Routes requests to the login once it exists (its URLs need the port first)."""
+
     def __init__(self) -> None:
         self.target: LoginServer | None = None
 
-    async def __call__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if self.target is None:
-            writer.close()
-            return
-        await self.target.handle(reader, writer)
+    async def __call__(self, request: CallbackRequest) -> CallbackResponse | None:
+        return None if self.target is None else await self.target.handle(request)
 
 
 async def start_login_server(manager: AuthManager, options: LoginOptions) -> LoginServer:
     manager.check_login_allowed("chatgpt")
     handler = _Handler()
-    server = await _bind(options, handler)
-    port = server.sockets[0].getsockname()[1]
+    try:
+        server = await start_callback_server(
+            handler,
+            host=options.host,
+            port=options.port,
+            fallback_port=options.fallback_port,
+            bind_attempts=options.bind_attempts,
+            retry_delay_s=options.retry_delay_s,
+            cancel_path="/cancel",
+            cancel_timeout_s=options.cancel_timeout_s,
+        )
+    except CallbackServerError as exc:
+        raise LoginFailed(str(exc)) from None
+    port = server.port
     login = LoginServer(
         manager, options, server, port, Pkce.generate(), options.force_state or generate_state()
     )

@@ -6,8 +6,8 @@
   name at another server does not reuse the old server's tokens.
 * The protocol work (RFC 9728 / RFC 8414 discovery, dynamic client registration, PKCE, token
   exchange and refresh) is the MCP SDK's `OAuthClientProvider`; this module gives it a
-  `TokenStorage` backed by the stores above, a loopback callback server for the browser step,
-  and honours explicit `--scopes`.
+  `TokenStorage` backed by the stores above, the browser step's routes on the loopback server of
+  `codex_core.oauth_callback` (shared with `codex login`), and honours explicit `--scopes`.
 * `begin_login` starts a login and hands back the authorization URL as soon as it is known; the
   caller then awaits `PendingLogin.wait()` (the CLI in the foreground, the app server in the
   background).
@@ -26,9 +26,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import parse_qs, urlsplit
 
 from codex_core.atomic import atomic_write_bytes
+from codex_core.oauth_callback import (
+    CallbackRequest,
+    CallbackResponse,
+    CallbackServer,
+    CallbackServerError,
+    start_callback_server,
+)
 
 if TYPE_CHECKING:
     from mcp.client.auth import OAuthClientProvider
@@ -349,62 +355,48 @@ _PAGE_OK = "Authentication complete. You may close this window."
 
 
 class _CallbackServer:
-    """A one-shot loopback HTTP listener for the authorization redirect."""
+    """The authorization redirect, received by the shared loopback server."""
 
     def __init__(self) -> None:
         self.result: asyncio.Future[AuthorizationCodeResult] = asyncio.get_running_loop().create_future()
-        self.server: asyncio.Server | None = None
+        self.server: CallbackServer | None = None
         self.port = 0
 
     async def start(self, port: int = 0) -> None:
-        self.server = await asyncio.start_server(self._handle, "127.0.0.1", port)
-        self.port = int(self.server.sockets[0].getsockname()[1])
+        try:
+            self.server = await start_callback_server(self._handle, port=port)
+        except CallbackServerError as exc:
+            raise OAuthError(str(exc)) from None
+        self.port = self.server.port
 
     @property
     def redirect_uri(self) -> str:
         return f"http://127.0.0.1:{self.port}{CALLBACK_PATH}"
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _handle(self, request: CallbackRequest) -> CallbackResponse:
         from mcp.shared.auth import AuthorizationCodeResult
 
-        status, body = "404 Not Found", "Not found"
-        try:
-            async with asyncio.timeout(10):
-                request_line = (await reader.readline()).decode("latin-1")
-                while (await reader.readline()) not in (b"\r\n", b"\n", b""):
-                    pass
-            parts = request_line.split()
-            target = urlsplit(parts[1]) if len(parts) >= 2 else None
-            if target is not None and target.path == CALLBACK_PATH:
-                query = {k: v[0] for k, v in parse_qs(target.query).items()}
-                if "error" in query:
-                    detail = query.get("error_description") or query["error"]
-                    status, body = "400 Bad Request", f"OAuth error: {detail}"
-                    if not self.result.done():
-                        self.result.set_exception(OAuthError(f"OAuth error: {detail}"))
-                elif "code" not in query:
-                    status, body = "400 Bad Request", "Missing authorization code"
-                else:
-                    status, body = "200 OK", _PAGE_OK
-                    if not self.result.done():
-                        self.result.set_result(
-                            AuthorizationCodeResult(
-                                code=query["code"], state=query.get("state"), iss=query.get("iss")
-                            )
-                        )
-            payload = body.encode("utf-8")
-            writer.write(
-                f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode("latin-1")
-                + payload
-            )
-            await writer.drain()
-        except (TimeoutError, OSError, ValueError):
-            pass
-        finally:
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
+        if request.path != CALLBACK_PATH:
+            return CallbackResponse(404, "Not found")
+        query = request.query
+        if query.get("error"):
+            detail = query.get("error_description") or query["error"]
+            error = OAuthError(f"OAuth error: {detail}")
+            return CallbackResponse(400, f"OAuth error: {detail}", then=lambda: self._settle(error))
+        if not query.get("code"):
+            return CallbackResponse(400, "Missing authorization code")
+        code = AuthorizationCodeResult(
+            code=query["code"], state=query.get("state") or None, iss=query.get("iss") or None
+        )
+        return CallbackResponse(200, _PAGE_OK, then=lambda: self._settle(code))
+
+    def _settle(self, outcome: AuthorizationCodeResult | OAuthError) -> None:
+        if self.result.done():
+            return
+        if isinstance(outcome, OAuthError):
+            self.result.set_exception(outcome)
+        else:
+            self.result.set_result(outcome)
 
     def close(self) -> None:
         if self.server is not None:
@@ -460,6 +452,13 @@ async def begin_login(
 
     await load_sdk()
     import httpx2
+
+    # The SDK logs a failed flow with its traceback; we report the error ourselves. Without any
+    # handler Python would print that record on stderr (its last-resort handler); a NullHandler
+    # stops only that, configured logging (RUST_LOG) still sees it.
+    sdk_log = logging.getLogger("mcp.client.auth")
+    if not sdk_log.handlers:
+        sdk_log.addHandler(logging.NullHandler())
 
     callback = _CallbackServer()
     await callback.start()
