@@ -65,7 +65,7 @@ def recent_user_messages(history: list[dict[str, Any]], budget_tokens: int) -> l
 
 async def compact_history(session: Session, turn: TurnState) -> None:
     from codex_core.agent.events import add_usage, estimated_usage, usage_dict
-    from codex_core.agent.turn import build_prompt
+    from codex_core.agent.sampling import build_prompt
     from codex_core.model import events as E
     from codex_core.uuid7 import uuid7_str
 

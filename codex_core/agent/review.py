@@ -137,8 +137,8 @@ def reviewer_sink(
 
 
 async def run_review(session: Session, turn: TurnState) -> None:
-    from codex_core.agent.tools import ToolContext
-    from codex_core.agent.turn import sample
+    from codex_core.agent.sampling import sample
+    from codex_core.tools.base import ToolContext
     from codex_core.uuid7 import uuid7_str
 
     target = turn.review_target or {"type": "uncommittedChanges"}

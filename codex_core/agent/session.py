@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from codex_core.agent.events import NULL_RATE_LIMITS, EventSink
-from codex_core.agent.tools import ToolRouter, default_router
 from codex_core.otel import telemetry_of
+from codex_core.tools.base import ToolRouter
+from codex_core.tools.registry import default_router
 
 if TYPE_CHECKING:
     from codex_core.agent.settings import SessionSettings

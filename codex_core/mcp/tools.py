@@ -22,8 +22,8 @@ from codex_core.mcp.names import DELIMITER, PREFIX
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session
-    from codex_core.agent.tools import ToolCall, ToolContext, ToolRouter
     from codex_core.mcp.manager import McpManager
+    from codex_core.tools.base import ToolCall, ToolContext, ToolRouter
 
 RESOURCE_TOOLS = ("list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource")
 _BACKGROUND: set[asyncio.Task[None]] = set()
@@ -90,7 +90,7 @@ def tool_spec(qualified: str, wire: dict[str, Any]) -> dict[str, Any]:
 
 
 def register_mcp_tools(router: ToolRouter) -> None:
-    from codex_core.agent.tools import Tool
+    from codex_core.tools.base import Tool
 
     router.register(Tool("list_mcp_resources", _list_spec("list_mcp_resources"), _handle_list_resources))
     router.register(

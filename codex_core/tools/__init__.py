@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from codex_core.agent.tools import ToolContext, ToolRouter
+    from codex_core.tools.base import ToolContext, ToolRouter
 
 
 def shell_flavour(context: ToolContext) -> str | None:
@@ -25,8 +25,8 @@ def shell_flavour(context: ToolContext) -> str | None:
 
 
 def register_exec_tools(router: ToolRouter) -> None:
-    from codex_core.agent.tools import Tool
     from codex_core.tools import exec_command, shell
+    from codex_core.tools.base import Tool
 
     def offered(flavour: str, build: Any) -> Any:
         def spec(context: ToolContext) -> dict[str, Any] | None:

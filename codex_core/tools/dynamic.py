@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session
-    from codex_core.agent.tools import ToolCall, ToolContext, ToolRouter
+    from codex_core.tools.base import ToolCall, ToolContext, ToolRouter
 
 
 class ClientTools(Protocol):
@@ -54,7 +54,7 @@ CANCELLED = "dynamic tool call was cancelled before receiving a response"
 
 
 def register_dynamic_tool(router: ToolRouter, entry: dict[str, Any]) -> None:
-    from codex_core.agent.tools import Tool
+    from codex_core.tools.base import Tool
 
     name = str(entry["name"])
     spec = {

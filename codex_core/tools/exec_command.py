@@ -27,7 +27,7 @@ from codex_core.tools.exec_runner import (
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session
-    from codex_core.agent.tools import ToolCall, ToolContext
+    from codex_core.tools.base import ToolCall, ToolContext
 
 from codex_core.tools.exec_common import (
     DEFAULT_STDIN_YIELD_MS,

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session, TurnState
-    from codex_core.agent.tools import ToolRouter
+    from codex_core.tools.base import ToolRouter
 
 
 def register_patch_tools(router: ToolRouter) -> None:
-    from codex_core.agent.tools import Tool
     from codex_core.tools import dynamic, plan, view_image
     from codex_core.tools.apply_patch import tool as apply_patch
+    from codex_core.tools.base import Tool
 
     router.register(Tool("update_plan", plan.spec, plan.handle))
     router.register(

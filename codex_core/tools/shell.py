@@ -36,7 +36,7 @@ from codex_core.tools.exec_runner import (
 )
 
 if TYPE_CHECKING:
-    from codex_core.agent.tools import ToolCall, ToolContext
+    from codex_core.tools.base import ToolCall, ToolContext
 
 SOURCE_AGENT = "agent"
 DEFAULT_TIMEOUT_MS = 10_000

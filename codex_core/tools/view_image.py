@@ -15,7 +15,7 @@ from codex_core.tools.turn_local import turn_local
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session, TurnState
-    from codex_core.agent.tools import ToolCall, ToolContext
+    from codex_core.tools.base import ToolCall, ToolContext
 
 _DESCRIPTION = "Look at an image file on the local filesystem (give its path) so you can see its contents."
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from codex_core.agent.tools import ToolCall, ToolContext
+    from codex_core.tools.base import ToolCall, ToolContext
 
 
 def web_search_mode(typed: Any) -> str:

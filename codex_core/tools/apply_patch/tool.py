@@ -32,7 +32,7 @@ from codex_core.tools.turn_local import turn_local
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session, TurnState
-    from codex_core.agent.tools import ToolCall, ToolContext
+    from codex_core.tools.base import ToolCall, ToolContext
 
 APPLY_PATCH_COMMANDS = ("apply_patch", "applypatch")
 REJECTED_BY_USER = "patch rejected by user"

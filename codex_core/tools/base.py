@@ -1,4 +1,5 @@
-"""The tool router the turn loop calls. Tools register here (one module each, see the Tools issue)."""
+"""The tool interface: a call from the model, the context a tool runs in, a tool, and the router the
+turn loop calls. The concrete tools are named in `codex_core.tools.registry`."""
 
 from __future__ import annotations
 
@@ -89,40 +90,3 @@ class ToolRouter:
         output = await tool.handler(call, context)
         telemetry_of(context.session).tool_output(call.name, call.call_id, call.arguments, started, output)
         return output
-
-
-def default_router() -> ToolRouter:
-    """The tools every thread gets. Each tool module registers itself here."""
-    router = ToolRouter()
-    from codex_core.tools import register_exec_tools
-
-    register_exec_tools(router)
-    from codex_core.tools.patch_tools import register_patch_tools
-
-    register_patch_tools(router)
-    from codex_core.mcp.tools import register_mcp_tools
-
-    register_mcp_tools(router)
-    from codex_core.tools import web_search
-
-    router.register(Tool("web_search", web_search.spec, web_search.handle))
-    # Requests list the tools in the reference's order (models see them as its models do).
-    rank = {name: n for n, name in enumerate(TOOL_ORDER)}
-    router.tools = dict(sorted(router.tools.items(), key=lambda entry: rank.get(entry[0], len(rank))))
-    return router
-
-
-TOOL_ORDER = (
-    "exec_command",
-    "write_stdin",
-    "shell",
-    "shell_command",
-    "list_mcp_resources",
-    "list_mcp_resource_templates",
-    "read_mcp_resource",
-    "update_plan",
-    "request_user_input",
-    "apply_patch",
-    "web_search",
-    "view_image",
-)
