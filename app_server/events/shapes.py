@@ -10,7 +10,7 @@ def thread_item(item: dict[str, Any]) -> dict[str, Any]:
     kind = item.get("type")
     item_id = item.get("id", "")
     if kind == "UserMessage":
-        from codex_core.agent.items import v2_user_input
+        from app_server.input_wire import v2_user_input
 
         return {"type": "userMessage", "id": item_id, "content": v2_user_input(item.get("content", []))}
     if kind == "AgentMessage":

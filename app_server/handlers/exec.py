@@ -57,7 +57,7 @@ def _wire(value: Any) -> dict[str, Any] | None:
 
 @handler("command/exec", detached=True)
 async def command_exec(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    from codex_core.agent.settings import sandbox_policy_from_v2
+    from app_server.settings_wire import sandbox_policy_from_v2
 
     v2 = _wire(params.sandbox_policy)
     policy = sandbox_policy_from_v2(v2) if v2 is not None else None

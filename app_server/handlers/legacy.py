@@ -50,8 +50,8 @@ async def remove_conversation_listener(ctx: RequestContext, params: Any) -> dict
 
 
 def _inputs(items: list[Any]) -> list[dict[str, Any]]:
+    from app_server.input_wire import from_v1_items
     from app_server.protocol import serialize
-    from codex_core.agent.items import from_v1_items
 
     return from_v1_items([serialize.jsonable(item) for item in items])
 

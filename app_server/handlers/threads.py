@@ -111,7 +111,7 @@ def _dynamic_tools(params: Any) -> list[dict[str, Any]] | None:
 
 
 def start_response(session: Any) -> dict[str, Any]:
-    from codex_core.agent.settings import sandbox_policy_to_v2
+    from app_server.settings_wire import sandbox_policy_to_v2
 
     settings = session.settings
     return {

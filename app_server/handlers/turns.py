@@ -29,7 +29,7 @@ def turn_settings(session: Any, **overrides: Any) -> Any:
     """The thread's settings with this turn's overrides; they stick for later turns, as in the reference."""
     from dataclasses import replace
 
-    from codex_core.agent.settings import sandbox_policy_from_v2
+    from app_server.settings_wire import sandbox_policy_from_v2
     from codex_core.model.families import model_family
 
     settings = session.settings
