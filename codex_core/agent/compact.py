@@ -7,6 +7,7 @@ budget, and the summary; the rollout records a `compacted` line so a resume rebu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from codex_core.agent import items as I
@@ -45,7 +46,7 @@ def _is_context_message(item: dict[str, Any]) -> bool:
     )
 
 
-def recent_user_messages(history: list[dict[str, Any]], budget_tokens: int) -> list[dict[str, Any]]:
+def recent_user_messages(history: Sequence[dict[str, Any]], budget_tokens: int) -> list[dict[str, Any]]:
     """The newest real user messages (not injected context) that fit the budget, oldest first."""
     kept: list[dict[str, Any]] = []
     remaining = budget_tokens * 4  # about four characters a token

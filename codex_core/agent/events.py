@@ -69,8 +69,6 @@ def estimated_usage(session: Any) -> dict[str, Any]:
     """`info` and `rate_limits` of a token_count sent after the history was rewritten (rollback,
     compaction): the totals so far, and as the last count the size the next request would have,
     estimated at four bytes a token of instructions and history."""
-    import orjson
-
     zero = {
         "input_tokens": 0,
         "cached_input_tokens": 0,
@@ -80,7 +78,7 @@ def estimated_usage(session: Any) -> dict[str, Any]:
     }
     info = session.token_info
     total = dict(info["total_token_usage"]) if info else dict(zero)
-    size = len(session.settings.base_instructions.encode()) + len(orjson.dumps(session.history))
+    size = len(session.settings.base_instructions.encode()) + session.history.json_size()
     last = {**zero, "total_tokens": size // 4}
     window = session.settings.context_window
     return {

@@ -137,7 +137,7 @@ async def load_session(
     meta = state.session_meta or {}
     new_id = thread_id or str(meta.get("id"))
     created = parse_timestamp(str(meta["timestamp"])) if meta.get("timestamp") else datetime.now(UTC)
-    history = list(state.items)
+    history = state.items  # stays a History: its large items stay on disk
     kept = _base_instructions_of(meta)
     if kept is not None and not keep_requested_instructions:
         # A thread goes on with the instructions it was started with (its session_meta).

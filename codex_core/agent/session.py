@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from codex_core.agent.events import NULL_RATE_LIMITS, EventSink
 from codex_core.otel import telemetry_of
+from codex_core.rollout.stored_history import History
 from codex_core.tools.base import ToolRouter
 from codex_core.tools.registry import default_router
 
@@ -57,7 +58,7 @@ class Session:
         source: str = "vscode",
         rollout: RolloutWriter | None = None,
         rollout_path: Path | None = None,
-        history: list[dict[str, Any]] | None = None,
+        history: Iterable[dict[str, Any]] | None = None,
         token_info: dict[str, Any] | None = None,
         context_recorded: bool = False,
         tools: ToolRouter | None = None,
@@ -75,7 +76,7 @@ class Session:
         self.source = source
         self.rollout = rollout
         self.rollout_path = rollout_path
-        self.history: list[dict[str, Any]] = list(history or [])
+        self._history = History.of(history)
         self.token_info = token_info
         # Size of the context at the last response (its total tokens): what auto-compaction watches.
         self.context_tokens = int(token_info["last_token_usage"]["total_tokens"]) if token_info else 0
@@ -98,6 +99,16 @@ class Session:
         self._client_key: tuple[str, str | None] | None = None
 
     # -- events and history ------------------------------------------------------------------
+    @property
+    def history(self) -> History:
+        """The model-visible history. A resumed thread's items stay in its rollout and are read
+        back whenever the history is (see `codex_core/rollout/stored_history.py`)."""
+        return self._history
+
+    @history.setter
+    def history(self, items: Iterable[dict[str, Any]]) -> None:
+        self._history = History.of(items)
+
     def emit(self, turn_id: str, msg: dict[str, Any]) -> None:
         """Send an event to listeners and persist it when the reference's policy keeps it."""
         if self.rollout is not None:

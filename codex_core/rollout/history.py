@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codex_core.uuid7 import uuid7_str
 
-from .reader import ReadStats, RolloutRecord, iter_records
+from .reader import ReadStats, RolloutRecord, iter_located_records, iter_records
+from .stored_history import STORED_MIN_BYTES, History, RolloutSource, StoredItem, payload_size
 
 # Text the reference prefixes to every compaction summary (templates/compact/summary_prefix.md).
 SUMMARY_PREFIX = (
@@ -426,23 +427,28 @@ def build_compacted_history(
     return history
 
 
-def drop_last_user_turns(items: list[Json], num_turns: int) -> list[Json]:
+def drop_last_user_turns(items: Sequence[Json], num_turns: int) -> list[Json] | History:
     """History without its last `num_turns` user turns (each starts at a real user message).
-    Dropping more turns than exist keeps only what preceded the first user message."""
+    Dropping more turns than exist keeps only what preceded the first user message. A `History`
+    comes back as one (its stored items stay on disk)."""
     if num_turns <= 0:
-        return items
-    starts = [i for i, item in enumerate(items) if user_message_text(item) is not None]
+        return items if isinstance(items, History) else list(items)
+    if isinstance(items, History):
+        flags = items.user_message_flags()
+    else:
+        flags = [user_message_text(item) is not None for item in items]
+    starts = [i for i, user in enumerate(flags) if user]
     if not starts:
-        return items
+        return items if isinstance(items, History) else list(items)
     cut = starts[0] if num_turns >= len(starts) else starts[-num_turns]
-    return items[:cut]
+    return items[:cut] if isinstance(items, History) else list(items[:cut])
 
 
 @dataclass
 class ResumeState:
     """What a resumed thread continues from."""
 
-    items: list[Json]  # model-visible history; the caller re-adds the initial context
+    items: History  # model-visible history; the caller re-adds the initial context
     token_usage: Json | None  # `info` of the last token_count event that had one
     turn_context: Json | None  # payload of the last turn_context line (model, effort, ...)
     session_meta: Json | None  # the file's first session_meta payload
@@ -454,29 +460,39 @@ def model_history(path: Path) -> ResumeState:
 
     response_item lines accumulate; a `compacted` line replaces everything so far with its
     `replacement_history` or, for local compaction, with the kept user messages plus the
-    summary; `thread_rolled_back` drops the last N user turns.
+    summary; `thread_rolled_back` drops the last N user turns. Items on lines of
+    `STORED_MIN_BYTES` or more stay on disk (see `stored_history`): they are parsed here once,
+    to be checked, and read again when the history is.
     """
     stats = ReadStats()
-    items: list[Json] = []
+    source = RolloutSource(path)
+    items = History()
     usage: Json | None = None
     context: Json | None = None
     meta: Json | None = None
-    for _ts, kind, payload in iter_records(path, stats):
+    for offset, length, (ts, kind, payload) in iter_located_records(path, stats):
         if kind == "response_item":
-            items.append(payload)
+            if length >= STORED_MIN_BYTES:
+                user = user_message_text(payload) is not None
+                items.append_stored(StoredItem(source, offset, length, payload_size(length, ts), user))
+            else:
+                items.append(payload)
         elif kind == "compacted":
             replacement = payload.get("replacement_history")
             if isinstance(replacement, list):
-                items = [r for r in replacement if isinstance(r, dict)]
+                items = History(r for r in replacement if isinstance(r, dict))
             else:
                 message = payload.get("message")
                 summary = message if isinstance(message, str) else ""
-                items = build_compacted_history([], collect_user_messages(items), summary)
+                items = History(
+                    build_compacted_history([], collect_user_messages(items.user_messages()), summary)
+                )
         elif kind == "event_msg":
             msg_type = payload.get("type")
             if msg_type == "thread_rolled_back":
                 n = payload.get("num_turns")
-                items = drop_last_user_turns(items, n if isinstance(n, int) else 0)
+                kept = drop_last_user_turns(items, n if isinstance(n, int) else 0)
+                items = History.of(kept)
             elif msg_type == "token_count" and isinstance(payload.get("info"), dict):
                 usage = payload["info"]
         elif kind == "turn_context":

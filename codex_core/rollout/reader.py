@@ -62,7 +62,17 @@ def iter_records(
     head names another known kind is then skipped unparsed (counted in `stats.records`, its
     payload not validated).
     """
+    with contextlib.closing(iter_located_records(path, stats, kinds)) as located:
+        for _offset, _length, record in located:
+            yield record
+
+
+def iter_located_records(
+    path: Path, stats: ReadStats | None = None, kinds: frozenset[str] | None = None
+) -> Generator[tuple[int, int, RolloutRecord], None, None]:
+    """`iter_records`, each record with the byte offset and length of its line."""
     st = stats if stats is not None else ReadStats()
+    offset = 0
     warned_invalid = warned_unknown = False
     match_head = _ENVELOPE_HEAD.match
     # A large buffer: lines of big tool outputs are long, and the default 8 KiB one makes
@@ -70,6 +80,8 @@ def iter_records(
     with Path(path).open("rb", buffering=_READ_BUFFER) as handle:
         for raw in handle:
             st.lines += 1
+            at = offset
+            offset += len(raw)
             if kinds is not None and raw.endswith(b"\n"):
                 head = match_head(raw)
                 if head is not None:
@@ -102,7 +114,12 @@ def iter_records(
                 continue
             st.records += 1
             if kinds is None or record.kind in kinds:
-                yield record
+                yield at, len(raw), record
+
+
+def parse_line(raw: bytes) -> RolloutRecord | None:
+    """One rollout line as a record; None when it is not a valid envelope."""
+    return _parse(raw)
 
 
 def _parse(raw: bytes) -> RolloutRecord | None:
