@@ -76,6 +76,11 @@ def initial_context(settings: SessionSettings) -> list[dict[str, Any]]:
     items = [permissions_message(settings)]
     if settings.developer_instructions:
         items.append(developer_message(settings.developer_instructions))
+    from codex_core.mcp.tool_search import APPS_INSTRUCTIONS, DISCOVERY_INSTRUCTIONS, apps_enabled
+
+    if apps_enabled(settings.config):
+        items.append(developer_message(DISCOVERY_INSTRUCTIONS))
+        items.append(developer_message(APPS_INSTRUCTIONS))
     if settings.user_instructions:
         items.append(user_text_message(agents_md_message(settings.cwd, settings.user_instructions)))
     items.append(user_text_message(environment_context(settings.cwd)))

@@ -19,6 +19,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from codex_core.mcp.names import DELIMITER, PREFIX
+from codex_core.mcp.tool_search import SELECTED_KEY, TOOL_NAME, apps_enabled
+from codex_core.mcp.tool_search import SPEC as SEARCH_SPEC
+from codex_core.tools.turn_local import turn_local
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session
@@ -26,14 +29,49 @@ if TYPE_CHECKING:
     from codex_core.tools.base import ToolCall, ToolContext, ToolRouter
 
 RESOURCE_TOOLS = ("list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource")
-_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
+def thread_servers(session: Session) -> dict[str, Any]:
+    """The thread's `mcp_servers` table: the configured servers, and with the `apps` feature on the
+    `codex_apps` server of the backend (signed in with the ChatGPT login, when there is one)."""
+    from codex_core.mcp.manager import servers_table
+    from codex_core.mcp.tool_search import apps_enabled
+
+    config = session.settings.config
+    table = dict(servers_table(config))
+    if apps_enabled(config):
+        from codex_core.apps import APPS_MCP_SERVER_NAME
+
+        table.setdefault(APPS_MCP_SERVER_NAME, _apps_server_table(session))
+    return table
+
+
+def _apps_server_table(session: Session) -> dict[str, Any]:
+    from codex_core.apps import apps_mcp_server
+    from codex_core.backend_client import DEFAULT_CHATGPT_BASE_URL, BackendAuth
+    from codex_core.login_hooks import login_provider
+
+    config = session.settings.config
+    env = session.env if session.env is not None else {}
+    provider = login_provider()
+    login = provider.current(config.codex_home, session.env) if provider is not None else None
+    token = (getattr(login, "bearer_token", None) or "") if getattr(login, "is_chatgpt", False) else ""
+    auth = BackendAuth(token, getattr(login, "account_id", None) if token else None)
+    base_url = config.typed.chatgpt_base_url or DEFAULT_CHATGPT_BASE_URL
+    return apps_mcp_server(base_url, auth, env).model_dump(exclude_none=True)
 
 
 def session_manager(session: Session) -> McpManager:
     """The MCP manager serving `session` (started on first use)."""
-    from codex_core.mcp.manager import manager_for_config
+    from codex_core.mcp.manager import manager_for_servers
 
-    manager = manager_for_config(session.settings.config, session.env)
+    config = session.settings.config
+    manager = manager_for_servers(
+        thread_servers(session),
+        codex_home=config.codex_home,
+        env=session.env,
+        oauth_store_mode=config.typed.mcp_oauth_credentials_store,
+    )
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # no loop (a synchronous caller): report what is known, start nothing
@@ -44,17 +82,16 @@ def session_manager(session: Session) -> McpManager:
     if id(manager) not in reported and manager.connections:
         reported.add(id(manager))
         task = loop.create_task(_report_startup(session, manager))
-        _BACKGROUND.add(task)
-        task.add_done_callback(_BACKGROUND.discard)
+        tasks: set[asyncio.Task[None]] = session.store("mcp_startup_tasks", set)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
     return manager
 
 
 def start_servers_for(session: Session) -> None:
     """Start the thread's MCP servers as the thread starts (the reference reports them starting
     and ready right after `thread/started`, before any turn); nothing to do without servers."""
-    from codex_core.mcp.manager import servers_table
-
-    if servers_table(session.settings.config):
+    if thread_servers(session):
         session_manager(session)
 
 
@@ -101,6 +138,7 @@ def register_mcp_tools(router: ToolRouter) -> None:
         )
     )
     router.register(Tool("read_mcp_resource", _read_spec, _handle_read_resource))
+    router.register(Tool(TOOL_NAME, _search_spec, _handle_search))
 
     static_specs = router.specs
     static_handle = router.handle
@@ -109,7 +147,12 @@ def register_mcp_tools(router: ToolRouter) -> None:
         offered = static_specs(context)
         taken = {spec.get("name") for spec in offered}
         manager = session_manager(context.session)
-        for tool in manager.tools():
+        # Sorted by name, as the reference lists them; with apps on only what a search selected.
+        tools = sorted(manager.tools(), key=lambda tool: tool.qualified)
+        if apps_enabled(context.turn.settings.config):
+            chosen: set[str] = set(turn_local(context.turn, SELECTED_KEY) or ())
+            tools = [tool for tool in tools if tool.qualified in chosen]
+        for tool in tools:
             if tool.qualified not in taken:
                 offered.append(tool_spec(tool.qualified, tool.wire))
         return offered
@@ -122,6 +165,28 @@ def register_mcp_tools(router: ToolRouter) -> None:
     # Instance attributes shadow the class's methods for this router only.
     setattr(router, "specs", specs)  # noqa: B010
     setattr(router, "handle", handle)  # noqa: B010
+
+
+# ---- the tool search (apps) --------------------------------------------------------------------
+
+
+def _search_spec(context: ToolContext) -> dict[str, Any] | None:
+    return dict(SEARCH_SPEC) if apps_enabled(context.turn.settings.config) else None
+
+
+async def _handle_search(call: ToolCall, context: ToolContext) -> dict[str, Any]:
+    from codex_core.mcp.tool_search import parse_arguments, search_output
+
+    try:
+        query, limit = parse_arguments(call.arguments)
+    except ValueError as exc:
+        return call.output(str(exc))
+    manager = session_manager(context.session)
+    await manager.wait_ready()
+    selected = turn_local(context.turn, SELECTED_KEY, list)
+    assert selected is not None  # created by the factory
+    text, _ = search_output(query, limit, manager.tools(), selected)
+    return call.output(text)
 
 
 # ---- calling MCP tools -------------------------------------------------------------------------

@@ -36,6 +36,7 @@ TOOL_ORDER = (
     "read_mcp_resource",
     "update_plan",
     "request_user_input",
+    "search_tool_bm25",
     "apply_patch",
     "web_search",
     "view_image",
