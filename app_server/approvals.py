@@ -3,7 +3,8 @@
 v2 threads get `item/commandExecution/requestApproval` / `item/fileChange/requestApproval`; threads
 created through the v1 API get `execCommandApproval` / `applyPatchApproval`. The answer is mapped
 back to the core's ReviewDecision. If every client that was asked disconnects, the request counts
-as declined: nothing runs without someone having said yes.
+as declined: nothing runs without someone having said yes. (A client that opted in to reconnecting
+keeps it open for a while: the reconnected client's answer decides; see server_requests.py.)
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ class ThreadApprover:
     async def _ask(self, method: str, params: dict[str, Any]) -> Any:
         connections = self.state.thread_subscribers(self.thread_id)
         try:
-            return await self.state.server_requests.request(method, params, connections)
+            return await self.state.server_requests.request(
+                method, params, connections, thread_id=self.thread_id
+            )
         except (ConnectionLost, ClientError) as exc:
             log.warning("approval %s for thread %s not answered: %s", method, self.thread_id, exc)
             return None

@@ -33,7 +33,9 @@ class ThreadClientTools:
     async def _ask(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
         connections = self.state.thread_subscribers(self.thread_id)
         try:
-            result = await self.state.server_requests.request(method, params, connections)
+            result = await self.state.server_requests.request(
+                method, params, connections, thread_id=self.thread_id
+            )
         except (ConnectionLost, ClientError) as exc:
             log.warning("%s for thread %s not answered: %s", method, self.thread_id, exc)
             return None

@@ -6,9 +6,12 @@ import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.outgoing import OutgoingQueue, QueueOverflow
+
+if TYPE_CHECKING:
+    from app_server.reconnect import ReconnectSession
 
 log = logging.getLogger("codex.app_server")
 
@@ -29,6 +32,10 @@ class Connection:
     closed: bool = False
     # Set by the transport: how to drop the connection when it misbehaves (e.g. stops reading).
     abort: Callable[[str], None] | None = None
+    # Reconnect extension (app_server/reconnect.py): offered on websocket connections only; the
+    # session of a connection that opted in (its thread messages then carry `_seq`).
+    reconnectable: bool = False
+    resume: ReconnectSession | None = None
 
     def wants(self, method: str) -> bool:
         return method not in self.opt_out_methods
@@ -41,6 +48,16 @@ class Connection:
             _log_outgoing(self.label, message)
         try:
             self.queue.put_message(message, encoded)
+        except QueueOverflow as exc:
+            log.warning("disconnecting %s: %s", self.label, exc)
+            self.close(str(exc))
+
+    def send_encoded(self, data: bytes) -> None:
+        """Queue an already encoded message as it is (a reconnect's replay)."""
+        if self.closed:
+            return
+        try:
+            self.queue.put_bytes(data)
         except QueueOverflow as exc:
             log.warning("disconnecting %s: %s", self.label, exc)
             self.close(str(exc))

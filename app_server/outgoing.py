@@ -155,7 +155,7 @@ class OutgoingQueue:
                 self._push(_Entry(data, None, len(data)))
                 return
             key = _stream_key(message)
-            if key is not None and self._coalesce(key, message):
+            if key is not None and self._coalesce(key, message, "_seq" in message):
                 return
             # A private copy: coalescing mutates it, and the same dict may be queued for other clients.
             holder = _delta_holder(message)
@@ -171,11 +171,14 @@ class OutgoingQueue:
         data = encoded if encoded is not None else orjson.dumps(message)
         self._push(_Entry(data, None, len(data)))
 
-    def _coalesce(self, key: tuple[Any, ...], message: dict[str, Any]) -> bool:
+    def _coalesce(self, key: tuple[Any, ...], message: dict[str, Any], numbered: bool = False) -> bool:
         """Append to the newest waiting delta of the same stream (item and kind), if no barrier followed it.
 
         Each stream stays in order and complete; only the interleaving between the v2 and legacy
         copies of a delta changes, and each client reads those streams independently.
+        Numbered deltas (`_seq`, reconnect extension) merge only into the newest entry, which then
+        takes the newest number: the numbers a client reads keep growing, so the last one it saw
+        tells exactly what it has.
         """
         target = self._open_streams.get(key)
         extra = _delta_holder(message)
@@ -184,8 +187,11 @@ class OutgoingQueue:
             or target.data is not None
             or extra is None
             or _delta_holder(target.message) is None
+            or (numbered and self._entries[-1] is not target)
         ):
             return False
+        if numbered and target.message is not None:
+            target.message["_seq"] = message["_seq"]
         target.extra.append(extra["delta"])
         target.size += len(extra["delta"])
         self._bytes += len(extra["delta"])

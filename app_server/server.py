@@ -84,6 +84,8 @@ def run(args: AppServerArgs, fast_stdio: bool = False) -> int:
         codex_home = find_codex_home()
         _check_overrides(args.cli_overrides)
         token = _read_token(args) if kind == "ws" else None
+        if kind == "ws":
+            _check_reconnect_settings()
         if kind == "ws" and host is not None and not _loopback(host) and token is None:
             raise StartupError(
                 f"refusing to listen on non-loopback address {host}: anyone who can reach it could run commands "
@@ -111,6 +113,15 @@ def run(args: AppServerArgs, fast_stdio: bool = False) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(kind, host, port, options, args, token, fast_init, pending))
     return 0
+
+
+def _check_reconnect_settings() -> None:
+    from app_server.reconnect import settings_from_env
+
+    try:
+        settings_from_env()
+    except ValueError as exc:
+        raise StartupError(str(exc)) from None
 
 
 def _loopback(host: str) -> bool:
@@ -178,6 +189,9 @@ async def _serve(
         sys.stderr.flush()
 
     security = WebsocketSecurity(token=token, allowed_origins=tuple(args.ws_allow_origins))
+    from app_server.reconnect import ReconnectHub, settings_from_env
+
+    state.reconnect = ReconnectHub(settings_from_env(), state.server_requests)
     try:
         await serve_websocket(dispatcher, host, port, security, stop, on_listening=announce)
         await state.shutdown()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import orjson
 
@@ -18,12 +18,15 @@ from codex_core.user_agent import DEFAULT_ORIGINATOR, user_agent
 
 if TYPE_CHECKING:
     from app_server.events.translator import ThreadEvents
+    from app_server.reconnect import ReconnectHub
     from codex_core.agent.manager import ThreadManager
     from codex_core.agent.session import Session
     from codex_core.config.loader import LoadedConfig
     from codex_core.skills import SkillsCache
 
 log = logging.getLogger("codex.app_server")
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -48,6 +51,18 @@ class ServerState:
         # v1 addConversationListener subscriptions: id -> (connection id, thread id)
         self.listeners: dict[str, tuple[int, str]] = {}
         self._config_warnings: asyncio.Future[list[dict[str, Any]]] | None = None
+        # What handlers keep for this server (a pending login and its tasks), by name: see `store`.
+        self.stores: dict[str, Any] = {}
+        # The reconnect extension's sessions and event logs (websocket listeners only).
+        self.reconnect: ReconnectHub | None = None
+
+    def store(self, name: str, factory: Callable[[], T]) -> T:
+        """This server's store `name`, created by `factory` on first use (the per-thread ones are
+        `Session.store`)."""
+        value = self.stores.get(name)
+        if value is None:
+            value = self.stores[name] = factory()
+        return cast(T, value)
 
     @property
     def threads(self) -> ThreadManager:
@@ -149,20 +164,38 @@ class ServerState:
     # -- outgoing ----------------------------------------------------------------------------
     def broadcast(self, method: str, params: Any = None) -> None:
         """To every initialized connection (thread/started, account/*, ...), as the reference does."""
-        self._send_to(method, params, self.connections.values())
+        # One naming a thread (turn/started) is that thread's event for clients that reconnect.
+        thread_id = (
+            params.get("threadId") if self.reconnect is not None and isinstance(params, dict) else None
+        )
+        self._send_to(
+            method, params, self.connections.values(), thread_id if isinstance(thread_id, str) else None
+        )
 
     def notify_thread(self, thread_id: str, method: str, params: Any = None) -> None:
         """To the connections subscribed to a thread (item/*, turn/*, deltas, codex/event/*)."""
-        self._send_to(method, params, (c for c in self.connections.values() if thread_id in c.subscriptions))
+        self._send_to(
+            method, params, (c for c in self.connections.values() if thread_id in c.subscriptions), thread_id
+        )
 
     def thread_subscribers(self, thread_id: str) -> list[Connection]:
         return [c for c in self.connections.values() if thread_id in c.subscriptions and c.initialized]
 
-    def _send_to(self, method: str, params: Any, connections: Iterable[Connection]) -> None:
+    def _send_to(
+        self, method: str, params: Any, connections: Iterable[Connection], thread_id: str | None = None
+    ) -> None:
         message = notification_message(method, params)
         encoded: bytes | None = None
+        stamped = (
+            self.reconnect.stamp(thread_id, message)
+            if self.reconnect is not None and thread_id is not None
+            else None
+        )
         for connection in connections:
             if not connection.initialized or not connection.wants(method):
+                continue
+            if stamped is not None and connection.resume is not None:
+                connection.send(stamped.message, stamped.data)  # with its `_seq`
                 continue
             if encoded is None:
                 encoded = orjson.dumps(message)  # once, shared by every recipient

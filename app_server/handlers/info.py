@@ -10,6 +10,8 @@ from app_server.handlers import RequestContext, handler
 @handler("initialize")
 async def initialize(ctx: RequestContext, params: Any) -> dict[str, Any]:
     capabilities = params.capabilities
+    if capabilities is not None and capabilities.reconnect is not None:
+        return await initialize_reconnect(ctx, params)
     apply_initialize(
         ctx,
         params.client_info.name,
@@ -21,6 +23,52 @@ async def initialize(ctx: RequestContext, params: Any) -> dict[str, Any]:
     if warnings:
         ctx.after.append(lambda: ctx.state.send_config_warnings(ctx.connection, warnings))
     return {"userAgent": ctx.state.user_agent()}
+
+
+async def initialize_reconnect(ctx: RequestContext, params: Any) -> dict[str, Any]:
+    """initialize with the reconnect extension (app_server/reconnect.py, docs/app-server.md)."""
+    from app_server.jsonrpc import JsonRpcError
+    from app_server.reconnect import RECONNECT_FAILED, VERSION, ReconnectError
+
+    capabilities = params.capabilities
+    wanted = capabilities.reconnect
+    if not capabilities.experimental_api:
+        raise JsonRpcError.invalid_request("capabilities.reconnect requires experimentalApi capability")
+    if wanted.version < 1:
+        raise JsonRpcError.invalid_request(
+            f"capabilities.reconnect.version {wanted.version} is not supported (this server speaks 1 to {VERSION})"
+        )
+    if wanted.last_seq is not None and wanted.resume_token is None:
+        raise JsonRpcError.invalid_request("capabilities.reconnect.lastSeq needs resumeToken")
+    warnings = await ctx.state.config_warnings()
+    hub = ctx.state.reconnect
+    connection = ctx.connection
+    plan = None
+    if hub is not None and connection.reconnectable and wanted.resume_token is not None:
+        try:
+            plan = hub.check(wanted.resume_token, wanted.last_seq or {})
+        except ReconnectError as exc:
+            raise JsonRpcError(RECONNECT_FAILED, exc.message, exc.data) from None
+    apply_initialize(
+        ctx,
+        params.client_info.name,
+        params.client_info.version,
+        True,
+        capabilities.opt_out_notification_methods or [],
+    )
+    if warnings:
+        ctx.after.append(lambda: ctx.state.send_config_warnings(connection, warnings))
+    result: dict[str, Any] = {"userAgent": ctx.state.user_agent()}
+    if hub is None or not connection.reconnectable:
+        return result  # stdio: nothing to reconnect to (the answer has no `reconnect`)
+    version = min(wanted.version, VERSION)
+    if plan is None:
+        result["reconnect"] = hub.info(hub.open(connection), version, {})
+        return result
+    result["reconnect"] = hub.info(plan.session, version, plan.current)
+    # After the answer (and any config warnings): pending requests, the replay, then live events.
+    ctx.after.append(lambda: hub.resume(connection, plan))
+    return result
 
 
 def apply_initialize(

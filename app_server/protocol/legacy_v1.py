@@ -4,7 +4,21 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import I32, U32, CoreModel, JsonValue, Named, OptN, U64Big, Usize, V1Model, W
+from ._base import (
+    EXPERIMENTAL,
+    I32,
+    U32,
+    U64,
+    CoreModel,
+    JsonValue,
+    Named,
+    Opt,
+    OptN,
+    U64Big,
+    Usize,
+    V1Model,
+    W,
+)
 from .core import (
     AbsolutePathBuf,
     AuthMode,
@@ -201,9 +215,31 @@ class GitDiffToRemoteResponse(CoreModel):
     diff: str
 
 
+class ReconnectCapability(V1Model):
+    """pycodex extension (websocket only, needs experimentalApi): opt in to reconnecting, or
+    reconnect with the token and the last `_seq` seen per thread (docs/app-server.md)."""
+
+    wire_inline = True
+    version: U32
+    resume_token: OptN[str] = None
+    last_seq: OptN[dict[str, U64]] = None
+
+
+class ReconnectInfo(V1Model):
+    """The answer to a reconnect opt-in: the token to present later and, after a resume, the
+    newest `_seq` of each resumed thread (the replay ends there)."""
+
+    wire_inline = True
+    version: U32
+    resume_token: str
+    retention_seconds: U64
+    threads: dict[str, U64]
+
+
 class InitializeCapabilities(V1Model):
     experimental_api: bool = False
     opt_out_notification_methods: OptN[list[str]] = None
+    reconnect: Annotated[Opt[ReconnectCapability], EXPERIMENTAL] = None
 
 
 class InitializeParams(V1Model):
@@ -213,6 +249,7 @@ class InitializeParams(V1Model):
 
 class InitializeResponse(V1Model):
     user_agent: str
+    reconnect: Annotated[Opt[ReconnectInfo], EXPERIMENTAL] = None
 
 
 class TextInputItemData(CoreModel):

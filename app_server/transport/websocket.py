@@ -94,7 +94,7 @@ async def serve_websocket(
         peer = ws.remote_address
         label = f"ws {peer[0]}:{peer[1]}" if isinstance(peer, tuple) else "ws"
         log.info("websocket client connected from %s", label[3:])
-        connection = Connection(label=label)
+        connection = Connection(label=label, reconnectable=True)
         close_tasks: set[asyncio.Task[None]] = set()
 
         def abort(reason: str) -> None:
@@ -132,6 +132,9 @@ async def serve_websocket(
         finally:
             connection.closed = True
             connection.queue.close()
+            hub = dispatcher.state.reconnect
+            if hub is not None and connection.resume is not None:
+                hub.detach(connection)  # before its server requests are released
             writer.cancel()
             await asyncio.gather(writer, return_exceptions=True)
             await dispatcher.close(connection)
