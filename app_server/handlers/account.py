@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,17 +28,6 @@ LOGIN_PORT_ENV = "CODEX_LOGIN_SERVER_PORT"  # ours: lets tests run the callback 
 class _AccountState:
     login: LoginServer | None = None
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
-
-
-_STATES: weakref.WeakKeyDictionary[ServerState, _AccountState] = weakref.WeakKeyDictionary()
-
-
-def _account_state(state: ServerState) -> _AccountState:
-    found = _STATES.get(state)
-    if found is None:
-        found = _AccountState()
-        _STATES[state] = found
-    return found
 
 
 def auth_manager(state: ServerState) -> AuthManager:
@@ -148,7 +136,7 @@ async def _start_chatgpt_login(ctx: RequestContext, *, v1: bool) -> LoginServer:
     state = ctx.state
     manager = auth_manager(state)
     env = state.options.env if state.options.env is not None else os.environ
-    account = _account_state(state)
+    account = state.store("account", _AccountState)
     if account.login is not None:
         account.login.cancel()  # one browser login at a time, the newest wins
     port_text = env.get(LOGIN_PORT_ENV, "").strip()
@@ -246,7 +234,7 @@ async def account_login_start(ctx: RequestContext, params: Any) -> dict[str, Any
 
 @handler("account/login/cancel")
 async def account_login_cancel(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    account = _account_state(ctx.state)
+    account = ctx.state.store("account", _AccountState)
     login = account.login
     if login is None or login.login_id != params.login_id:
         return {"status": "notFound"}
@@ -317,7 +305,7 @@ async def login_chatgpt_v1(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 @handler("cancelLoginChatGpt")
 async def cancel_login_chatgpt_v1(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    login = _account_state(ctx.state).login
+    login = ctx.state.store("account", _AccountState).login
     if login is None or login.login_id != params.login_id:
         raise _bad(f"login id not found: {params.login_id}")
     login.cancel()

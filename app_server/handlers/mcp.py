@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import weakref
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
@@ -75,10 +75,14 @@ async def mcp_server_reload(ctx: RequestContext, params: Any) -> dict[str, Any]:
     return {}
 
 
-# Background logins per server state, so their tasks are not garbage-collected mid-flight; the
-# newest login of a server replaces (cancels) an older one still waiting for its callback.
-_LOGINS: weakref.WeakKeyDictionary[Any, dict[str, PendingLogin]] = weakref.WeakKeyDictionary()
-_LOGIN_TASKS: set[asyncio.Task[None]] = set()
+@dataclass
+class _OAuthLogins:
+    """A server's background MCP OAuth logins (`ServerState.store`): the newest login of an MCP
+    server replaces (cancels) an older one still waiting for its callback, and the tasks are held
+    so they are not garbage-collected mid-flight."""
+
+    pending: dict[str, PendingLogin] = field(default_factory=dict)
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
 
 @handler("mcpServer/oauth/login")
@@ -113,7 +117,8 @@ async def mcp_server_oauth_login(ctx: RequestContext, params: Any) -> dict[str, 
         )
     except OAuthError as exc:
         raise JsonRpcError.internal(f"failed to start OAuth login for '{name}': {exc}") from None
-    logins = _LOGINS.setdefault(ctx.state, {})
+    held = ctx.state.store("mcp_oauth_logins", _OAuthLogins)
+    logins = held.pending
     previous = logins.get(name)
     if previous is not None:
         previous.cancel()
@@ -137,8 +142,8 @@ async def mcp_server_oauth_login(ctx: RequestContext, params: Any) -> dict[str, 
 
     def launch() -> None:
         task = asyncio.create_task(finish(), name=f"mcp oauth login {name}")
-        _LOGIN_TASKS.add(task)
-        task.add_done_callback(_LOGIN_TASKS.discard)
+        held.tasks.add(task)
+        task.add_done_callback(held.tasks.discard)
 
     ctx.after.append(launch)  # the completion must follow the response
     return {"authorizationUrl": pending.authorization_url}
