@@ -183,7 +183,7 @@ async def _handle_search(call: ToolCall, context: ToolContext) -> dict[str, Any]
         return call.output(str(exc))
     manager = session_manager(context.session)
     await manager.wait_ready()
-    selected = turn_local(context.turn, SELECTED_KEY, list)
+    selected: list[str] | None = turn_local(context.turn, SELECTED_KEY, list)
     assert selected is not None  # created by the factory
     text, _ = search_output(query, limit, manager.tools(), selected)
     return call.output(text)
