@@ -8,9 +8,9 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        from codex_cli.fast_path import try_app_server
+        from codex_cli.fast_path import try_fast
 
-        status = try_app_server(args)
+        status = try_fast(args)
         if status is not None:
             sys.exit(status)
         from codex_cli.app import build_app

@@ -9,7 +9,6 @@ concurrent callers wait for it and reuse the result -- and enforces ``forced_log
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 import weakref
@@ -43,6 +42,8 @@ from login.storage import (
 from login.tokens import IdTokenInfo, wire_plan_type
 
 if TYPE_CHECKING:
+    import asyncio
+
     from codex_core.config.typed import ConfigToml
 
 log = logging.getLogger("codex.login")
@@ -415,6 +416,8 @@ class AuthManager:
 
     # -- refreshing -------------------------------------------------------------------------------
     def _refresh_lock(self) -> asyncio.Lock:
+        import asyncio  # here, not at the top: `codex login status` has no event loop to pay for
+
         loop = asyncio.get_running_loop()
         with self._lock:
             lock = self._refresh_locks.get(loop)
@@ -495,6 +498,8 @@ class AuthManager:
                 self._load_locked(force=True)
                 return self._current_locked()
 
+        import asyncio
+
         latest = await asyncio.to_thread(reread)
         if (
             latest is not None
@@ -521,6 +526,8 @@ class AuthManager:
                 base = self._auth or AuthDotJson(auth_mode="chatgpt")
                 self._save_locked(replace(base, tokens=tokens, last_refresh=self._clock()))
                 self._changed()
+
+        import asyncio
 
         await asyncio.to_thread(persist)
         log.info("refreshed ChatGPT tokens")

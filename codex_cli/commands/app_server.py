@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from codex_cli.errors import fail, guarded
+from codex_cli.errors import guarded
 from codex_cli.help import OrderedGroup
 from codex_cli.options import (
     ConfigOption,
@@ -108,20 +108,11 @@ def _register_generators(target: typer.Typer) -> None:
         disable: DisableOption = None,
     ) -> None:
         config_overrides(ctx, config, enable, disable)  # checked, as everywhere; the output ignores them
-        import subprocess
+        from codex_cli.commands.generate import generate_ts as run
 
-        from app_server.protocol.export import write_typescript
-
-        try:
-            write_typescript(out, experimental=experimental, prettier=prettier)
-        except subprocess.CalledProcessError as exc:
-            said = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
-            why = f": {said[-1]}" if said else ""
-            raise fail(f"prettier `{prettier}` exited with status {exc.returncode}{why}") from None
-        except OSError as exc:
-            if prettier is not None and exc.filename == prettier:
-                raise fail(f"cannot run prettier `{prettier}`: {exc.strerror}") from None
-            raise
+        status = run(out, experimental=experimental, prettier=prettier)
+        if status:
+            raise typer.Exit(status)
 
     @target.command("generate-json-schema", help="Write the JSON Schema of the app-server protocol.")
     @guarded
@@ -134,6 +125,6 @@ def _register_generators(target: typer.Typer) -> None:
         disable: DisableOption = None,
     ) -> None:
         config_overrides(ctx, config, enable, disable)  # checked, as everywhere; the output ignores them
-        from app_server.protocol.export import write_json_schema
+        from codex_cli.commands.generate import generate_json_schema as run
 
-        write_json_schema(out, experimental=experimental)
+        run(out, experimental=experimental)

@@ -18,6 +18,7 @@ from codex_cli.options import (
     ConfigOption,
     DisableOption,
     EnableOption,
+    config_overrides,
     load_cli_config,
     remember_overrides,
 )
@@ -148,27 +149,9 @@ def register(app: typer.Typer) -> None:
         enable: EnableOption = None,
         disable: DisableOption = None,
     ) -> None:
-        from login.manager import AuthManager
-        from login.tokens import mask_api_key
+        from codex_cli.commands.login_status import login_status
 
-        loaded = _load(ctx, config, enable, disable)
-        # What is stored, regardless of forced_login_method: status reports, it does not judge.
-        manager = AuthManager(loaded.codex_home, store_mode=loaded.typed.cli_auth_credentials_store or "file")
-        auth = manager.current()
-        if manager.load_error:
-            _say(f"Error checking login status: {manager.load_error}")
-            _exit(1)
-        if auth is None:
-            _say("Not logged in")
-            _exit(1)
-        if auth.mode == "apikey":
-            _say(f"Logged in using an API key - {mask_api_key(auth.api_key or '')}")
-        elif auth.tokens is not None and (problem := _id_token_problem(loaded, auth.tokens.id_token)):
-            _say(f"Error checking login status: {problem}")
-            _exit(1)
-        else:
-            _say("Logged in using ChatGPT")
-        _exit(0)
+        _exit(login_status(config_overrides(ctx, config, enable, disable)))
 
     app.add_typer(login_app, name="login")
 
@@ -190,26 +173,6 @@ def register(app: typer.Typer) -> None:
             _exit(1)
         _say("Successfully logged out" if removed else "Not logged in")
         _exit(0)
-
-
-def _id_token_problem(loaded: LoadedConfig, token: str) -> str | None:
-    """What the reference says of an id token it cannot read (it then refuses the whole login),
-    placed as serde places it: the closing quote of the token in auth.json."""
-    from login.storage import auth_file_path
-    from login.tokens import IdTokenFormatError, check_id_token, id_token_position
-
-    try:
-        check_id_token(token)
-    except IdTokenFormatError as exc:
-        if not exc.positioned:
-            return str(exc)
-        try:
-            text = auth_file_path(loaded.codex_home).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return str(exc)
-        position = id_token_position(text)
-        return f"{exc} at line {position[0]} column {position[1]}" if position else str(exc)
-    return None
 
 
 def _read_api_key() -> str:

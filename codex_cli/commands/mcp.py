@@ -7,105 +7,32 @@ are imported inside the commands; the MCP SDK is never needed here.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from codex_cli.commands import mcp_show
 from codex_cli.errors import EXIT_USAGE, fail, guarded
 from codex_cli.help import OrderedGroup
 from codex_cli.options import (
     ConfigOption,
     DisableOption,
     EnableOption,
+    config_overrides,
     load_cli_config,
     remember_overrides,
 )
 
 if TYPE_CHECKING:
     from codex_core.config.loader import LoadedConfig
-    from codex_core.config.typed import McpServerToml
-
-_AUTH_LABELS = {
-    "unsupported": "Unsupported",
-    "bearerToken": "Bearer token",
-    "oAuth": "OAuth",
-    "notLoggedIn": "Not logged in",
-}
-_AUTH_JSON = {
-    "unsupported": "unsupported",
-    "bearerToken": "bearer_token",
-    "oAuth": "o_auth",
-    "notLoggedIn": "not_logged_in",
-}
 
 
 def _load(
     ctx: typer.Context, config: list[str] | None, enable: list[str] | None, disable: list[str] | None
 ) -> LoadedConfig:
     return load_cli_config(ctx, config, enable, disable)
-
-
-def _servers(loaded: LoadedConfig) -> dict[str, McpServerToml]:
-    return dict(sorted(loaded.typed.mcp_servers.items()))
-
-
-def _secs(value: float | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _startup_secs(server: McpServerToml) -> float | None:
-    if server.startup_timeout_sec is not None:
-        return float(server.startup_timeout_sec)
-    if server.startup_timeout_ms is not None:
-        return server.startup_timeout_ms / 1000.0
-    return None
-
-
-def _transport(server: McpServerToml) -> dict[str, Any]:
-    if server.transport == "stdio":
-        return {
-            "type": "stdio",
-            "command": server.command,
-            "args": list(server.args or []),
-            "env": dict(server.env) if server.env else None,
-            "env_vars": list(server.env_vars or []),
-            "cwd": server.cwd,
-        }
-    return {
-        "type": "streamable_http",
-        "url": server.url,
-        "bearer_token_env_var": server.bearer_token_env_var,
-        "http_headers": dict(server.http_headers) if server.http_headers else None,
-        "env_http_headers": dict(server.env_http_headers) if server.env_http_headers else None,
-    }
-
-
-def _masked_env(env: dict[str, str] | None) -> str:
-    if not env:
-        return "-"
-    return ", ".join(f"{key}=*****" for key in sorted(env))
-
-
-def _pairs(values: dict[str, str] | None) -> str:
-    if not values:
-        return "-"
-    return ", ".join(f"{key}={value}" for key, value in sorted(values.items()))
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-def _print_table(headers: list[str], rows: list[list[str]]) -> None:
-    """Plain columns, as the reference prints them: each as wide as its widest cell (in UTF-8
-    bytes, as Rust measures a String), two spaces between, the last one padded too."""
-    table = [headers, *rows]
-    widths = [max(len(row[i].encode("utf-8")) for row in table) for i in range(len(headers))]
-    for row in table:
-        print("  ".join(cell + " " * (width - len(cell)) for cell, width in zip(row, widths, strict=True)))
 
 
 def _parse_env(pairs: list[str] | None) -> dict[str, str]:
@@ -120,24 +47,6 @@ def _parse_env(pairs: list[str] | None) -> dict[str, str]:
             raise typer.Exit(EXIT_USAGE)
         env[key] = value
     return env
-
-
-def _auth_statuses(loaded: LoadedConfig, servers: dict[str, McpServerToml]) -> dict[str, str]:
-    """Every server's auth status, asked of the servers at once (an http server without a
-    token is asked whether it offers OAuth login, which may take a few seconds to fail)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from codex_core.mcp.manager import auth_status
-
-    store_mode = loaded.typed.mcp_oauth_credentials_store
-
-    def status(name: str) -> str:
-        return auth_status(servers[name], loaded.codex_home, name=name, store_mode=store_mode)
-
-    if len(servers) < 2:
-        return {name: status(name) for name in servers}
-    with ThreadPoolExecutor(max_workers=min(8, len(servers))) as pool:
-        return dict(zip(servers, pool.map(status, servers), strict=True))
 
 
 def _user_servers(loaded: LoadedConfig) -> dict[str, dict[str, Any]]:
@@ -185,53 +94,9 @@ def register(app: typer.Typer) -> None:
         enable: EnableOption = None,
         disable: DisableOption = None,
     ) -> None:
-        loaded = _load(ctx, config, enable, disable)
-        servers = _servers(loaded)
-        statuses = _auth_statuses(loaded, servers)
-        if as_json:
-            _print_json(
-                [
-                    {
-                        "name": name,
-                        "enabled": server.enabled,
-                        "disabled_reason": None,
-                        "transport": _transport(server),
-                        "startup_timeout_sec": _startup_secs(server),
-                        "tool_timeout_sec": _secs(server.tool_timeout_sec),
-                        "auth_status": _AUTH_JSON[statuses[name]],
-                    }
-                    for name, server in servers.items()
-                ]
-            )
-            return
-        if not servers:
-            print("No MCP servers configured yet. Try `codex mcp add my-tool -- my-command`.")
-            return
-        stdio_rows: list[list[str]] = []
-        http_rows: list[list[str]] = []
-        for name, server in servers.items():
-            status = "enabled" if server.enabled else "disabled"
-            auth = _AUTH_LABELS[statuses[name]]
-            if server.transport == "stdio":
-                args = " ".join(server.args or []) or "-"
-                row = [
-                    name,
-                    server.command or "-",
-                    args,
-                    _masked_env(server.env),
-                    server.cwd or "-",
-                    status,
-                    auth,
-                ]
-                stdio_rows.append(row)
-            else:
-                http_rows.append([name, server.url or "-", server.bearer_token_env_var or "-", status, auth])
-        if stdio_rows:
-            _print_table(["Name", "Command", "Args", "Env", "Cwd", "Status", "Auth"], stdio_rows)
-        if stdio_rows and http_rows:
-            print()
-        if http_rows:
-            _print_table(["Name", "Url", "Bearer Token Env Var", "Status", "Auth"], http_rows)
+        status = mcp_show.list_servers(config_overrides(ctx, config, enable, disable), as_json)
+        if status:
+            raise typer.Exit(status)
 
     @mcp_app.command("get", help="Show details for a configured MCP server.")
     @guarded
@@ -245,51 +110,9 @@ def register(app: typer.Typer) -> None:
         enable: EnableOption = None,
         disable: DisableOption = None,
     ) -> None:
-        loaded = _load(ctx, config, enable, disable)
-        server = _servers(loaded).get(name)
-        if server is None:
-            raise fail(f"No MCP server named '{name}' found.")
-        if as_json:
-            _print_json(
-                {
-                    "name": name,
-                    "enabled": server.enabled,
-                    "disabled_reason": None,
-                    "transport": _transport(server),
-                    "enabled_tools": server.enabled_tools,
-                    "disabled_tools": server.disabled_tools,
-                    "startup_timeout_sec": _startup_secs(server),
-                    "tool_timeout_sec": _secs(server.tool_timeout_sec),
-                }
-            )
-            return
-        lines = [name, f"  enabled: {'true' if server.enabled else 'false'}"]
-        if server.transport == "stdio":
-            lines += [
-                "  transport: stdio",
-                f"  command: {server.command}",
-                f"  args: {' '.join(server.args or []) or '-'}",
-                f"  cwd: {server.cwd or '-'}",
-                f"  env: {_masked_env(server.env)}",
-            ]
-        else:
-            lines += [
-                "  transport: streamable_http",
-                f"  url: {server.url}",
-                f"  bearer_token_env_var: {server.bearer_token_env_var or '-'}",
-                f"  http_headers: {_pairs(server.http_headers)}",
-                f"  env_http_headers: {_pairs(server.env_http_headers)}",
-            ]
-        if server.enabled_tools is not None:
-            lines.append(f"  enabled_tools: {', '.join(server.enabled_tools) or '-'}")
-        if server.disabled_tools is not None:
-            lines.append(f"  disabled_tools: {', '.join(server.disabled_tools) or '-'}")
-        if server.startup_timeout_sec is not None or server.startup_timeout_ms is not None:
-            lines.append(f"  startup_timeout_sec: {_startup_secs(server)}")
-        if server.tool_timeout_sec is not None:
-            lines.append(f"  tool_timeout_sec: {float(server.tool_timeout_sec)}")
-        lines.append(f"  remove: codex mcp remove {name}")
-        print("\n".join(lines))
+        status = mcp_show.get_server(config_overrides(ctx, config, enable, disable), name, as_json)
+        if status:
+            raise typer.Exit(status)
 
     @mcp_app.command(
         "add",
@@ -403,7 +226,7 @@ def register(app: typer.Typer) -> None:
         from codex_core.mcp.oauth import CredentialStore, OAuthError, resolve_headers
 
         loaded = _load(ctx, config, enable, disable)
-        server = _servers(loaded).get(name)
+        server = mcp_show.configured_servers(loaded).get(name)
         if server is None:
             raise fail(f"No MCP server named '{name}' found.")
         if server.transport == "stdio" or server.url is None:
@@ -434,7 +257,7 @@ def register(app: typer.Typer) -> None:
         from codex_core.mcp.oauth import CredentialStore, OAuthError
 
         loaded = _load(ctx, config, enable, disable)
-        server = _servers(loaded).get(name)
+        server = mcp_show.configured_servers(loaded).get(name)
         if server is None:
             raise fail(f"No MCP server named '{name}' found in configuration.")
         if server.transport == "stdio" or server.url is None:

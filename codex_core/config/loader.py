@@ -20,6 +20,7 @@ from codex_core.config.home import SYSTEM_CONFIG_PATH, find_codex_home, user_con
 from codex_core.config.keypath import join_key_path, split_key_path
 from codex_core.config.merge import deep_merge, iter_origin_leaves, set_path
 from codex_core.config.overrides import overrides_table
+from codex_core.config.quick_check import surely_valid
 from codex_core.config.validation import validate_config
 
 if TYPE_CHECKING:
@@ -35,9 +36,17 @@ class LoadedConfig:
     layers: list[L.ConfigLayer]  # lowest precedence first
     merged: dict[str, Any]  # the layers merged: what config/read reports
     effective: dict[str, Any]  # merged + profile + request overrides: what a session runs with
-    typed: ConfigToml
     profile: str | None
     request_overrides: dict[str, Any] = field(default_factory=dict)
+    # Built on first use when the quick check already vouched for `effective` (see quick_check).
+    _typed: ConfigToml | None = field(default=None, repr=False)
+
+    @property
+    def typed(self) -> ConfigToml:
+        """The typed view of `effective` (every key the server side reads, checked for type)."""
+        if self._typed is None:
+            self._typed = validate_config(self.effective, self.layers)
+        return self._typed
 
     @property
     def user_layer(self) -> L.ConfigLayer:
@@ -118,16 +127,18 @@ def load_config(
     merged = _merge_layers(stack)
     request = request_overrides_table(request_overrides or {})
     effective, profile_name = _apply_profile(stack, request, profile)
-    typed = validate_config(effective, stack)
+    # A table the quick check vouches for needs no pydantic until someone reads `typed`; any
+    # other is validated now, so a bad config still fails here with its message.
+    typed = None if surely_valid(effective) else validate_config(effective, stack)
     return LoadedConfig(
         codex_home=home,
         cwd=work_dir,
         layers=stack,
         merged=merged,
         effective=effective,
-        typed=typed,
         profile=profile_name,
         request_overrides=request,
+        _typed=typed,
     )
 
 

@@ -87,6 +87,10 @@ def _resolve_key(table: dict[str, Any], key: str, base_dir: Path) -> None:
 
 
 def _typed_config_accepts(config: dict[str, Any]) -> bool:
+    from codex_core.config.quick_check import surely_valid
+
+    if surely_valid(config):
+        return True
     from pydantic import ValidationError
 
     from codex_core.config.typed import ConfigToml

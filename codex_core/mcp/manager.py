@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from codex_core.mcp.auth_status import AuthStatus, auth_status
 from codex_core.mcp.names import qualified_name
 
 if TYPE_CHECKING:
@@ -42,7 +43,6 @@ DEFAULT_TOOL_TIMEOUT_SEC = 60.0
 CLIENT_NAME = "codex-mcp-client"
 
 State = Literal["starting", "ready", "failed", "cancelled"]
-AuthStatus = Literal["unsupported", "notLoggedIn", "bearerToken", "oAuth"]
 
 
 class McpCallError(Exception):
@@ -65,51 +65,6 @@ def tool_allowed(config: McpServerToml, tool: str) -> bool:
     if config.enabled_tools is not None and tool not in config.enabled_tools:
         return False
     return not (config.disabled_tools is not None and tool in config.disabled_tools)
-
-
-def auth_status(
-    config: McpServerToml,
-    codex_home: Path | None = None,
-    *,
-    name: str | None = None,
-    store_mode: str | None = None,
-    env: Mapping[str, str] | None = None,
-) -> AuthStatus:
-    """As the reference: stdio is unsupported; an http server with a bearer token variable is
-    bearer-token, with stored OAuth tokens OAuth; otherwise it is not logged in when it offers
-    OAuth login (asked over the network, see `oauth_discovery.py`) and unsupported when not."""
-    if config.transport == "stdio":
-        return "unsupported"
-    if config.bearer_token_env_var is not None:
-        return "bearerToken"
-    if codex_home is not None and _has_stored_oauth(codex_home, config, name, store_mode):
-        return "oAuth"
-    from codex_core.mcp.oauth import resolve_headers
-    from codex_core.mcp.oauth_discovery import supports_oauth_login
-
-    headers = resolve_headers(config, os.environ if env is None else env)
-    return "notLoggedIn" if config.url and supports_oauth_login(config.url, headers) else "unsupported"
-
-
-def _has_stored_oauth(
-    codex_home: Path, config: McpServerToml, name: str | None, store_mode: str | None
-) -> bool:
-    from codex_core.mcp.oauth import CredentialStore, FileCredentialStore, OAuthError
-
-    if config.url is None:
-        return False
-    if name is not None:
-        mode = store_mode if store_mode in ("auto", "file", "keyring") else None
-        return CredentialStore(codex_home, mode).has_tokens(name, config.url)  # type: ignore[arg-type]
-    # Without the server's name only the file can be searched (by URL).
-    try:
-        data = FileCredentialStore(codex_home)._read()
-    except OAuthError:
-        return False
-    return any(
-        isinstance(entry, dict) and entry.get("server_url") == config.url and entry.get("access_token")
-        for entry in data.values()
-    )
 
 
 def to_wire(model: Any) -> dict[str, Any]:
