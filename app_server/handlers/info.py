@@ -10,8 +10,8 @@ from app_server.handlers import RequestContext, handler
 @handler("initialize")
 async def initialize(ctx: RequestContext, params: Any) -> dict[str, Any]:
     capabilities = params.capabilities
-    if capabilities is not None and capabilities.reconnect is not None:
-        return await initialize_reconnect(ctx, params)
+    if capabilities is not None and capabilities.reconnect is not None and ctx.connection.reconnectable:
+        return await initialize_reconnect(ctx, params)  # websocket only: on stdio it is ignored
     apply_initialize(
         ctx,
         params.client_info.name,
@@ -44,7 +44,7 @@ async def initialize_reconnect(ctx: RequestContext, params: Any) -> dict[str, An
     hub = ctx.state.reconnect
     connection = ctx.connection
     plan = None
-    if hub is not None and connection.reconnectable and wanted.resume_token is not None:
+    if hub is not None and wanted.resume_token is not None:
         try:
             plan = hub.check(wanted.resume_token, wanted.last_seq or {})
         except ReconnectError as exc:
@@ -59,8 +59,8 @@ async def initialize_reconnect(ctx: RequestContext, params: Any) -> dict[str, An
     if warnings:
         ctx.after.append(lambda: ctx.state.send_config_warnings(connection, warnings))
     result: dict[str, Any] = {"userAgent": ctx.state.user_agent()}
-    if hub is None or not connection.reconnectable:
-        return result  # stdio: nothing to reconnect to (the answer has no `reconnect`)
+    if hub is None:
+        return result
     version = min(wanted.version, VERSION)
     if plan is None:
         result["reconnect"] = hub.info(hub.open(connection), version, {})

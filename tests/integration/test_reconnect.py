@@ -76,7 +76,7 @@ def thread_events(messages: list[Message]) -> list[Message]:
 
 
 def last_seq(messages: list[Message]) -> int:
-    return max(m["_seq"]["seq"] for m in thread_events(messages))
+    return int(max(m["_seq"]["seq"] for m in thread_events(messages)))
 
 
 def assembled(before: list[Message], after: list[Message]) -> list[Message]:
@@ -298,3 +298,31 @@ def wait_for_line(server: WebsocketAppServer, text: str) -> None:
     while not any(text in line for line in server.stderr_lines):
         assert time.monotonic() < deadline, "".join(server.stderr_lines[-20:])
         time.sleep(0.02)
+
+
+def test_clients_that_do_not_opt_in_see_nothing_new(
+    codex_bin: str, isolated_env: dict[str, str], mock: MockModelServer, workspace: Path
+) -> None:
+    mock.enqueue(message_response("hello there", deltas=5))
+    with serve(codex_bin, isolated_env, mock) as server:
+        opted = Client(server.url)
+        opted.initialize()
+        plain = Client(server.url)
+        answer = plain.request("initialize", {"clientInfo": {"name": "plain", "version": "1"}})
+        assert answer["result"] == {"userAgent": answer["result"]["userAgent"]}
+        thread_id, _ = start_turn(opted, workspace)
+        assert "result" in plain.request("thread/resume", {"threadId": thread_id})
+        opted.until(is_turn_completed)
+        plain.until(is_turn_completed)
+        # Every message of the thread is numbered for the client that opted in (only messages
+        # not tied to a thread, such as thread/started and account/*, are not).
+        unnumbered = {m["method"] for m in opted.seen if "_seq" not in m}
+        assert unnumbered <= {"thread/started", "account/rateLimits/updated", "configWarning"}
+        assert len(thread_events(opted.seen)) > 10
+        assert not any("_seq" in m for m in plain.seen)
+    # stdio: the capability is ignored
+    from support.appserver import StdioAppServer
+
+    with StdioAppServer(codex_bin, isolated_env) as stdio:
+        result = stdio.initialize(experimentalApi=True, reconnect={"version": 1})["result"]
+        assert set(result) == {"userAgent"}
