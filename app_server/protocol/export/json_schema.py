@@ -9,13 +9,13 @@ root-folder file point into `v2` when a definition of that name exists there.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from .. import common, events
 from ..registry import METHODS, Direction, MethodSpec, specs
+from .files import json_bytes, write_tree
 from .walk import (
     field_visible,
     is_model,
@@ -49,19 +49,30 @@ def type_name(tp: Any) -> str:
     raise TypeError(f"not a named type: {tp!r}")
 
 
+# A built definition: (its key, kept so its id stays its own; its body; the define calls its
+# build made, in order).
+Built = tuple[object, Schema, list[tuple[str, object, Callable[[], Schema]]]]
+
+
 class _Gen:
-    def __init__(self, experimental: bool, flat: bool = False) -> None:
+    def __init__(self, experimental: bool, flat: bool = False, memo: dict[Any, Built] | None = None) -> None:
         self.experimental = experimental
         self.flat = flat  # per-file output: one namespace
         self.defs: dict[str, dict[str, Schema]] = {"": {}, "v2": {}}
         self.owner: dict[str, dict[str, object]] = {"": {}, "v2": {}}
         self.ns = ""
+        # Generators of one experimental/flat kind may share this: the per-type files walk the
+        # same definitions a hundred times over.
+        self.memo: dict[Any, Built] = {} if memo is None else memo
+        self.recording: list[tuple[str, object, Callable[[], Schema]]] | None = None
 
     def ref(self, name: str) -> dict[str, Any]:
         prefix = f"{self.ns}/" if self.ns and not self.flat else ""
         return {"$ref": f"#/definitions/{prefix}{name}"}
 
     def define(self, name: str, key: object, build: Callable[[], Schema]) -> dict[str, Any]:
+        if self.recording is not None:
+            self.recording.append((name, key, build))
         ns = "" if self.flat else self.ns
         owner = self.owner[ns].get(name)
         # two types sharing a name in one namespace: the last one written wins, as in the
@@ -69,8 +80,30 @@ class _Gen:
         if owner is not key:
             self.owner[ns][name] = key
             self.defs[ns][name] = True  # placeholder while recursing
-            self.defs[ns][name] = build()
+            self.defs[ns][name] = self._build(ns, key, build)
         return self.ref(name)
+
+    def _build(self, ns: str, key: object, build: Callable[[], Schema]) -> Schema:
+        """`build()`, or its body from the memo with its define calls made again in the same
+        order, so the definitions it pulls in (and which of two same-named ones wins) are the
+        same. A body depends only on the type, the namespace its refs point into and the mode."""
+        hit = self.memo.get((id(key), ns))
+        saved = self.recording
+        if hit is not None:
+            self.recording = None  # the calls below belong to that build, not to the caller's
+            try:
+                for child in hit[2]:
+                    self.define(*child)
+            finally:
+                self.recording = saved
+            return hit[1]
+        self.recording = []
+        try:
+            body = build()
+            self.memo[(id(key), ns)] = (key, body, self.recording)
+        finally:
+            self.recording = saved
+        return body
 
     @staticmethod
     def nullable(s: Schema) -> Schema:
@@ -273,8 +306,14 @@ def build_json_bundle(experimental: bool = False) -> dict[str, Any]:
     return {"$schema": DRAFT, "title": "CodexAppServerProtocol", "type": "object", "definitions": definitions}
 
 
-def _single_file(tp: Any, name: str, experimental: bool, union: Direction | None = None) -> dict[str, Any]:
-    gen = _Gen(experimental, flat=True)
+def _single_file(
+    tp: Any,
+    name: str,
+    experimental: bool,
+    union: Direction | None = None,
+    memo: dict[Any, Built] | None = None,
+) -> dict[str, Any]:
+    gen = _Gen(experimental, flat=True, memo=memo)
     if union is not None:
         body = gen.union(union)
     else:
@@ -288,16 +327,19 @@ def _single_file(tp: Any, name: str, experimental: bool, union: Direction | None
     return out
 
 
-def _dump(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+def render_files(experimental: bool = False) -> dict[str, bytes]:
+    """Relative path -> content of the bundle and of one file per top-level type (root, v1/, v2/)."""
+    files = {BUNDLE: json_bytes(build_json_bundle(experimental))}
+    memo: dict[Any, Built] = {}
+    for folder, name, tp in _files(experimental):
+        files[f"{folder}/{name}.json" if folder else f"{name}.json"] = json_bytes(
+            _single_file(tp, name, experimental, memo=memo)
+        )
+    for direction, name in UNION_NAMES.items():
+        files[f"{name}.json"] = json_bytes(_single_file(None, name, experimental, union=direction, memo=memo))
+    return files
 
 
 def write_json_schema(out_dir: Path, experimental: bool = False) -> None:
     """Write the bundle and one file per top-level type (root, v1/, v2/) into out_dir."""
-    out_dir = Path(out_dir)
-    _dump(out_dir / BUNDLE, build_json_bundle(experimental))
-    for folder, name, tp in _files(experimental):
-        _dump(out_dir / folder / f"{name}.json", _single_file(tp, name, experimental))
-    for direction, name in UNION_NAMES.items():
-        _dump(out_dir / f"{name}.json", _single_file(None, name, experimental, union=direction))
+    write_tree(Path(out_dir), render_files(experimental))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import types
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from .._base import Named, W, WireModel
 from ..registry import METHODS, Direction, specs
+from .files import write_tree
 from .walk import (
     field_visible,
     is_model,
@@ -269,11 +269,10 @@ def render_all(experimental: bool = False) -> dict[str, str]:
 def write_typescript(out_dir: Path, experimental: bool = False, prettier: str | None = None) -> None:
     """Write the TS bindings into out_dir; run `prettier --write` over them when given."""
     out_dir = Path(out_dir)
-    for rel, text in render_all(experimental).items():
-        path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    write_tree(out_dir, {rel: text.encode() for rel, text in render_all(experimental).items()})
     if prettier:
+        import subprocess
+
         subprocess.run([prettier, "--write", str(out_dir)], check=True, capture_output=True)
 
 

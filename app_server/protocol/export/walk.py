@@ -4,41 +4,63 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic.fields import FieldInfo
 
 from .._base import Named, Num, W, WireModel
 
 NoneType = type(None)
+R = TypeVar("R")
 
 
-def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
+def _by_identity(fn: Callable[[Any], R]) -> Callable[[Any], R]:
+    """Memoize a function of one annotation by the annotation's identity.
+
+    The exports ask the same questions of the same few hundred annotation objects tens of
+    thousands of times. Identity, not equality: typing calls `Union[A, B]` and `Union[B, A]`
+    equal, and the order of members is output. The key object is kept, so its id stays its own.
+    """
+    memo: dict[int, tuple[Any, R]] = {}
+
+    def lookup(tp: Any) -> R:
+        hit = memo.get(id(tp))
+        if hit is None:
+            hit = memo[id(tp)] = (tp, fn(tp))
+        return hit[1]
+
+    return lookup
+
+
+@_by_identity
+def split_annotated(tp: Any) -> tuple[Any, tuple[Any, ...]]:
     """Strip (nested) Annotated, returning the bare type and all metadata."""
     meta: list[Any] = []
     while get_origin(tp) is typing.Annotated:
         args = get_args(tp)
         tp = args[0]
         meta.extend(args[1:])
-    return tp, meta
+    return tp, tuple(meta)
 
 
-def named_of(meta: list[Any]) -> Named | None:
+def named_of(meta: Sequence[Any]) -> Named | None:
     for m in meta:
         if isinstance(m, Named):
             return m
     return None
 
 
-def num_of(meta: list[Any]) -> Num | None:
+def num_of(meta: Sequence[Any]) -> Num | None:
     for m in meta:
         if isinstance(m, Num):
             return m
     return None
 
 
+@_by_identity
 def is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, types.UnionType)
 
@@ -112,6 +134,7 @@ def field_visible(f: FieldView, target: str, experimental: bool) -> bool:
     return not (w.experimental and not experimental and not (target == "ts" and w.exp_ts_visible))
 
 
+@_by_identity
 def strip_optional(tp: Any) -> tuple[Any, bool]:
     """(inner type, nullable) looking through Annotated layers that carry no Named."""
     bare, meta = split_annotated(tp)
