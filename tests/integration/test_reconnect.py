@@ -326,3 +326,22 @@ def test_clients_that_do_not_opt_in_see_nothing_new(
     with StdioAppServer(codex_bin, isolated_env) as stdio:
         result = stdio.initialize(experimentalApi=True, reconnect={"version": 1})["result"]
         assert set(result) == {"userAgent"}
+
+
+def test_unusable_setting_stops_the_server(codex_bin: str, isolated_env: dict[str, str]) -> None:
+    import subprocess
+
+    env = {**isolated_env, "CODEX_APP_SERVER_RECONNECT_WINDOW_SECONDS": "soon"}
+    done = subprocess.run(
+        [codex_bin, "app-server", "--listen", "ws://127.0.0.1:0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=DEFAULT_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        == "Error: CODEX_APP_SERVER_RECONNECT_WINDOW_SECONDS='soon' is not a number of seconds"
+    )

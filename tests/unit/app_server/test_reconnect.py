@@ -247,3 +247,16 @@ def test_numbered_deltas_merge_only_into_the_newest_entry() -> None:
 
     got = asyncio.run(read())
     assert [(m["_seq"]["seq"], m["params"]["delta"]) for m in got] == [(2, "ab"), (3, "x"), (4, "c")]
+
+
+def test_schema_shows_the_extension_only_when_experimental() -> None:
+    from app_server.protocol.export import build_json_bundle
+    from app_server.protocol.export.typescript import render_all
+
+    plain, experimental = build_json_bundle(), build_json_bundle(experimental=True)
+    for bundle, shown in ((plain, False), (experimental, True)):
+        definitions = bundle["definitions"]
+        assert ("reconnect" in definitions["InitializeCapabilities"]["properties"]) is shown
+        assert ("reconnect" in definitions["InitializeResponse"]["properties"]) is shown
+    assert "reconnect?" in render_all(experimental=True)["InitializeResponse.ts"]
+    assert "reconnect" not in render_all()["InitializeResponse.ts"]
