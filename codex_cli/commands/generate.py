@@ -18,7 +18,7 @@ def generate_ts(out: Path, *, experimental: bool, prettier: str | None) -> int:
     from app_server.protocol.export import write_typescript
 
     try:
-        write_typescript(out, experimental=experimental, prettier=prettier)
+        write_typescript(out, experimental=experimental, prettier=prettier, cache=True)
     except subprocess.CalledProcessError as exc:
         said = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
         why = f": {said[-1]}" if said else ""
@@ -33,5 +33,5 @@ def generate_ts(out: Path, *, experimental: bool, prettier: str | None) -> int:
 def generate_json_schema(out: Path, *, experimental: bool) -> int:
     from app_server.protocol.export import write_json_schema
 
-    write_json_schema(out, experimental=experimental)
+    write_json_schema(out, experimental=experimental, cache=True)
     return 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,9 @@ def layer_version(config: dict[str, Any]) -> str:
 
     It hashes content, not bytes, so reformatting a file or editing a comment keeps the version.
     """
+    import hashlib  # here: most loads (every CLI command) never ask for a version
+    import json
+
     canonical = json.dumps(config, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -18,13 +18,43 @@ def build_json_bundle(experimental: bool = False) -> dict[str, Any]:
     return build(experimental=experimental)
 
 
-def write_json_schema(out_dir: Path, experimental: bool = False) -> None:
-    from .json_schema import write_json_schema as write
+def write_json_schema(out_dir: Path, experimental: bool = False, *, cache: bool = False) -> None:
+    """Write the JSON Schema tree; with `cache`, through the rendering cache (cache.py)."""
+    if not cache:
+        from .json_schema import write_json_schema as write
 
-    write(out_dir, experimental=experimental)
+        write(out_dir, experimental=experimental)
+        return
+    from .cache import cached_files
+    from .files import write_tree
+
+    def render() -> dict[str, bytes]:
+        from .json_schema import render_files
+
+        return render_files(experimental)
+
+    write_tree(Path(out_dir), cached_files("json", experimental, render))
 
 
-def write_typescript(out_dir: Path, experimental: bool = False, prettier: str | None = None) -> None:
-    from .typescript import write_typescript as write
+def write_typescript(
+    out_dir: Path, experimental: bool = False, prettier: str | None = None, *, cache: bool = False
+) -> None:
+    """Write the TypeScript tree (then prettier over it); with `cache`, through cache.py."""
+    if not cache:
+        from .typescript import write_typescript as write
 
-    write(out_dir, experimental=experimental, prettier=prettier)
+        write(out_dir, experimental=experimental, prettier=prettier)
+        return
+    from .cache import cached_files
+    from .files import write_tree
+
+    def render() -> dict[str, bytes]:
+        from .typescript import render_files
+
+        return render_files(experimental)
+
+    write_tree(Path(out_dir), cached_files("ts", experimental, render))
+    if prettier:
+        from .typescript import run_prettier
+
+        run_prettier(Path(out_dir), prettier)

@@ -266,14 +266,23 @@ def render_all(experimental: bool = False) -> dict[str, str]:
     return files
 
 
+def render_files(experimental: bool = False) -> dict[str, bytes]:
+    """Relative path -> bytes of the whole TS tree."""
+    return {rel: text.encode() for rel, text in render_all(experimental).items()}
+
+
+def run_prettier(out_dir: Path, prettier: str) -> None:
+    import subprocess
+
+    subprocess.run([prettier, "--write", str(out_dir)], check=True, capture_output=True)
+
+
 def write_typescript(out_dir: Path, experimental: bool = False, prettier: str | None = None) -> None:
     """Write the TS bindings into out_dir; run `prettier --write` over them when given."""
     out_dir = Path(out_dir)
-    write_tree(out_dir, {rel: text.encode() for rel, text in render_all(experimental).items()})
+    write_tree(out_dir, render_files(experimental))
     if prettier:
-        import subprocess
-
-        subprocess.run([prettier, "--write", str(out_dir)], check=True, capture_output=True)
+        run_prettier(out_dir, prettier)
 
 
-__all__ = ["Named", "named_types", "render_all", "write_typescript"]
+__all__ = ["Named", "named_types", "render_all", "render_files", "run_prettier", "write_typescript"]

@@ -1,0 +1,91 @@
+"""The rendered export trees, kept between runs and keyed by everything they are made from.
+
+An export is a pure function of the protocol sources (this package's `.py` files), pydantic
+(how fields and aliases are read) and the Python version; importing the ~550 models it walks is
+most of its cost. So the CLI keeps the last rendering of each kind in the user's cache folder
+(`$XDG_CACHE_HOME/pycodex`, else `~/.cache/pycodex`) under a hash of those inputs: a run whose
+inputs are unchanged writes the same bytes without importing a model. A cache that cannot be
+read or written is skipped, never an error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+FORMAT = "1"  # bump when the cached layout changes
+_PROTOCOL_DIR = Path(__file__).resolve().parent.parent
+
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
+    environ = os.environ if env is None else env
+    base = environ.get("XDG_CACHE_HOME") or (
+        os.path.join(environ["HOME"], ".cache") if environ.get("HOME") else ""
+    )
+    return Path(base, "pycodex", "schema-export") if base and os.path.isabs(base) else None
+
+
+def _pydantic_source() -> bytes:
+    """pydantic's version module, read not imported (importing pydantic is what we avoid)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pydantic")
+    locations = spec.submodule_search_locations if spec is not None else None
+    if not locations:
+        return b""
+    return Path(next(iter(locations)), "version.py").read_bytes()
+
+
+def source_key(kind: str, experimental: bool) -> str:
+    """A hash of every input of the export of `kind` (its sources, pydantic, Python)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in (FORMAT, kind, str(experimental), sys.version):
+        digest.update(part.encode() + b"\0")
+    digest.update(_pydantic_source() + b"\0")
+    for path in sorted(_PROTOCOL_DIR.rglob("*.py")):
+        digest.update(str(path.relative_to(_PROTOCOL_DIR)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def cached_files(kind: str, experimental: bool, render: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+    """`render()`, or the tree it gave last time its inputs were these."""
+    import marshal
+
+    folder = cache_dir()
+    prefix = f"{kind}-{'experimental' if experimental else 'stable'}-"
+    try:
+        path = folder / f"{prefix}{source_key(kind, experimental)}.bin" if folder is not None else None
+    except OSError:
+        path = None
+    if path is not None:
+        try:
+            files = marshal.loads(path.read_bytes())
+            if isinstance(files, dict) and all(
+                isinstance(k, str) and isinstance(v, bytes) for k, v in files.items()
+            ):
+                return files
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    files = render()
+    if path is not None:
+        _store(path, prefix, marshal.dumps(files))
+    return files
+
+
+def _store(path: Path, prefix: str, data: bytes) -> None:
+    """Write atomically and drop this kind's older renderings; any failure leaves no cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_name(f".{path.name}.{os.getpid()}")
+        scratch.write_bytes(data)
+        os.replace(scratch, path)
+        for old in path.parent.glob(f"{prefix}*.bin"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
