@@ -87,6 +87,24 @@ def initial_context(settings: SessionSettings) -> list[dict[str, Any]]:
     return items
 
 
+MODEL_SWITCH_NOTE = (
+    "The conversation now continues on a different model. From here on, follow these instructions:"
+)
+
+
+def context_update_items(before: SessionSettings, after: SessionSettings) -> list[dict[str, Any]]:
+    """The messages telling the model what a turn changed in its settings (none when nothing did)."""
+    items: list[dict[str, Any]] = []
+    if after.cwd != before.cwd:
+        items.append(user_text_message(environment_context(after.cwd)))
+    if after.approval_policy != before.approval_policy or after.sandbox_policy != before.sandbox_policy:
+        items.append(permissions_message(after))
+    if after.model != before.model:
+        switch = f"<model_switch>\n{MODEL_SWITCH_NOTE}\n\n{after.base_instructions}\n</model_switch>"
+        items.append(developer_message(switch))
+    return items
+
+
 # -- AGENTS.md ---------------------------------------------------------------------------------
 
 

@@ -82,6 +82,9 @@ class Session:
         self.context_tokens = int(token_info["last_token_usage"]["total_tokens"]) if token_info else 0
         self.rate_limits: dict[str, Any] = dict(NULL_RATE_LIMITS)
         self.context_recorded = context_recorded
+        # The settings the model was last told about (cwd, sandbox and approvals, model): a turn
+        # that changes them first appends what changed, as the reference does.
+        self.context_settings = settings
         self.tools = tools if tools is not None else default_router()
         self.env = env
         self.current: TurnState | None = None

@@ -34,8 +34,11 @@ async def run_turn(session: Session, turn: TurnState) -> None:
     started = time.monotonic()
     try:
         if not session.context_recorded:
-            session.record(initial_context(turn.settings))
+            # The thread's context as it was started (or resumed); the turn's changes follow.
+            session.record(initial_context(session.context_settings))
             session.context_recorded = True
+        if turn.kind == "regular":
+            record_context_updates(session, turn)
         if turn.kind != "review":  # a review announces its reviewer's own task once in review mode
             session.emit(
                 turn.id,
@@ -68,6 +71,18 @@ async def run_turn(session: Session, turn: TurnState) -> None:
         await _fail(session, turn, exc)
     finally:
         turn.done.set()
+
+
+def record_context_updates(session: Session, turn: TurnState) -> None:
+    """What changed since the model was last told, before the turn's input: a new environment
+    context for another cwd, the permissions message for other approvals or sandbox, a model-switch
+    message for another model (in this order, as the reference appends them)."""
+    from codex_core.agent.prompt import context_update_items
+
+    items = context_update_items(session.context_settings, turn.settings)
+    if items:
+        session.record(items)
+    session.context_settings = turn.settings
 
 
 def announce_collaboration_mode(session: Session, turn: TurnState) -> None:
