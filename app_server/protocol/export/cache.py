@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-FORMAT = "1"  # bump when the cached layout changes
+FORMAT = "2"  # bump when the cached layout changes
 _PROTOCOL_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -52,10 +52,38 @@ def source_key(kind: str, experimental: bool) -> str:
     return digest.hexdigest()[:32]
 
 
+def _pack(files: dict[str, bytes]) -> bytes:
+    """One line of JSON naming each file and its length, then the contents back to back."""
+    import json
+
+    index = json.dumps([[rel, len(content)] for rel, content in files.items()])
+    return index.encode() + b"\n" + b"".join(files.values())
+
+
+def _unpack(data: bytes) -> dict[str, bytes] | None:
+    import json
+
+    index, _, body = data.partition(b"\n")
+    try:
+        entries = json.loads(index)
+    except ValueError:
+        return None
+    if not isinstance(entries, list):
+        return None
+    files: dict[str, bytes] = {}
+    at = 0
+    for entry in entries:
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
+            return None
+        if not isinstance(entry[1], int) or entry[1] < 0:
+            return None
+        files[entry[0]] = body[at : at + entry[1]]
+        at += entry[1]
+    return files if at == len(body) else None
+
+
 def cached_files(kind: str, experimental: bool, render: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
     """`render()`, or the tree it gave last time its inputs were these."""
-    import marshal
-
     folder = cache_dir()
     prefix = f"{kind}-{'experimental' if experimental else 'stable'}-"
     try:
@@ -64,16 +92,14 @@ def cached_files(kind: str, experimental: bool, render: Callable[[], dict[str, b
         path = None
     if path is not None:
         try:
-            files = marshal.loads(path.read_bytes())
-            if isinstance(files, dict) and all(
-                isinstance(k, str) and isinstance(v, bytes) for k, v in files.items()
-            ):
-                return files
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
+            files = _unpack(path.read_bytes())
+        except OSError:
+            files = None
+        if files is not None:
+            return files
     files = render()
     if path is not None:
-        _store(path, prefix, marshal.dumps(files))
+        _store(path, prefix, _pack(files))
     return files
 
 

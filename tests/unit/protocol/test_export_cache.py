@@ -77,3 +77,15 @@ def test_cached_trees_are_the_rendered_trees(kind: str, cache_home: Path, tmp_pa
     write(tmp_path / "warm", cache=True)
     plain = _tree(tmp_path / "plain")
     assert plain and _tree(tmp_path / "cold") == plain and _tree(tmp_path / "warm") == plain
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"not json\n", b'{"a": 1}\n', b'[["a", 5]]\nabc', b'[["a", 1]]\nabc', b'[["a", -1]]\n']
+)
+def test_a_malformed_entry_reads_as_none(data: bytes) -> None:
+    assert C._unpack(data) is None
+
+
+def test_pack_round_trips() -> None:
+    files = {"a.json": b"{}\n", "v2/\u00e9.ts": "\u00e9\n".encode(), "empty": b""}
+    assert C._unpack(C._pack(files)) == files
