@@ -107,12 +107,17 @@ async def serve_websocket(
         dispatcher.open(connection)
 
         async def write_loop() -> None:
-            while True:
-                batch = await connection.queue.next_batch()
-                if batch is None:
-                    return
-                for data in batch:
-                    await ws.send(data, text=True)
+            try:
+                while True:
+                    batch = await connection.queue.next_batch()
+                    if batch is None:
+                        return
+                    for data in batch:
+                        await ws.send(data, text=True)
+            finally:
+                # The socket died under a send: a reader paused for room (backpressure) must not
+                # wait for a queue nobody drains any more, or the drop would never be noticed.
+                connection.queue.close()
 
         writer = asyncio.create_task(write_loop())
         try:

@@ -345,3 +345,30 @@ def test_unusable_setting_stops_the_server(codex_bin: str, isolated_env: dict[st
         done.stderr.strip()
         == "Error: CODEX_APP_SERVER_RECONNECT_WINDOW_SECONDS='soon' is not a number of seconds"
     )
+
+
+def test_a_paused_client_that_drops_is_noticed(codex_bin: str, isolated_env: dict[str, str]) -> None:
+    """A client that sent while not reading (its input paused for backpressure) and then vanished
+    is seen as dropped, so that its session starts its window."""
+    from integration.test_websocket_backpressure import CURSOR, RawWs
+
+    with WebsocketAppServer(codex_bin, {**isolated_env, "CODEX_LOG": "codex_app_server=info"}) as server:
+        stalled = RawWs(server.url)
+        capabilities = {"experimentalApi": True, "reconnect": {"version": 1}}
+        stalled.send(
+            {
+                "id": 0,
+                "method": "initialize",
+                "params": {"clientInfo": {"name": "a", "version": "1"}, "capabilities": capabilities},
+            }
+        )
+        stalled.sock.settimeout(2)
+        sent = 0
+        while sent < 20_000:
+            try:
+                stalled.send({"id": sent + 1, "method": "model/list", "params": {"cursor": CURSOR}})
+            except TimeoutError:
+                break  # the server stopped reading this connection
+            sent += 1
+        stalled.sock.close()  # unread answers in our buffer: the kernel resets the connection
+        wait_for_line(server, "reconnect session 1: connection dropped")
