@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -23,6 +22,8 @@ def atomic_write_bytes(
             mode = path.stat().st_mode & 0o7777
         except FileNotFoundError:
             mode = default_mode
+    import tempfile  # here: readers of the modules that write (login, config) skip its import
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -6,10 +6,7 @@ Error messages here never contain token values.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +56,10 @@ def refresh_url(issuer: str, env: Mapping[str, str] | None = None) -> str:
     return override or f"{issuer.rstrip('/')}/oauth/token"
 
 
+# base64, hashlib and secrets are imported where used: `codex login status` never needs them.
 def _b64url(data: bytes) -> str:
+    import base64
+
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
@@ -70,15 +70,21 @@ class Pkce:
 
     @classmethod
     def generate(cls) -> Pkce:
+        import secrets
+
         verifier = _b64url(secrets.token_bytes(64))
         return cls(verifier, challenge_for(verifier))
 
 
 def challenge_for(verifier: str) -> str:
+    import hashlib
+
     return _b64url(hashlib.sha256(verifier.encode("ascii")).digest())
 
 
 def generate_state() -> str:
+    import secrets
+
     return _b64url(secrets.token_bytes(32))
 
 

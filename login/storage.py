@@ -7,7 +7,6 @@ The JSON layout matches the reference CLI byte for byte in shape (field names, n
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -204,6 +203,8 @@ def keyring_account(codex_home: Path) -> str:
         canonical = str(Path(codex_home).resolve(strict=True))
     except OSError:
         canonical = str(codex_home)
+    import hashlib  # here: only the keyring stores need it
+
     return "cli|" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
