@@ -191,7 +191,9 @@ def test_drop_mid_stream_and_reconnect(
         # Mid-stream: a hundred deltas read, hundreds more on their way or still to come.
         read = 0
         while read < 100:
-            read += first.recv().get("method") == "item/agentMessage/delta"
+            message = first.recv()
+            assert not is_turn_completed(message), message
+            read += message.get("method") == "item/agentMessage/delta"
         first.drop()
         before = list(first.seen)
         assert not any(is_turn_completed(m) for m in before)

@@ -260,3 +260,14 @@ def test_schema_shows_the_extension_only_when_experimental() -> None:
         assert ("reconnect" in definitions["InitializeResponse"]["properties"]) is shown
     assert "reconnect?" in render_all(experimental=True)["InitializeResponse.ts"]
     assert "reconnect" not in render_all()["InitializeResponse.ts"]
+
+
+def test_waiting_messages_keep_bytes_of_their_own_size() -> None:
+    queue = OutgoingQueue()
+    encoded = [orjson.dumps({"method": "m", "params": {"n": n}}) for n in range(40)]
+    for data in encoded:
+        queue.put_bytes(data)
+    kept = [entry.data for entry in queue._entries]
+    assert kept == encoded
+    assert all(a is b for a, b in zip(kept[:16], encoded[:16], strict=True))  # the first ones as given
+    assert not any(a is b for a, b in zip(kept[16:], encoded[16:], strict=True))  # later: copies
