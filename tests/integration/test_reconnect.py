@@ -374,3 +374,39 @@ def test_a_paused_client_that_drops_is_noticed(codex_bin: str, isolated_env: dic
             sent += 1
         stalled.sock.close()  # unread answers in our buffer: the kernel resets the connection
         wait_for_line(server, "reconnect session 1: connection dropped")
+
+
+def test_approval_declined_when_nobody_answers_in_time(
+    codex_bin: str, isolated_env: dict[str, str], mock: MockModelServer, workspace: Path
+) -> None:
+    call = function_call_response("exec_command", {"cmd": CMD}, call_id="call_1")
+    mock.enqueue(call, message_response("after"))
+    thread = {"approvalPolicy": "untrusted", "sandbox": "workspace-write"}
+    with serve(codex_bin, isolated_env, mock, approval_timeout_seconds="0.3") as server:
+        first = Client(server.url)
+        token = first.initialize()["result"]["reconnect"]["resumeToken"]
+        thread_id, _ = start_turn(first, workspace, **thread)
+        first.until(lambda m: m.get("method") == "item/commandExecution/requestApproval")
+        first.drop()
+        before = list(first.seen)
+        wait_for_line(server, "nobody reconnected to answer it within 0.3 s")
+        # The session itself is still kept: the reconnected client sees the decline and the end.
+        second = Client(server.url)
+        second.initialize(resumeToken=token, lastSeq={thread_id: last_seq(before)})
+        second.until(is_turn_completed)
+        stream = assembled(before, second.seen)
+        assert strictly_increasing(stream)
+        assert not any(m.get("method") == "item/commandExecution/requestApproval" for m in second.seen)
+        declined = [
+            m["params"]["item"]
+            for m in stream
+            if m["method"] == "item/completed" and m["params"]["item"]["type"] == "commandExecution"
+        ]
+        assert [item["status"] for item in declined] == ["declined"]
+        assert not (workspace / "marker.txt").exists()
+        outputs = [
+            item["output"]
+            for item in mock.requests[-1].body["input"]
+            if item.get("type") == "function_call_output"
+        ]
+        assert len(outputs) == 1 and "rejected by user" in outputs[0]
