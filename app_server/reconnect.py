@@ -41,6 +41,7 @@ ENV_APPROVAL_TIMEOUT = "CODEX_APP_SERVER_RECONNECT_APPROVAL_TIMEOUT_SECONDS"
 ENV_MAX_EVENTS = "CODEX_APP_SERVER_RECONNECT_MAX_EVENTS"
 ENV_MAX_BYTES = "CODEX_APP_SERVER_RECONNECT_MAX_BYTES"
 _EXPIRED_REMEMBERED = 1024  # expired tokens (digests) kept to say "expired" rather than "unknown"
+MAX_DETACHED = 256  # dropped sessions kept at once; past this the longest-dropped one expires early
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class ReconnectHub:
         self.logs: dict[str, ThreadLog] = {}
         self._seq: dict[str, int] = {}
         self._expired: collections.OrderedDict[bytes, None] = collections.OrderedDict()
+        self._detached: collections.OrderedDict[str, None] = collections.OrderedDict()  # oldest first
         if server_requests is not None:
             server_requests.reconnect = self
 
@@ -204,11 +206,18 @@ class ReconnectHub:
             session.number,
             self.settings.window_seconds,
         )
+        self._detached[session.token] = None
+        while len(self._detached) > MAX_DETACHED:
+            # Bounded however many clients come and go (each costs every event a look-up).
+            self._expire(next(iter(self._detached)))
 
     def _expire(self, token: str) -> None:
+        self._detached.pop(token, None)
         session = self.sessions.pop(token, None)
         if session is None:
             return
+        if session.expiry is not None:
+            session.expiry.cancel()
         self._expired[_digest(token)] = None
         while len(self._expired) > _EXPIRED_REMEMBERED:
             self._expired.popitem(last=False)
@@ -311,6 +320,7 @@ class ReconnectHub:
         if session.expiry is not None:
             session.expiry.cancel()
             session.expiry = None
+        self._detached.pop(session.token, None)
         connection.subscriptions.update(plan.last_seq)
         session.connection = connection
         session.threads = set()

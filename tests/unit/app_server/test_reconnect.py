@@ -271,3 +271,20 @@ def test_waiting_messages_keep_bytes_of_their_own_size() -> None:
     assert kept == encoded
     assert all(a is b for a, b in zip(kept[:16], encoded[:16], strict=True))  # the first ones as given
     assert not any(a is b for a, b in zip(kept[16:], encoded[16:], strict=True))  # later: copies
+
+
+async def test_dropped_sessions_are_bounded() -> None:
+    from app_server import reconnect
+
+    hub = ReconnectHub(ReconnectSettings())
+    tokens = []
+    for n in range(reconnect.MAX_DETACHED + 2):
+        conn = connection(f"c{n}")
+        tokens.append(hub.open(conn).token)
+        hub.detach(conn)
+    assert len(hub.sessions) == reconnect.MAX_DETACHED
+    for token in tokens[:2]:  # the longest-dropped ones went first
+        with pytest.raises(ReconnectError) as expired:
+            hub.check(token, {})
+        assert expired.value.reason == "expired"
+    hub.check(tokens[2], {})
