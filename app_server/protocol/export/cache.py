@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-FORMAT = "2"  # bump when the cached layout changes
+FORMAT = "3"  # bump when the cached layout changes
 _PROTOCOL_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -39,11 +39,13 @@ def _pydantic_source() -> bytes:
 
 
 def source_key(kind: str, experimental: bool) -> str:
-    """A hash of every input of the export of `kind` (its sources, pydantic, Python)."""
+    """A hash of every input of the export of `kind` (its sources, pydantic, orjson, Python)."""
     import hashlib
 
+    import orjson  # it writes the JSON bytes; a C module, cheap to import
+
     digest = hashlib.sha256()
-    for part in (FORMAT, kind, str(experimental), sys.version):
+    for part in (FORMAT, kind, str(experimental), sys.version, orjson.__version__):
         digest.update(part.encode() + b"\0")
     digest.update(_pydantic_source() + b"\0")
     for path in sorted(_PROTOCOL_DIR.rglob("*.py")):
@@ -53,21 +55,32 @@ def source_key(kind: str, experimental: bool) -> str:
 
 
 def _pack(files: dict[str, bytes]) -> bytes:
-    """One line of JSON naming each file and its length, then the contents back to back."""
+    """One line of JSON naming each file and its length and the contents' hash, then the
+    contents back to back."""
+    import hashlib
     import json
 
-    index = json.dumps([[rel, len(content)] for rel, content in files.items()])
-    return index.encode() + b"\n" + b"".join(files.values())
+    body = b"".join(files.values())
+    index = {
+        "sha256": hashlib.sha256(body).hexdigest(),
+        "files": [[rel, len(data)] for rel, data in files.items()],
+    }
+    return json.dumps(index).encode() + b"\n" + body
 
 
 def _unpack(data: bytes) -> dict[str, bytes] | None:
+    """The files of a packed entry; None for anything damaged, the contents' hash included."""
+    import hashlib
     import json
 
-    index, _, body = data.partition(b"\n")
+    head, _, body = data.partition(b"\n")
     try:
-        entries = json.loads(index)
+        index = json.loads(head)
     except ValueError:
         return None
+    if not isinstance(index, dict) or index.get("sha256") != hashlib.sha256(body).hexdigest():
+        return None
+    entries = index.get("files")
     if not isinstance(entries, list):
         return None
     files: dict[str, bytes] = {}

@@ -79,8 +79,24 @@ def test_cached_trees_are_the_rendered_trees(kind: str, cache_home: Path, tmp_pa
     assert plain and _tree(tmp_path / "cold") == plain and _tree(tmp_path / "warm") == plain
 
 
+def _entry(files: list[object], body: bytes) -> bytes:
+    import hashlib
+    import json
+
+    return json.dumps({"sha256": hashlib.sha256(body).hexdigest(), "files": files}).encode() + b"\n" + body
+
+
 @pytest.mark.parametrize(
-    "data", [b"", b"not json\n", b'{"a": 1}\n', b'[["a", 5]]\nabc', b'[["a", 1]]\nabc', b'[["a", -1]]\n']
+    "data",
+    [
+        b"",
+        b"not json\n",
+        b'{"a": 1}\n',
+        _entry([["a", 5]], b"abc"),
+        _entry([["a", 1]], b"abc"),
+        _entry([["a", -1]], b""),
+        _entry([["a", 3]], b"abc").replace(b"\nabc", b"\nabd"),  # contents changed under the hash
+    ],
 )
 def test_a_malformed_entry_reads_as_none(data: bytes) -> None:
     assert C._unpack(data) is None
