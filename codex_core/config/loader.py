@@ -39,7 +39,7 @@ class LoadedConfig:
     profile: str | None
     request_overrides: dict[str, Any] = field(default_factory=dict)
     # Built on first use when the quick check already vouched for `effective` (see quick_check).
-    _typed: ConfigToml | None = field(default=None, repr=False)
+    _typed: ConfigToml | None = field(default=None, repr=False, compare=False)
 
     @property
     def typed(self) -> ConfigToml:
