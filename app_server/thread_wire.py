@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +88,7 @@ def thread_wire(session: Session, turns: list[dict[str, Any]] | None = None) -> 
 
 
 def config_overrides(
-    config: dict[str, Any] | None,
+    config: Mapping[str, Any] | None,
     *,
     model: str | None = None,
     model_provider: str | None = None,

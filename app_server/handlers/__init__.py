@@ -1,7 +1,10 @@
-"""Method handlers, one small module per area. Find any method's handler by grepping `@handler("<method>")`.
+"""Method handlers, one small module per area.
 
-Each handler is a thin adapter: typed params in, a wire-shaped result (a dict or a protocol
-model) out, raising JsonRpcError for an error answer.
+A method's handler is the function named after it (`registry.handler_name`: `thread/name/set` ->
+`thread_name_set`, `newConversation` -> `new_conversation`) in the module that
+`registry.HANDLED_IN` names, decorated `@handler("<method>")`. Each handler is a thin adapter:
+params typed as the registry's params model (None for a method without params), a wire-shaped
+result (a dict or a protocol model) out, JsonRpcError raised for an error answer.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from app_server.connection import Connection
@@ -68,8 +71,12 @@ _HANDLERS: dict[str, HandlerEntry] = {}
 _loaded = False
 
 
-def handler(method: str, *, detached: bool = False) -> Callable[[HandlerFn], HandlerFn]:
-    def register(fn: HandlerFn) -> HandlerFn:
+# The decorator returns the function unchanged, with its own signature, for mypy to check.
+_F = TypeVar("_F", bound=Callable[..., Awaitable[Any]])
+
+
+def handler(method: str, *, detached: bool = False) -> Callable[[_F], _F]:
+    def register(fn: _F) -> _F:
         if method in _HANDLERS:
             raise RuntimeError(f"two handlers for {method}")
         _HANDLERS[method] = HandlerEntry(method, fn, detached)

@@ -13,6 +13,8 @@ from app_server.jsonrpc import JsonRpcError
 from codex_core.user_agent import DEFAULT_ORIGINATOR
 
 if TYPE_CHECKING:
+    from app_server.protocol.account import CancelLoginAccountParams, GetAccountParams, LoginAccountParams
+    from app_server.protocol.legacy_v1 import CancelLoginChatGptParams, GetAuthStatusParams, LoginApiKeyParams
     from app_server.state import ServerState
     from login.manager import AuthManager, ExternalTokens
     from login.server import LoginServer
@@ -57,11 +59,11 @@ def _bad(message: str) -> JsonRpcError:
 
 # -- account/read, getAuthStatus -------------------------------------------------------------------
 @handler("account/read")
-async def account_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def account_read(ctx: RequestContext, params: GetAccountParams) -> dict[str, Any]:
     if not _requires_openai_auth(ctx):
         return {"account": None, "requiresOpenaiAuth": False}
     manager = auth_manager(ctx.state)
-    if params is not None and getattr(params, "refresh_token", False):
+    if params.refresh_token:
         await _try_refresh(manager)
     auth = await asyncio.to_thread(manager.current)
     account: dict[str, Any] | None = None
@@ -82,7 +84,7 @@ async def _try_refresh(manager: AuthManager) -> None:
 
 
 @handler("getAuthStatus")
-async def get_auth_status(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def get_auth_status(ctx: RequestContext, params: GetAuthStatusParams) -> dict[str, Any]:
     if not _requires_openai_auth(ctx):
         return {"authMethod": None, "authToken": None, "requiresOpenaiAuth": False}
     manager = auth_manager(ctx.state)
@@ -203,14 +205,13 @@ def _external_refresher(state: ServerState) -> Any:
 
 
 @handler("account/login/start")
-async def account_login_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
-    kind = params.type
-    if kind == "apiKey":
+async def account_login_start(ctx: RequestContext, params: LoginAccountParams) -> dict[str, Any]:
+    if params.type == "apiKey":
         await _login_api_key(ctx, params.api_key)
         state = ctx.state
         ctx.after.append(lambda: _broadcast_login_done(state, False, None, None, "apikey"))
         return {"type": "apiKey"}
-    if kind == "chatgpt":
+    if params.type == "chatgpt":
         login = await _start_chatgpt_login(ctx, v1=False)
         return {"type": "chatgpt", "loginId": login.login_id, "authUrl": login.auth_url}
     # chatgptAuthTokens: the dispatcher already refused it without experimentalApi.
@@ -233,7 +234,7 @@ async def account_login_start(ctx: RequestContext, params: Any) -> dict[str, Any
 
 
 @handler("account/login/cancel")
-async def account_login_cancel(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def account_login_cancel(ctx: RequestContext, params: CancelLoginAccountParams) -> dict[str, Any]:
     account = ctx.state.store("account", _AccountState)
     login = account.login
     if login is None or login.login_id != params.login_id:
@@ -243,7 +244,7 @@ async def account_login_cancel(ctx: RequestContext, params: Any) -> dict[str, An
 
 
 @handler("account/logout")
-async def account_logout(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def account_logout(ctx: RequestContext, params: None) -> dict[str, Any]:
     await _logout(ctx)
     state = ctx.state
     ctx.after.append(lambda: state.broadcast("account/updated", {"authMode": None}))
@@ -262,7 +263,7 @@ async def _logout(ctx: RequestContext) -> None:
 
 # -- rate limits ---------------------------------------------------------------------------------------
 @handler("account/rateLimits/read")
-async def account_rate_limits_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def account_rate_limits_read(ctx: RequestContext, params: None) -> dict[str, Any]:
     from login.oauth import OAuthError
     from login.usage import fetch_usage, rate_limits_response
 
@@ -290,7 +291,7 @@ async def account_rate_limits_read(ctx: RequestContext, params: Any) -> dict[str
 
 # -- v1 ------------------------------------------------------------------------------------------------
 @handler("loginApiKey")
-async def login_api_key_v1(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def login_api_key(ctx: RequestContext, params: LoginApiKeyParams) -> dict[str, Any]:
     await _login_api_key(ctx, params.api_key)
     state = ctx.state
     ctx.after.append(lambda: state.broadcast("authStatusChange", {"authMethod": "apikey"}))
@@ -298,13 +299,13 @@ async def login_api_key_v1(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("loginChatGpt")
-async def login_chatgpt_v1(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def login_chat_gpt(ctx: RequestContext, params: None) -> dict[str, Any]:
     login = await _start_chatgpt_login(ctx, v1=True)
     return {"loginId": login.login_id, "authUrl": login.auth_url}
 
 
 @handler("cancelLoginChatGpt")
-async def cancel_login_chatgpt_v1(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def cancel_login_chat_gpt(ctx: RequestContext, params: CancelLoginChatGptParams) -> dict[str, Any]:
     login = ctx.state.store("account", _AccountState).login
     if login is None or login.login_id != params.login_id:
         raise _bad(f"login id not found: {params.login_id}")
@@ -313,7 +314,7 @@ async def cancel_login_chatgpt_v1(ctx: RequestContext, params: Any) -> dict[str,
 
 
 @handler("logoutChatGpt")
-async def logout_chatgpt_v1(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def logout_chat_gpt(ctx: RequestContext, params: None) -> dict[str, Any]:
     await _logout(ctx)
     state = ctx.state
     ctx.after.append(lambda: state.broadcast("authStatusChange", {"authMethod": None}))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.config_wire import config_wire, user_saved_config_wire
 from app_server.handlers import RequestContext, config_errors, handler
 from app_server.jsonrpc import JsonRpcError
+
+if TYPE_CHECKING:
+    from app_server.protocol.config import ConfigBatchWriteParams, ConfigReadParams, ConfigValueWriteParams
+    from app_server.protocol.legacy_v1 import SetDefaultModelParams
 
 REQUIREMENTS_PATH = Path("/etc/codex/requirements.toml")
 
@@ -18,7 +22,7 @@ def _write_error(message: str, code: str) -> JsonRpcError:
 
 
 @handler("config/read")
-async def config_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def config_read(ctx: RequestContext, params: ConfigReadParams) -> dict[str, Any]:
     from codex_core.config.errors import ConfigError
 
     cwd = Path(params.cwd) if params.cwd else None
@@ -33,7 +37,7 @@ async def config_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("config/value/write")
-async def config_value_write(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def config_value_write(ctx: RequestContext, params: ConfigValueWriteParams) -> dict[str, Any]:
     from codex_core.config.editor import ConfigEdit
 
     edit = ConfigEdit(params.key_path, params.value, params.merge_strategy)
@@ -41,7 +45,7 @@ async def config_value_write(ctx: RequestContext, params: Any) -> dict[str, Any]
 
 
 @handler("config/batchWrite")
-async def config_batch_write(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def config_batch_write(ctx: RequestContext, params: ConfigBatchWriteParams) -> dict[str, Any]:
     from codex_core.config.editor import ConfigEdit
 
     edits = [ConfigEdit(e.key_path, e.value, e.merge_strategy) for e in params.edits]
@@ -125,7 +129,7 @@ def _overridden(ctx: RequestContext, edits: list[Any]) -> dict[str, Any] | None:
 
 
 @handler("configRequirements/read")
-async def config_requirements_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def config_requirements_read(ctx: RequestContext, params: None) -> dict[str, Any]:
     return {"requirements": read_requirements(REQUIREMENTS_PATH)}
 
 
@@ -147,7 +151,7 @@ def read_requirements(path: Path) -> dict[str, Any] | None:
 
 
 @handler("getUserSavedConfig")
-async def get_user_saved_config(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def get_user_saved_config(ctx: RequestContext, params: None) -> dict[str, Any]:
     from codex_core.config.errors import ConfigError
 
     try:
@@ -158,7 +162,7 @@ async def get_user_saved_config(ctx: RequestContext, params: Any) -> dict[str, A
 
 
 @handler("setDefaultModel")
-async def set_default_model(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def set_default_model(ctx: RequestContext, params: SetDefaultModelParams) -> dict[str, Any]:
     """As the reference: `model` and `model_reasoning_effort` of the active profile (the one the
     server runs with, else the file's `profile = ...`), or top-level; null removes the key."""
     from codex_core.config.editor import set_model

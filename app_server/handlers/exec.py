@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
+
+if TYPE_CHECKING:
+    from app_server.protocol.legacy_v1 import ExecOneOffCommandParams
+    from app_server.protocol.v2_common import CommandExecParams
 
 DEFAULT_TIMEOUT_MS = 10_000
 
@@ -56,7 +60,7 @@ def _wire(value: Any) -> dict[str, Any] | None:
 
 
 @handler("command/exec", detached=True)
-async def command_exec(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def command_exec(ctx: RequestContext, params: CommandExecParams) -> dict[str, Any]:
     from app_server.settings_wire import sandbox_policy_from_v2
 
     v2 = _wire(params.sandbox_policy)
@@ -65,6 +69,6 @@ async def command_exec(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("execOneOffCommand", detached=True)
-async def exec_one_off_command(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def exec_one_off_command(ctx: RequestContext, params: ExecOneOffCommandParams) -> dict[str, Any]:
     policy = _wire(params.sandbox_policy)
     return await _run(ctx, list(params.command), params.cwd, params.timeout_ms, policy)

@@ -3,25 +3,33 @@ collaborationMode/list and the capability-gate probe mock/experimentalMethod."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
 from codex_core.agent.collaboration import collaboration_mode_presets
 
+if TYPE_CHECKING:
+    from app_server.protocol.models import CollaborationModeListParams, MockExperimentalMethodParams
+    from app_server.protocol.threads import ThreadBackgroundTerminalsCleanParams
+
 
 @handler("collaborationMode/list")
-async def collaboration_mode_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def collaboration_mode_list(ctx: RequestContext, params: CollaborationModeListParams) -> dict[str, Any]:
     return {"data": collaboration_mode_presets()}
 
 
 @handler("mock/experimentalMethod")
-async def mock_experimental_method(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def mock_experimental_method(
+    ctx: RequestContext, params: MockExperimentalMethodParams
+) -> dict[str, Any]:
     return {"echoed": params.value}
 
 
 @handler("thread/backgroundTerminals/clean")
-async def background_terminals_clean(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_background_terminals_clean(
+    ctx: RequestContext, params: ThreadBackgroundTerminalsCleanParams
+) -> dict[str, Any]:
     kill_session_processes = _session_killer()
     thread_id = str(params.thread_id)
     session = ctx.state.threads.get(thread_id)

@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
 from codex_core.feedback import install_log_ring
+
+if TYPE_CHECKING:
+    from app_server.protocol.account import FeedbackUploadParams
 
 log = logging.getLogger("codex.app_server")
 
@@ -19,7 +22,7 @@ _ring = install_log_ring()
 
 
 @handler("feedback/upload", detached=True)
-async def feedback_upload(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def feedback_upload(ctx: RequestContext, params: FeedbackUploadParams) -> dict[str, Any]:
     from codex_core.feedback import FeedbackUploadError, build_bundle, post_bundle, write_bundle
     from codex_core.uuid7 import uuid7_str
     from codex_core.version import CLI_VERSION

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
 
+if TYPE_CHECKING:
+    from app_server.protocol.legacy_v1 import InitializeParams
+
 
 @handler("initialize")
-async def initialize(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def initialize(ctx: RequestContext, params: InitializeParams) -> dict[str, Any]:
     capabilities = params.capabilities
     if capabilities is not None and capabilities.reconnect is not None and ctx.connection.reconnectable:
         return await initialize_reconnect(ctx, params)  # websocket only: on stdio it is ignored
@@ -84,12 +87,12 @@ def apply_initialize(
 
 
 @handler("getUserAgent")
-async def get_user_agent(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def get_user_agent(ctx: RequestContext, params: None) -> dict[str, Any]:
     return {"userAgent": ctx.state.user_agent()}
 
 
 @handler("userInfo")
-async def user_info(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def user_info(ctx: RequestContext, params: None) -> dict[str, Any]:
     from app_server.handlers.account import auth_manager
 
     # "alleged": the id token's email claim, not verified here.

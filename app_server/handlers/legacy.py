@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
 from app_server.handlers.threads import create_thread_for, loaded_session, wire_thread
@@ -10,9 +10,21 @@ from app_server.handlers.turns import interrupt, start_turn, turn_settings
 from app_server.jsonrpc import JsonRpcError
 from codex_core.user_agent import DEFAULT_ORIGINATOR
 
+if TYPE_CHECKING:
+    from app_server.protocol.legacy_v1 import (
+        AddConversationListenerParams,
+        ForkConversationParams,
+        InterruptConversationParams,
+        NewConversationParams,
+        RemoveConversationListenerParams,
+        ResumeConversationParams,
+        SendUserMessageParams,
+        SendUserTurnParams,
+    )
+
 
 @handler("newConversation")
-async def new_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def new_conversation(ctx: RequestContext, params: NewConversationParams) -> dict[str, Any]:
     config = dict(params.config or {})
     if params.compact_prompt is not None:
         config["compact_prompt"] = params.compact_prompt
@@ -27,7 +39,9 @@ async def new_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("addConversationListener")
-async def add_conversation_listener(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def add_conversation_listener(
+    ctx: RequestContext, params: AddConversationListenerParams
+) -> dict[str, Any]:
     from codex_core.uuid7 import uuid7_str
 
     session = loaded_session(ctx, params.conversation_id, not_found="thread not found")
@@ -38,7 +52,9 @@ async def add_conversation_listener(ctx: RequestContext, params: Any) -> dict[st
 
 
 @handler("removeConversationListener")
-async def remove_conversation_listener(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def remove_conversation_listener(
+    ctx: RequestContext, params: RemoveConversationListenerParams
+) -> dict[str, Any]:
     entry = ctx.state.listeners.pop(params.subscription_id, None)
     if entry is None or entry[0] != ctx.connection.id:
         raise JsonRpcError.invalid_request(f"subscription not found: {params.subscription_id}")
@@ -57,7 +73,7 @@ def _inputs(items: list[Any]) -> list[dict[str, Any]]:
 
 
 @handler("sendUserMessage")
-async def send_user_message(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def send_user_message(ctx: RequestContext, params: SendUserMessageParams) -> dict[str, Any]:
     session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
     inputs = _inputs(params.items)
     if not inputs:
@@ -67,7 +83,7 @@ async def send_user_message(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("sendUserTurn")
-async def send_user_turn(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def send_user_turn(ctx: RequestContext, params: SendUserTurnParams) -> dict[str, Any]:
     from app_server.protocol import serialize
 
     session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
@@ -89,16 +105,16 @@ async def send_user_turn(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("interruptConversation", detached=True)
-async def interrupt_conversation(ctx: RequestContext, params: Any) -> Any:
+async def interrupt_conversation(ctx: RequestContext, params: InterruptConversationParams) -> Any:
     session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
     return await interrupt(ctx, session, {"abortReason": "interrupted"})
 
 
-class _NoOverrides:
-    """Stands in for an absent `overrides` object: every field unset."""
+def _overrides(params: ResumeConversationParams | ForkConversationParams) -> NewConversationParams:
+    """The request's `overrides`; absent, every field unset."""
+    from app_server.protocol.legacy_v1 import NewConversationParams
 
-    def __getattr__(self, name: str) -> None:
-        return None
+    return params.overrides if params.overrides is not None else NewConversationParams()
 
 
 async def _initial_messages(path: Any) -> list[dict[str, Any]]:
@@ -113,8 +129,11 @@ async def _initial_messages(path: Any) -> list[dict[str, Any]]:
     return await asyncio.to_thread(collect)
 
 
-async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str, Any]:
+async def _v1_open(
+    ctx: RequestContext, params: ResumeConversationParams | ForkConversationParams, *, fork: bool
+) -> dict[str, Any]:
     from app_server.handlers.thread_history import rollout_of, safe_path, settings_for
+    from app_server.protocol.legacy_v1 import ResumeConversationParams
     from codex_core.agent.manager import fork_rollout, load_session
     from codex_core.rollout.reader import read_session_meta
     from codex_core.uuid7 import uuid7_str
@@ -131,14 +150,14 @@ async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str,
         path = found
     elif fork:
         raise JsonRpcError.invalid_request("either path or conversation id must be provided")
-    elif params.history:
+    elif isinstance(params, ResumeConversationParams) and params.history:
         return await _v1_from_history(ctx, params)
     else:
         raise JsonRpcError.invalid_request(
             "either path, conversation id or non empty history must be provided"
         )
     meta = read_session_meta(path) or {}
-    overrides = params.overrides if params.overrides is not None else _NoOverrides()
+    overrides = _overrides(params)
     settings = await settings_for(ctx, overrides, meta.get("cwd"))
     if fork:
         thread_id = uuid7_str()
@@ -161,7 +180,7 @@ async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str,
         originator=state.originator or DEFAULT_ORIGINATOR,
         user_agent=state.user_agent(),
         thread_id=thread_id,
-        keep_requested_instructions=getattr(overrides, "base_instructions", None) is not None,
+        keep_requested_instructions=overrides.base_instructions is not None,
     )
     wire_thread(ctx, session, api_version="v1")
     return {
@@ -172,13 +191,13 @@ async def _v1_open(ctx: RequestContext, params: Any, *, fork: bool) -> dict[str,
     }
 
 
-async def _v1_from_history(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def _v1_from_history(ctx: RequestContext, params: ResumeConversationParams) -> dict[str, Any]:
     """resumeConversation with `history`: a new conversation that starts from those items."""
     from app_server.handlers.thread_history import thread_from_history
 
-    overrides = params.overrides if params.overrides is not None else _NoOverrides()
+    overrides = _overrides(params)
     session = await thread_from_history(
-        ctx, overrides, params.history, api_version="v1", profile=overrides.profile
+        ctx, overrides, params.history or [], api_version="v1", profile=overrides.profile
     )
     return {
         "conversationId": session.thread_id,
@@ -189,10 +208,10 @@ async def _v1_from_history(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("resumeConversation")
-async def resume_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def resume_conversation(ctx: RequestContext, params: ResumeConversationParams) -> dict[str, Any]:
     return await _v1_open(ctx, params, fork=False)
 
 
 @handler("forkConversation")
-async def fork_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def fork_conversation(ctx: RequestContext, params: ForkConversationParams) -> dict[str, Any]:
     return await _v1_open(ctx, params, fork=True)

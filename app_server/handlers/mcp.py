@@ -10,6 +10,7 @@ from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
 
 if TYPE_CHECKING:
+    from app_server.protocol.mcp import ListMcpServerStatusParams, McpServerOauthLoginParams
     from codex_core.mcp.manager import McpManager
     from codex_core.mcp.oauth import PendingLogin
 
@@ -44,7 +45,7 @@ async def _server_status(manager: McpManager, name: str) -> dict[str, Any]:
 
 
 @handler("mcpServerStatus/list")
-async def mcp_server_status_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def mcp_server_status_list(ctx: RequestContext, params: ListMcpServerStatusParams) -> dict[str, Any]:
     """Every configured server (starting them if needed) with its tools, resources and auth status."""
     from codex_core.mcp.manager import manager_for_config
     from codex_core.models_catalog import InvalidCursorError, paginate
@@ -56,8 +57,8 @@ async def mcp_server_status_list(ctx: RequestContext, params: Any) -> dict[str, 
     try:
         page, next_cursor = paginate(
             [{"name": name} for name in names],
-            getattr(params, "cursor", None),
-            getattr(params, "limit", None),
+            params.cursor,
+            params.limit,
             noun="servers",
         )
     except InvalidCursorError as exc:
@@ -67,7 +68,7 @@ async def mcp_server_status_list(ctx: RequestContext, params: Any) -> dict[str, 
 
 
 @handler("config/mcpServer/reload")
-async def mcp_server_reload(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def config_mcp_server_reload(ctx: RequestContext, params: None) -> dict[str, Any]:
     """Re-read `mcp_servers`; loaded threads use the new servers from their next model request."""
     from codex_core.mcp.manager import reload_managers
 
@@ -86,18 +87,18 @@ class _OAuthLogins:
 
 
 @handler("mcpServer/oauth/login")
-async def mcp_server_oauth_login(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def mcp_server_oauth_login(ctx: RequestContext, params: McpServerOauthLoginParams) -> dict[str, Any]:
     """Start the OAuth browser flow of a streamable-HTTP server: answer with the authorization URL,
     then broadcast `mcpServer/oauthLogin/completed` once the callback arrives (or the login fails)."""
     import os
 
     from codex_core.mcp.oauth import CredentialStore, OAuthError, begin_login, resolve_headers
 
-    name = _param(params, "name")
-    if not isinstance(name, str) or not name:
+    name = params.name
+    if not name:
         raise JsonRpcError.invalid_request("name is required")
-    scopes = _param(params, "scopes")
-    timeout = _param(params, "timeoutSecs", "timeout_secs")
+    scopes = params.scopes
+    timeout = params.timeout_secs
     loaded = ctx.state.load_config()
     server = loaded.typed.mcp_servers.get(name)
     if server is None:
@@ -147,11 +148,3 @@ async def mcp_server_oauth_login(ctx: RequestContext, params: Any) -> dict[str, 
 
     ctx.after.append(launch)  # the completion must follow the response
     return {"authorizationUrl": pending.authorization_url}
-
-
-def _param(params: Any, *names: str) -> Any:
-    for key in names:
-        value = params.get(key) if isinstance(params, dict) else getattr(params, key, None)
-        if value is not None:
-            return value
-    return None

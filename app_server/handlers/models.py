@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
+
+if TYPE_CHECKING:
+    from app_server.protocol.models import ExperimentalFeatureListParams, ModelListParams
 
 
 def _uses_chatgpt_login(ctx: RequestContext) -> bool:
@@ -17,7 +20,7 @@ def _uses_chatgpt_login(ctx: RequestContext) -> bool:
 
 
 @handler("model/list")
-async def model_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def model_list(ctx: RequestContext, params: ModelListParams) -> dict[str, Any]:
     from codex_core.models_catalog import InvalidCursorError, list_models, paginate
 
     models = list_models(chatgpt_auth=_uses_chatgpt_login(ctx))
@@ -29,7 +32,9 @@ async def model_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("experimentalFeature/list")
-async def experimental_feature_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def experimental_feature_list(
+    ctx: RequestContext, params: ExperimentalFeatureListParams
+) -> dict[str, Any]:
     from codex_core.features import experimental_feature_list as feature_entries
     from codex_core.features import resolve_features
     from codex_core.models_catalog import InvalidCursorError, paginate

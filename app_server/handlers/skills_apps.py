@@ -18,6 +18,12 @@ from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
 
 if TYPE_CHECKING:
+    from app_server.protocol.config import SkillsConfigWriteParams
+    from app_server.protocol.skills_apps import (
+        AppsListParams,
+        SkillsRemoteReadParams,
+        SkillsRemoteWriteParams,
+    )
     from codex_core.backend_client import BackendClient
     from login.manager import CodexAuth
 
@@ -29,7 +35,7 @@ NO_CHATGPT_TOKEN = "failed to list apps: ChatGPT token not available"
 
 # -- skills/config/write ---------------------------------------------------------------------------
 @handler("skills/config/write")
-async def skills_config_write(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def skills_config_write(ctx: RequestContext, params: SkillsConfigWriteParams) -> dict[str, Any]:
     from codex_core.config.editor import ConfigEdit, apply_edits
     from codex_core.config.errors import ConfigError
 
@@ -95,7 +101,7 @@ async def _signed_in_client(ctx: RequestContext) -> tuple[BackendClient, CodexAu
 
 
 @handler("skills/remote/read", detached=True)
-async def skills_remote_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def skills_remote_read(ctx: RequestContext, params: SkillsRemoteReadParams) -> dict[str, Any]:
     from codex_core.remote_skills import RemoteSkillError, fetch_catalogue
 
     try:
@@ -108,7 +114,7 @@ async def skills_remote_read(ctx: RequestContext, params: Any) -> dict[str, Any]
 
 
 @handler("skills/remote/write", detached=True)
-async def skills_remote_write(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def skills_remote_write(ctx: RequestContext, params: SkillsRemoteWriteParams) -> dict[str, Any]:
     from codex_core.remote_skills import RemoteSkillError, download
 
     try:
@@ -126,7 +132,7 @@ async def skills_remote_write(ctx: RequestContext, params: Any) -> dict[str, Any
 
 
 @handler("app/list", detached=True)
-async def app_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def app_list(ctx: RequestContext, params: AppsListParams) -> dict[str, Any]:
     """Loads the directory and the accessible apps concurrently, broadcasting `app/list/updated`
     with the merged list each time one of them arrives, then answers with a page of the final
     list (the notifications come first)."""

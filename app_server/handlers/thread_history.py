@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, config_errors, handler
 from app_server.handlers.threads import loaded_session, start_response, wire_thread
 from app_server.jsonrpc import JsonRpcError
 from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
 from codex_core.user_agent import DEFAULT_ORIGINATOR
+
+if TYPE_CHECKING:
+    from app_server.handlers.threads import ThreadSettingsParams
+    from app_server.protocol.threads import (
+        ThreadForkParams,
+        ThreadReadParams,
+        ThreadResumeParams,
+        ThreadRollbackParams,
+        ThreadSetNameParams,
+    )
 
 
 def rollout_of(ctx: RequestContext, thread_id: str) -> Path | None:
@@ -30,7 +40,7 @@ def safe_path(ctx: RequestContext, raw: str) -> Path:
         raise JsonRpcError.invalid_request(str(exc)) from None
 
 
-async def settings_for(ctx: RequestContext, params: Any, meta_cwd: str | None) -> Any:
+async def settings_for(ctx: RequestContext, params: ThreadSettingsParams, meta_cwd: str | None) -> Any:
     from codex_core.agent.settings import resolve_settings
     from codex_core.config.errors import ConfigError
 
@@ -74,7 +84,7 @@ async def _thread_from_disk(ctx: RequestContext, path: Path, include_turns: bool
 
 
 @handler("thread/read")
-async def thread_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_read(ctx: RequestContext, params: ThreadReadParams) -> dict[str, Any]:
     from codex_core.rollout.history import build_turns_async
 
     session = ctx.state.threads.get(params.thread_id)
@@ -92,7 +102,7 @@ async def thread_read(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("thread/resume")
-async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_resume(ctx: RequestContext, params: ThreadResumeParams) -> dict[str, Any]:
     from codex_core.agent.manager import load_session
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_session_meta
@@ -116,7 +126,7 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
             originator=state.originator or DEFAULT_ORIGINATOR,
             user_agent=state.user_agent(),
             thread_id=thread_id,
-            keep_requested_instructions=getattr(params, "base_instructions", None) is not None,
+            keep_requested_instructions=params.base_instructions is not None,
         )
         wire_thread(ctx, session)
     state.subscribe(ctx.connection, session.thread_id)
@@ -128,7 +138,12 @@ async def thread_resume(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 async def thread_from_history(
-    ctx: RequestContext, settings: Any, history: list[Any], *, api_version: str = "v2", **extra: Any
+    ctx: RequestContext,
+    settings: ThreadSettingsParams,
+    history: list[Any],
+    *,
+    api_version: str = "v2",
+    **extra: Any,
 ) -> Any:
     """A new thread that starts from response items given by the client instead of a rollout
     (thread/resume and resumeConversation `history`); its rollout is written at once."""
@@ -141,7 +156,7 @@ async def thread_from_history(
     return session
 
 
-async def _resume_from_history(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def _resume_from_history(ctx: RequestContext, params: ThreadResumeParams) -> dict[str, Any]:
     """`history` (experimental, for Codex cloud)."""
     if not params.history:
         raise JsonRpcError.invalid_request("history must not be empty")
@@ -153,7 +168,7 @@ async def _resume_from_history(ctx: RequestContext, params: Any) -> dict[str, An
 
 
 @handler("thread/fork")
-async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_fork(ctx: RequestContext, params: ThreadForkParams) -> dict[str, Any]:
     from codex_core.agent.manager import fork_rollout, load_session
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_session_meta
@@ -178,7 +193,7 @@ async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
         originator=state.originator or DEFAULT_ORIGINATOR,
         user_agent=state.user_agent(),
         thread_id=new_id,
-        keep_requested_instructions=getattr(params, "base_instructions", None) is not None,
+        keep_requested_instructions=params.base_instructions is not None,
     )
     wire_thread(ctx, session)
     state.subscribe(ctx.connection, new_id)
@@ -190,7 +205,7 @@ async def thread_fork(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("thread/name/set")
-async def thread_name_set(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_name_set(ctx: RequestContext, params: ThreadSetNameParams) -> dict[str, Any]:
     from codex_core.rollout.session_index import append_thread_name_async
     from codex_core.uuid7 import uuid7_str
 
@@ -219,7 +234,7 @@ async def thread_name_set(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("thread/rollback")
-async def thread_rollback(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_rollback(ctx: RequestContext, params: ThreadRollbackParams) -> dict[str, Any]:
     from codex_core.agent.events import estimated_usage
     from codex_core.rollout.history import build_turns_async, drop_last_user_turns
     from codex_core.uuid7 import uuid7_str

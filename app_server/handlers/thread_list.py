@@ -14,8 +14,9 @@ import contextlib
 import logging
 import os
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
@@ -33,6 +34,14 @@ from codex_core.rollout.index import (
     parse_cursor,
 )
 from codex_core.rollout.paths import archived_dir, parse_rollout_file_name, sessions_dir, unarchived_path
+
+if TYPE_CHECKING:
+    from app_server.protocol.legacy_v1 import (
+        ArchiveConversationParams,
+        GetConversationSummaryParams,
+        ListConversationsParams,
+    )
+    from app_server.protocol.threads import ThreadArchiveParams, ThreadListParams, ThreadUnarchiveParams
 
 log = logging.getLogger("codex.app_server.thread_list")
 
@@ -129,7 +138,7 @@ async def _list(
     sort_key: SortKey,
     archived: bool,
     model_providers: list[str] | None,
-    source_kinds: list[str] | None,
+    source_kinds: Sequence[str] | None,
 ) -> tuple[ListPage, str]:
     parsed = _parse_cursor(cursor)
     own = _own_rollouts(ctx)
@@ -152,7 +161,7 @@ async def _list(
 
 
 @handler("thread/list")
-async def thread_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_list(ctx: RequestContext, params: ThreadListParams) -> dict[str, Any]:
     requested = params.limit if params.limit is not None else DEFAULT_LIMIT
     page, default_provider = await _list(
         ctx,
@@ -170,7 +179,7 @@ async def thread_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("listConversations")
-async def list_conversations(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def list_conversations(ctx: RequestContext, params: ListConversationsParams) -> dict[str, Any]:
     requested = params.page_size if params.page_size is not None else DEFAULT_LIMIT
     page, default_provider = await _list(
         ctx,
@@ -253,7 +262,7 @@ async def _find(ctx: RequestContext, thread_id: str, *, archived: bool) -> Path 
 
 
 @handler("thread/archive")
-async def thread_archive(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_archive(ctx: RequestContext, params: ThreadArchiveParams) -> dict[str, Any]:
     thread_id = _check_thread_id(params.thread_id)
     rollout = await _find(ctx, thread_id, archived=False)
     if rollout is None:
@@ -263,7 +272,7 @@ async def thread_archive(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("archiveConversation")
-async def archive_conversation(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def archive_conversation(ctx: RequestContext, params: ArchiveConversationParams) -> dict[str, Any]:
     thread_id = _check_thread_id(str(params.conversation_id), "conversation")
     raw = Path(params.rollout_path)
     rollout = raw if raw.is_absolute() else ctx.state.codex_home / raw
@@ -272,7 +281,7 @@ async def archive_conversation(ctx: RequestContext, params: Any) -> dict[str, An
 
 
 @handler("thread/unarchive")
-async def thread_unarchive(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_unarchive(ctx: RequestContext, params: ThreadUnarchiveParams) -> dict[str, Any]:
     thread_id = _check_thread_id(params.thread_id)
     archived = await _find(ctx, thread_id, archived=True)
     if archived is None:
@@ -304,15 +313,18 @@ async def thread_unarchive(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("getConversationSummary")
-async def get_conversation_summary(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def get_conversation_summary(
+    ctx: RequestContext, params: GetConversationSummaryParams
+) -> dict[str, Any]:
     """v1: the listing entry of one conversation, by id or by rollout path (inside CODEX_HOME)."""
     from codex_core.rollout.paths import RolloutPathError, resolve_inside
 
     index = _index(ctx)
-    rollout_path = getattr(params, "rollout_path", None)
-    if rollout_path is not None:  # an empty path is refused below, not taken for an id
+    from app_server.protocol.legacy_v1 import RolloutPathGetConversationSummaryParams
+
+    if isinstance(params, RolloutPathGetConversationSummaryParams):  # an empty path is refused below
         try:
-            path = resolve_inside(ctx.state.codex_home, rollout_path)
+            path = resolve_inside(ctx.state.codex_home, params.rollout_path)
         except RolloutPathError as exc:
             raise JsonRpcError.invalid_request(str(exc)) from None
         entries = await asyncio.to_thread(index.update_paths, [path])

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app_server.handlers import RequestContext, config_errors, handler
 from app_server.jsonrpc import JsonRpcError
 from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
 from codex_core.user_agent import DEFAULT_ORIGINATOR
+
+if TYPE_CHECKING:
+    from app_server.protocol.threads import ThreadLoadedListParams, ThreadStartParams
+
+
+class ThreadSettingsParams(Protocol):
+    """The settings fields every thread-creating request carries under the same names: thread/start,
+    thread/resume, thread/fork, newConversation and the v1 `overrides` (read-only, so that each
+    request model's own field types fit)."""
+
+    @property
+    def config(self) -> Mapping[str, Any] | None: ...
+    @property
+    def cwd(self) -> str | None: ...
+    @property
+    def base_instructions(self) -> str | None: ...
+    @property
+    def developer_instructions(self) -> str | None: ...
+    @property
+    def model(self) -> str | None: ...
+    @property
+    def model_provider(self) -> str | None: ...
+    @property
+    def approval_policy(self) -> str | None: ...
+    @property
+    def sandbox(self) -> str | None: ...
 
 
 async def create_thread(
@@ -82,7 +109,7 @@ def wire_thread(
 
 
 async def create_thread_for(
-    ctx: RequestContext, params: Any, *, api_version: str = "v2", **extra: Any
+    ctx: RequestContext, params: ThreadSettingsParams, *, api_version: str = "v2", **extra: Any
 ) -> Any:
     """`create_thread` with the settings every thread-creating request carries under the same
     names (thread/start, thread/resume `history`, newConversation, resumeConversation `history`);
@@ -100,9 +127,9 @@ async def create_thread_for(
     return await create_thread(ctx, api_version=api_version, **{**arguments, **extra})
 
 
-def _dynamic_tools(params: Any) -> list[dict[str, Any]] | None:
+def _dynamic_tools(params: ThreadStartParams) -> list[dict[str, Any]] | None:
     """Client-provided tools (experimental `dynamicTools`), as plain JSON specs."""
-    tools = getattr(params, "dynamic_tools", None)
+    tools = params.dynamic_tools
     if not tools:
         return None
     from app_server.protocol import serialize
@@ -126,7 +153,7 @@ def start_response(session: Any) -> dict[str, Any]:
 
 
 @handler("thread/start")
-async def thread_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_start(ctx: RequestContext, params: ThreadStartParams) -> dict[str, Any]:
     session = await create_thread_for(
         ctx,
         params,
@@ -148,7 +175,7 @@ def loaded_session(ctx: RequestContext, thread_id: str, *, not_found: str = "thr
 
 
 @handler("thread/loaded/list")
-async def thread_loaded_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_loaded_list(ctx: RequestContext, params: ThreadLoadedListParams) -> dict[str, Any]:
     from codex_core.models_catalog import InvalidCursorError, paginate
 
     ids = [{"id": thread_id} for thread_id in ctx.state.threads.loaded_ids()]

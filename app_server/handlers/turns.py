@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import DEFERRED, RequestContext, handler
 from app_server.handlers.threads import loaded_session, wire_thread
 from app_server.jsonrpc import JsonRpcError
 from codex_core.user_agent import DEFAULT_ORIGINATOR
+
+if TYPE_CHECKING:
+    from app_server.protocol.threads import ThreadCompactStartParams
+    from app_server.protocol.turns import (
+        ReviewStartParams,
+        TurnInterruptParams,
+        TurnStartParams,
+        TurnSteerParams,
+    )
 
 IN_PROGRESS = "inProgress"
 
@@ -74,7 +83,7 @@ def start_turn(session: Any, inputs: list[dict[str, Any]], settings: Any, kind: 
 
 
 @handler("turn/start")
-async def turn_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def turn_start(ctx: RequestContext, params: TurnStartParams) -> dict[str, Any]:
     session = loaded_session(ctx, params.thread_id)
     inputs = inputs_wire(params.input)
     if not inputs:
@@ -100,7 +109,7 @@ async def turn_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("turn/steer")
-async def turn_steer(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def turn_steer(ctx: RequestContext, params: TurnSteerParams) -> dict[str, Any]:
     from codex_core.agent.session import ThreadBusy
 
     session = loaded_session(ctx, params.thread_id)
@@ -115,7 +124,7 @@ async def turn_steer(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("turn/interrupt", detached=True)
-async def turn_interrupt(ctx: RequestContext, params: Any) -> Any:
+async def turn_interrupt(ctx: RequestContext, params: TurnInterruptParams) -> Any:
     session = loaded_session(ctx, params.thread_id)
     return await interrupt(ctx, session, {})
 
@@ -132,7 +141,7 @@ async def interrupt(ctx: RequestContext, session: Any, result: dict[str, Any]) -
 
 
 @handler("thread/compact/start")
-async def thread_compact_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def thread_compact_start(ctx: RequestContext, params: ThreadCompactStartParams) -> dict[str, Any]:
     from codex_core.agent.session import ThreadBusy
 
     session = loaded_session(ctx, params.thread_id)
@@ -153,7 +162,7 @@ def start_turn_checked(session: Any, *, kind: str) -> str:
 
 
 @handler("review/start")
-async def review_start(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def review_start(ctx: RequestContext, params: ReviewStartParams) -> dict[str, Any]:
     """A review turn: inline on the thread, or `detached` on a new thread that starts from the same settings."""
     from app_server.protocol import serialize
     from codex_core.agent.session import ThreadBusy

@@ -5,16 +5,20 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
+
+if TYPE_CHECKING:
+    from app_server.protocol.legacy_v1 import FuzzyFileSearchParams, GitDiffToRemoteParams
+    from app_server.protocol.skills_apps import SkillsListParams
 
 _searches: Any = None
 
 
 @handler("fuzzyFileSearch", detached=True)
-async def fuzzy_file_search(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def fuzzy_file_search(ctx: RequestContext, params: FuzzyFileSearchParams) -> dict[str, Any]:
     global _searches
     from codex_core.file_search import PendingSearches
     from codex_core.file_search import fuzzy_file_search as search
@@ -31,7 +35,7 @@ async def fuzzy_file_search(ctx: RequestContext, params: Any) -> dict[str, Any]:
 
 
 @handler("gitDiffToRemote")
-async def git_diff_to_remote(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def git_diff_to_remote(ctx: RequestContext, params: GitDiffToRemoteParams) -> dict[str, Any]:
     from codex_core.git_diff import git_diff_to_remote as diff_to_remote
 
     cwd = str(params.cwd)
@@ -42,7 +46,7 @@ async def git_diff_to_remote(ctx: RequestContext, params: Any) -> dict[str, Any]
 
 
 @handler("skills/list")
-async def skills_list(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def skills_list(ctx: RequestContext, params: SkillsListParams) -> dict[str, Any]:
     cwds = [str(c) for c in (params.cwds or [])] or [os.getcwd()]
     extra_roots: dict[str, list[str]] = {}
     for entry in params.per_cwd_extra_user_roots or []:

@@ -8,6 +8,7 @@ derived from `METHODS`. Adding a method = adding one `_m(...)` line in the right
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import import_module
@@ -47,6 +48,22 @@ class MethodSpec:
         return _resolve(self.result_ref)
 
     @property
+    def handler_module(self) -> str | None:
+        """The module under app_server/handlers/ that handles this client request (`HANDLED_IN`)."""
+        return _HANDLER_MODULE.get(self.method) if self.direction is Direction.CLIENT_REQUEST else None
+
+    @property
+    def handler_name(self) -> str:
+        """The handler's function name, by `handler_name`."""
+        return handler_name(self.method)
+
+    @property
+    def handler_ref(self) -> str | None:
+        """`app_server.handlers.<module>.<function>`; None when the server does not handle it."""
+        module = self.handler_module
+        return None if module is None else f"app_server.handlers.{module}.{self.handler_name}"
+
+    @property
     def export_dir(self) -> str:
         return self.version if self.schema_dir is None else self.schema_dir
 
@@ -60,6 +77,7 @@ _C, _S, _N, _CN = (
 
 
 _TYPES: dict[str, Any] = {}
+_CAMEL_HUMP = re.compile(r"(?<!^)([A-Z])")
 
 
 def _resolve(ref: str | None) -> Any:
@@ -304,6 +322,69 @@ CLIENT_REQUESTS: tuple[MethodSpec, ...] = (
         "legacy_v1.ExecOneOffCommandResponse",
     ),
 )
+
+# Where each client request is handled: the function `handler_name(method)` in
+# app_server/handlers/<module>.py, decorated `@handler("<method>")`
+# (tests/unit/app_server/test_handler_registry.py keeps this table, the decorators and the names in step).
+HANDLED_IN: dict[str, tuple[str, ...]] = {
+    "info": ("initialize", "getUserAgent", "userInfo"),
+    "threads": ("thread/start", "thread/loaded/list"),
+    "thread_history": ("thread/resume", "thread/fork", "thread/name/set", "thread/rollback", "thread/read"),
+    "thread_list": (
+        "thread/archive",
+        "thread/unarchive",
+        "thread/list",
+        "getConversationSummary",
+        "listConversations",
+        "archiveConversation",
+    ),
+    "turns": ("thread/compact/start", "turn/start", "turn/steer", "turn/interrupt", "review/start"),
+    "experimental": ("thread/backgroundTerminals/clean", "collaborationMode/list", "mock/experimentalMethod"),
+    "workspace": ("skills/list", "gitDiffToRemote", "fuzzyFileSearch"),
+    "skills_apps": ("skills/remote/read", "skills/remote/write", "app/list", "skills/config/write"),
+    "models": ("model/list", "experimentalFeature/list"),
+    "mcp": ("mcpServer/oauth/login", "config/mcpServer/reload", "mcpServerStatus/list"),
+    "account": (
+        "account/login/start",
+        "account/login/cancel",
+        "account/logout",
+        "account/rateLimits/read",
+        "account/read",
+        "loginApiKey",
+        "loginChatGpt",
+        "cancelLoginChatGpt",
+        "logoutChatGpt",
+        "getAuthStatus",
+    ),
+    "feedback": ("feedback/upload",),
+    "exec": ("command/exec", "execOneOffCommand"),
+    "config": (
+        "config/read",
+        "config/value/write",
+        "config/batchWrite",
+        "configRequirements/read",
+        "getUserSavedConfig",
+        "setDefaultModel",
+    ),
+    "legacy": (
+        "newConversation",
+        "resumeConversation",
+        "forkConversation",
+        "sendUserMessage",
+        "sendUserTurn",
+        "interruptConversation",
+        "addConversationListener",
+        "removeConversationListener",
+    ),
+}
+_HANDLER_MODULE = {method: module for module, methods in HANDLED_IN.items() for method in methods}
+
+
+def handler_name(method: str) -> str:
+    """The handler function's name: the method's segments in snake_case, joined by `_`
+    (`thread/name/set` -> `thread_name_set`, `newConversation` -> `new_conversation`)."""
+    return "_".join(_CAMEL_HUMP.sub(r"_\1", segment).lower() for segment in method.split("/"))
+
 
 SERVER_REQUESTS: tuple[MethodSpec, ...] = (
     _m(
