@@ -16,6 +16,7 @@ from app_server.server_requests import ClientError, ConnectionLost
 
 if TYPE_CHECKING:
     from app_server.state import ServerState
+    from codex_core.events import ApplyPatchApprovalRequestEvent, ExecApprovalRequestEvent
 
 log = logging.getLogger("codex.app_server")
 
@@ -88,27 +89,27 @@ class ThreadApprover:
             log.warning("approval %s for thread %s not answered: %s", method, self.thread_id, exc)
             return None
 
-    async def command(self, turn_id: str, request: dict[str, Any]) -> Any:
-        argv = list(request.get("command") or [])
+    async def command(self, turn_id: str, request: ExecApprovalRequestEvent) -> Any:
+        argv = list(request["command"])
         if self.api_version == "v1":
             params = {
                 "conversationId": self.thread_id,
-                "callId": request.get("call_id"),
+                "callId": request["call_id"],
                 "command": argv,
-                "cwd": request.get("cwd"),
+                "cwd": request["cwd"],
                 "reason": request.get("reason"),
-                "parsedCmd": request.get("parsed_cmd", []),
+                "parsedCmd": request["parsed_cmd"],
             }
             result = await self._ask("execCommandApproval", params)
             return "denied" if result is None else decision_from_v1(result)
         params = {
             "threadId": self.thread_id,
             "turnId": turn_id,
-            "itemId": request.get("call_id"),
+            "itemId": request["call_id"],
             "reason": request.get("reason"),
             "command": command_display(argv),
-            "cwd": request.get("cwd"),
-            "commandActions": parsed_to_actions(request.get("parsed_cmd", [])),
+            "cwd": request["cwd"],
+            "commandActions": parsed_to_actions(request["parsed_cmd"]),
             "proposedExecpolicyAmendment": request.get("proposed_execpolicy_amendment"),
         }
         result = await self._ask("item/commandExecution/requestApproval", params)
@@ -117,12 +118,12 @@ class ThreadApprover:
             self._declined_item(turn_id, declined_command_item(request))
         return decision
 
-    async def patch(self, turn_id: str, request: dict[str, Any]) -> Any:
+    async def patch(self, turn_id: str, request: ApplyPatchApprovalRequestEvent) -> Any:
         if self.api_version == "v1":
             params = {
                 "conversationId": self.thread_id,
-                "callId": request.get("call_id"),
-                "fileChanges": request.get("changes", {}),
+                "callId": request["call_id"],
+                "fileChanges": request["changes"],
                 "reason": request.get("reason"),
                 "grantRoot": request.get("grant_root"),
             }
@@ -131,7 +132,7 @@ class ThreadApprover:
         params = {
             "threadId": self.thread_id,
             "turnId": turn_id,
-            "itemId": request.get("call_id"),
+            "itemId": request["call_id"],
             "reason": request.get("reason"),
             "grantRoot": request.get("grant_root"),
         }
@@ -148,23 +149,23 @@ class ThreadApprover:
         self.state.notify_thread(self.thread_id, "item/completed", params)
 
 
-def declined_command_item(request: dict[str, Any]) -> dict[str, Any]:
+def declined_command_item(request: ExecApprovalRequestEvent) -> dict[str, Any]:
     return {
         "type": "commandExecution",
-        "id": request.get("call_id"),
-        "command": command_display(list(request.get("command") or [])),
-        "cwd": request.get("cwd"),
+        "id": request["call_id"],
+        "command": command_display(request["command"]),
+        "cwd": request["cwd"],
         "processId": None,
         "status": "declined",
-        "commandActions": parsed_to_actions(list(request.get("parsed_cmd") or [])),
+        "commandActions": parsed_to_actions(request["parsed_cmd"]),
         "aggregatedOutput": None,
         "exitCode": None,
         "durationMs": None,
     }
 
 
-def declined_patch_item(request: dict[str, Any]) -> dict[str, Any]:
+def declined_patch_item(request: ApplyPatchApprovalRequestEvent) -> dict[str, Any]:
     from app_server.events.patch_items import file_changes
 
-    changes = file_changes(request.get("changes") or {})
-    return {"type": "fileChange", "id": request.get("call_id"), "changes": changes, "status": "declined"}
+    changes = file_changes(request["changes"])
+    return {"type": "fileChange", "id": request["call_id"], "changes": changes, "status": "declined"}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from codex_core.agent.approver import ABORT, APPROVED, APPROVED_FOR_SESSION, DENIED
 
 if TYPE_CHECKING:
+    from codex_core.events import ApplyPatchApprovalRequestEvent, ExecApprovalRequestEvent
     from mcp_server.runner import ThreadChannel
 
 log = logging.getLogger("codex.mcp_server")
@@ -40,7 +41,7 @@ def patch_message(reason: str | None) -> str:
 
 
 def exec_params(
-    request: dict[str, Any], *, thread_id: str, tool_call_id: str, event_id: str
+    request: ExecApprovalRequestEvent, *, thread_id: str, tool_call_id: str, event_id: str
 ) -> dict[str, Any]:
     command = [str(part) for part in request.get("command") or []]
     cwd = str(request.get("cwd", ""))
@@ -59,7 +60,7 @@ def exec_params(
 
 
 def patch_params(
-    request: dict[str, Any], *, thread_id: str, tool_call_id: str, event_id: str
+    request: ApplyPatchApprovalRequestEvent, *, thread_id: str, tool_call_id: str, event_id: str
 ) -> dict[str, Any]:
     reason = request.get("reason")
     params: dict[str, Any] = {
@@ -103,16 +104,16 @@ class ElicitationApprover:
     def __init__(self, channel: ThreadChannel) -> None:
         self.channel = channel
 
-    async def command(self, turn_id: str, request: dict[str, Any]) -> Any:
+    async def command(self, turn_id: str, request: ExecApprovalRequestEvent) -> Any:
         return await self._ask(turn_id, request, exec_params)
 
-    async def patch(self, turn_id: str, request: dict[str, Any]) -> Any:
+    async def patch(self, turn_id: str, request: ApplyPatchApprovalRequestEvent) -> Any:
         return await self._ask(turn_id, request, patch_params)
 
     async def _ask(
         self,
         turn_id: str,
-        request: dict[str, Any],
+        request: ExecApprovalRequestEvent | ApplyPatchApprovalRequestEvent,
         build: Callable[..., dict[str, Any]],
     ) -> Any:
         call = self.channel.active

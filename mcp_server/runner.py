@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from mcp_server.tools import CodexCall, InvalidThreadId, MissingArguments, Reply
 if TYPE_CHECKING:
     from codex_core.agent.manager import ThreadManager
     from codex_core.agent.session import Session, TurnState
+    from codex_core.events import CoreEvent, McpStartupCompleteEvent
 
 log = logging.getLogger("codex.mcp_server")
 
@@ -69,18 +70,19 @@ class ThreadChannel:
 
     thread_id: str
     active: ActiveCall | None = None
-    queue: asyncio.Queue[tuple[str, dict[str, Any]]] = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[tuple[str, CoreEvent]] = field(default_factory=asyncio.Queue)
 
-    def __call__(self, event_id: str, msg: dict[str, Any]) -> None:
+    def __call__(self, event_id: str, msg: CoreEvent) -> None:
         if self.active is None:
-            log.debug("dropping %s event of thread %s: no open tool call", msg.get("type"), self.thread_id)
+            log.debug("dropping %s event of thread %s: no open tool call", msg["type"], self.thread_id)
             return
         self.queue.put_nowait((event_id, msg))
 
     async def flushed(self) -> None:
         await self.queue.join()
 
-    async def send(self, event_id: str, msg: dict[str, Any]) -> None:
+    async def send(self, event_id: str, msg: Mapping[str, Any]) -> None:
+        """Send one EventMsg: a core event, or the `session_configured` this server adds."""
         call = self.active
         if call is None:
             return
@@ -238,9 +240,13 @@ class CodexRunner:
         try:
             if configured:
                 await channel.send("", self._session_configured(session))
-                await channel.send(
-                    "", {"type": "mcp_startup_complete", "ready": [], "failed": [], "cancelled": []}
-                )
+                startup: McpStartupCompleteEvent = {
+                    "type": "mcp_startup_complete",
+                    "ready": [],
+                    "failed": [],
+                    "cancelled": [],
+                }
+                await channel.send("", startup)
             inputs = [{"type": "text", "text": prompt, "text_elements": []}]
             try:
                 turn = session.start_turn(turn_id, inputs, session.settings)
@@ -280,13 +286,11 @@ class CodexRunner:
                     await channel.send(event_id, msg)
                 finally:
                     channel.queue.task_done()
-                kind = msg.get("type")
-                if kind == "error" and error is None:
-                    error = str(msg.get("message", ""))
-                elif kind == "task_complete" and msg.get("turn_id") == turn.id:
-                    last = msg.get("last_agent_message")
-                    last_message = last if isinstance(last, str) else None
-                elif kind == "turn_aborted" and msg.get("turn_id") == turn.id:
+                if msg["type"] == "error" and error is None:
+                    error = msg["message"]
+                elif msg["type"] == "task_complete" and msg["turn_id"] == turn.id:
+                    last_message = msg["last_agent_message"]
+                elif msg["type"] == "turn_aborted" and msg["turn_id"] == turn.id:
                     aborted = True
         finally:
             done.cancel()

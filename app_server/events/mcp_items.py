@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from app_server.events.shapes import duration_ms
+
 if TYPE_CHECKING:
-    from app_server.events.translator import ThreadEvents
+    from app_server.events.translator import ThreadEvents, V2Handler
+    from codex_core.events import McpToolCallBeginEvent, McpToolCallEndEvent, McpToolCallProgressEvent
 
 
-def _duration_ms(duration: Any) -> int | None:
-    if isinstance(duration, dict):
-        return int(duration.get("secs", 0)) * 1000 + int(duration.get("nanos", 0)) // 1_000_000
-    return None
-
-
-def _item(msg: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    invocation = msg.get("invocation") or {}
+def _item(msg: McpToolCallBeginEvent | McpToolCallEndEvent, **fields: Any) -> dict[str, Any]:
+    invocation = msg["invocation"]
     return {
         "type": "mcpToolCall",
         "id": msg["call_id"],
-        "server": invocation.get("server", ""),
-        "tool": invocation.get("tool", ""),
+        "server": invocation["server"],
+        "tool": invocation["tool"],
         "status": "inProgress",
-        "arguments": invocation.get("arguments"),
+        "arguments": invocation["arguments"],
         "result": None,
         "error": None,
         "durationMs": None,
@@ -31,13 +27,13 @@ def _item(msg: dict[str, Any], **fields: Any) -> dict[str, Any]:
     }
 
 
-def begin(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
-    events.send_item("item/started", _item(msg), event_id, msg)
+def begin(events: ThreadEvents, event_id: str, msg: McpToolCallBeginEvent) -> None:
+    events.send_item("item/started", _item(msg), event_id)
 
 
-def end(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
-    outcome = msg.get("result") or {}
-    ok = outcome.get("Ok") if isinstance(outcome, dict) else None
+def end(events: ThreadEvents, event_id: str, msg: McpToolCallEndEvent) -> None:
+    outcome = msg["result"]
+    ok = outcome.get("Ok")
     if isinstance(ok, dict):
         failed = ok.get("isError") is True
         item = _item(
@@ -47,30 +43,30 @@ def end(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
                 "content": list(ok.get("content") or []),
                 "structuredContent": ok.get("structuredContent"),
             },
-            durationMs=_duration_ms(msg.get("duration")),
+            durationMs=duration_ms(msg["duration"]),
         )
     else:
-        message = outcome.get("Err") if isinstance(outcome, dict) else None
+        message = outcome.get("Err")
         item = _item(
             msg,
             status="failed",
             error={"message": str(message if message is not None else "tool call failed")},
-            durationMs=_duration_ms(msg.get("duration")),
+            durationMs=duration_ms(msg["duration"]),
         )
-    events.send_item("item/completed", item, event_id, msg)
+    events.send_item("item/completed", item, event_id)
 
 
-def progress(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
+def progress(events: ThreadEvents, event_id: str, msg: McpToolCallProgressEvent) -> None:
     params = {
         "threadId": events.thread_id,
-        "turnId": str(msg.get("turn_id") or event_id),
+        "turnId": event_id,
         "itemId": msg["call_id"],
-        "message": str(msg.get("message", "")),
+        "message": msg["message"],
     }
     events.state.notify_thread(events.thread_id, "item/mcpToolCall/progress", params)
 
 
-V2_HANDLERS: dict[str, Callable[[ThreadEvents, str, dict[str, Any]], None]] = {
+V2_HANDLERS: dict[str, V2Handler] = {
     "mcp_tool_call_begin": begin,
     "mcp_tool_call_end": end,
     "mcp_tool_call_progress": progress,

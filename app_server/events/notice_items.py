@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app_server.events.translator import ThreadEvents
+    from app_server.events.translator import ThreadEvents, V2Handler
+    from codex_core.events import DeprecationNoticeEvent
 
 
-def deprecation_notice(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
+def deprecation_notice(events: ThreadEvents, event_id: str, msg: DeprecationNoticeEvent) -> None:
     events.state.notify_thread(
         events.thread_id,
         "deprecationNotice",
-        {"summary": msg.get("summary", ""), "details": msg.get("details")},
+        {"summary": msg["summary"], "details": msg["details"]},
     )
 
 
-V2_HANDLERS: dict[str, Callable[[ThreadEvents, str, dict[str, Any]], None]] = {
+V2_HANDLERS: dict[str, V2Handler] = {
     "deprecation_notice": deprecation_notice,
 }

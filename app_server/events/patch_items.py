@@ -14,16 +14,22 @@ reference orders them). Output deltas of other calls are left to the exec transl
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from app_server.events.translator import ThreadEvents
+    from app_server.events.translator import ThreadEvents, V2Handler
+    from codex_core.events import (
+        ExecCommandOutputDeltaEvent,
+        PatchApplyBeginEvent,
+        PatchApplyEndEvent,
+        PlanUpdateEvent,
+        TurnDiffEvent,
+        ViewImageToolCallEvent,
+    )
 
-Handler = Callable[["ThreadEvents", str, dict[str, Any]], None]
 
-
-def file_changes(changes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def file_changes(changes: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Core `changes` (path -> FileChange) as the v2 list, sorted by path like the reference."""
     out = []
     for path in sorted(changes):
@@ -48,7 +54,7 @@ def _item(events: ThreadEvents, method: str, turn_id: str, item: dict[str, Any])
     )
 
 
-def patch_apply_begin(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
+def patch_apply_begin(events: ThreadEvents, event_id: str, msg: PatchApplyBeginEvent) -> None:
     events.open_patches.add(msg["call_id"])
     item = {
         "type": "fileChange",
@@ -56,29 +62,29 @@ def patch_apply_begin(events: ThreadEvents, event_id: str, msg: dict[str, Any]) 
         "changes": file_changes(msg["changes"]),
         "status": "inProgress",
     }
-    _item(events, "item/started", msg.get("turn_id") or event_id, item)
+    _item(events, "item/started", msg["turn_id"] or event_id, item)
 
 
-def patch_apply_end(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
+def patch_apply_end(events: ThreadEvents, event_id: str, msg: PatchApplyEndEvent) -> None:
     events.open_patches.discard(msg["call_id"])
     # A declined patch ends as failed here: the v2 approver already showed it declined.
-    status = "completed" if msg.get("success") else "failed"
+    status = "completed" if msg["success"] else "failed"
     item = {
         "type": "fileChange",
         "id": msg["call_id"],
         "changes": file_changes(msg["changes"]),
         "status": status,
     }
-    _item(events, "item/completed", msg.get("turn_id") or event_id, item)
+    _item(events, "item/completed", msg["turn_id"] or event_id, item)
 
 
-def output_delta(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
-    if msg.get("call_id") not in events.open_patches:
+def output_delta(events: ThreadEvents, event_id: str, msg: ExecCommandOutputDeltaEvent) -> None:
+    if msg["call_id"] not in events.open_patches:
         other = _exec_delta_handler()
         if other is not None:
             other(events, event_id, msg)
         return
-    delta = base64.b64decode(msg.get("chunk", "")).decode("utf-8", errors="replace")
+    delta = base64.b64decode(msg["chunk"]).decode("utf-8", errors="replace")
     events.state.notify_thread(
         events.thread_id,
         "item/fileChange/outputDelta",
@@ -86,7 +92,7 @@ def output_delta(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> No
     )
 
 
-def _exec_delta_handler() -> Handler | None:
+def _exec_delta_handler() -> V2Handler | None:
     # The exec module owns command output deltas; both register for the same event type.
     import importlib
 
@@ -94,11 +100,11 @@ def _exec_delta_handler() -> Handler | None:
         module = importlib.import_module("app_server.events.exec_items")
     except ImportError:
         return None
-    handler: Handler | None = getattr(module, "V2_HANDLERS", {}).get("exec_command_output_delta")
+    handler: V2Handler | None = getattr(module, "V2_HANDLERS", {}).get("exec_command_output_delta")
     return handler
 
 
-def turn_diff(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
+def turn_diff(events: ThreadEvents, event_id: str, msg: TurnDiffEvent) -> None:
     if events.api_version == "v1":
         return
     events.state.notify_thread(
@@ -111,7 +117,7 @@ def turn_diff(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
 _STEP_STATUS = {"pending": "pending", "in_progress": "inProgress", "completed": "completed"}
 
 
-def plan_update(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
+def plan_update(events: ThreadEvents, event_id: str, msg: PlanUpdateEvent) -> None:
     plan = [{"step": s["step"], "status": _STEP_STATUS.get(s["status"], s["status"])} for s in msg["plan"]]
     events.state.notify_thread(
         events.thread_id,
@@ -119,19 +125,19 @@ def plan_update(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> Non
         {
             "threadId": events.thread_id,
             "turnId": event_id,
-            "explanation": msg.get("explanation"),
+            "explanation": msg["explanation"],
             "plan": plan,
         },
     )
 
 
-def view_image(events: ThreadEvents, event_id: str, msg: dict[str, Any]) -> None:
+def view_image(events: ThreadEvents, event_id: str, msg: ViewImageToolCallEvent) -> None:
     item = {"type": "imageView", "id": msg["call_id"], "path": msg["path"]}
     _item(events, "item/started", event_id, item)
     _item(events, "item/completed", event_id, item)
 
 
-V2_HANDLERS: dict[str, Handler] = {
+V2_HANDLERS: dict[str, V2Handler] = {
     "patch_apply_begin": patch_apply_begin,
     "patch_apply_end": patch_apply_end,
     "exec_command_output_delta": output_delta,

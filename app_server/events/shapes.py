@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codex_core.events import Duration, ErrorEvent, StreamErrorEvent
 
 
 def thread_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +91,11 @@ def rate_limits(snapshot: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def duration_ms(duration: Duration) -> int:
+    """A core Duration as the v2 items' `durationMs`."""
+    return duration["secs"] * 1000 + duration["nanos"] // 1_000_000
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.capitalize() for part in rest)
@@ -104,9 +112,9 @@ def error_info(info: Any) -> Any:
     return "other"
 
 
-def turn_error(msg: dict[str, Any]) -> dict[str, Any]:
+def turn_error(msg: ErrorEvent | StreamErrorEvent) -> dict[str, Any]:
     return {
-        "message": msg.get("message", ""),
-        "codexErrorInfo": error_info(msg.get("codex_error_info")),
-        "additionalDetails": msg.get("additional_details"),
+        "message": msg["message"],
+        "codexErrorInfo": error_info(msg["codex_error_info"]),
+        "additionalDetails": msg["additional_details"] if msg["type"] == "stream_error" else None,
     }

@@ -1,8 +1,14 @@
 """One sink per thread: each core event goes out as `codex/event/<type>` and, where the reference has
-one, as a v2 notification, in the reference's order, to the thread's subscribers."""
+one, as a v2 notification, in the reference's order, to the thread's subscribers.
+
+The tables below map an event type to its translation; each translation takes that type's
+TypedDict (`codex_core.events`), and `tests/unit/app_server/test_event_translation_types.py`
+checks that every table entry's parameter is the event its key names.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +18,26 @@ from app_server.jsonrpc import RequestId, result_message
 if TYPE_CHECKING:
     from app_server.connection import Connection
     from app_server.state import ServerState
+    from codex_core.events import (
+        AgentMessageContentDeltaEvent,
+        AgentReasoningSectionBreakEvent,
+        ContextCompactedEvent,
+        CoreEvent,
+        EnteredReviewModeEvent,
+        ErrorEvent,
+        ExitedReviewModeEvent,
+        ItemCompletedEvent,
+        ItemStartedEvent,
+        ReasoningContentDeltaEvent,
+        ReasoningRawContentDeltaEvent,
+        StreamErrorEvent,
+        TaskCompleteEvent,
+        TokenCountEvent,
+        TurnAbortedEvent,
+    )
+
+# A v2 translation: (the thread's translator, event id, the event of the type it is registered for).
+V2Handler = Callable[["ThreadEvents", str, Any], None]
 
 
 @dataclass
@@ -27,7 +53,7 @@ class ThreadEvents:
     pending_interrupts: list[tuple[Connection, RequestId, Any]] = field(default_factory=list)
     _turn_errors: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def __call__(self, event_id: str, msg: dict[str, Any]) -> None:
+    def __call__(self, event_id: str, msg: CoreEvent) -> None:
         kind = msg["type"]
         notify = self.state.notify_thread
         tid = self.thread_id
@@ -37,27 +63,28 @@ class ThreadEvents:
             v2(self, event_id, msg)
 
     # -- v2 translations ---------------------------------------------------------------------
-    def send_item(self, method: str, item: dict[str, Any], event_id: str, msg: dict[str, Any]) -> None:
-        """`item/started` / `item/completed` for an item of this thread (tool modules use this too)."""
-        turn_id = str(msg.get("turn_id") or event_id)
+    def send_item(self, method: str, item: dict[str, Any], event_id: str, turn_id: str | None = None) -> None:
+        """`item/started` / `item/completed` for an item of this thread (tool modules use this too):
+        in the event's turn if it names one, else the event id's."""
+        turn_id = str(turn_id or event_id)
         self.state.notify_thread(
             self.thread_id, method, {"item": item, "threadId": self.thread_id, "turnId": turn_id}
         )
 
-    def _item(self, method: str, event_id: str, msg: dict[str, Any]) -> None:
+    def _item(self, method: str, event_id: str, msg: ItemStartedEvent | ItemCompletedEvent) -> None:
         # The event's id names the client's turn: a review's sub-agent items carry the reviewer's
         # own turn id in `msg`, but belong to the review turn the client started.
-        turn_id = event_id or str(msg.get("turn_id") or "")
+        turn_id = event_id or msg["turn_id"]
         self.state.notify_thread(
             self.thread_id,
             method,
             {"item": shapes.thread_item(msg["item"]), "threadId": self.thread_id, "turnId": turn_id},
         )
 
-    def item_started(self, event_id: str, msg: dict[str, Any]) -> None:
+    def item_started(self, event_id: str, msg: ItemStartedEvent) -> None:
         self._item("item/started", event_id, msg)
 
-    def item_completed(self, event_id: str, msg: dict[str, Any]) -> None:
+    def item_completed(self, event_id: str, msg: ItemCompletedEvent) -> None:
         self._item("item/completed", event_id, msg)
 
     def _review_item(self, event_id: str, item: dict[str, Any]) -> None:
@@ -65,18 +92,18 @@ class ThreadEvents:
         self.state.notify_thread(self.thread_id, "item/started", params)
         self.state.notify_thread(self.thread_id, "item/completed", params)
 
-    def entered_review_mode(self, event_id: str, msg: dict[str, Any]) -> None:
-        hint = str(msg.get("user_facing_hint") or "")
+    def entered_review_mode(self, event_id: str, msg: EnteredReviewModeEvent) -> None:
+        hint = msg.get("user_facing_hint") or ""
         self._review_item(event_id, {"type": "enteredReviewMode", "id": event_id, "review": hint})
 
-    def exited_review_mode(self, event_id: str, msg: dict[str, Any]) -> None:
+    def exited_review_mode(self, event_id: str, msg: ExitedReviewModeEvent) -> None:
         from codex_core.agent.review import render_review
 
-        output = msg.get("review_output")
-        text = render_review(output) if isinstance(output, dict) else ""
+        output = msg["review_output"]
+        text = render_review(output) if output is not None else ""
         self._review_item(event_id, {"type": "exitedReviewMode", "id": event_id, "review": text})
 
-    def agent_message_delta(self, event_id: str, msg: dict[str, Any]) -> None:
+    def agent_message_delta(self, event_id: str, msg: AgentMessageContentDeltaEvent) -> None:
         self.state.notify_thread(
             self.thread_id,
             "item/agentMessage/delta",
@@ -88,7 +115,7 @@ class ThreadEvents:
             },
         )
 
-    def reasoning_summary_delta(self, event_id: str, msg: dict[str, Any]) -> None:
+    def reasoning_summary_delta(self, event_id: str, msg: ReasoningContentDeltaEvent) -> None:
         self.state.notify_thread(
             self.thread_id,
             "item/reasoning/summaryTextDelta",
@@ -101,7 +128,7 @@ class ThreadEvents:
             },
         )
 
-    def reasoning_text_delta(self, event_id: str, msg: dict[str, Any]) -> None:
+    def reasoning_text_delta(self, event_id: str, msg: ReasoningRawContentDeltaEvent) -> None:
         self.state.notify_thread(
             self.thread_id,
             "item/reasoning/textDelta",
@@ -114,7 +141,7 @@ class ThreadEvents:
             },
         )
 
-    def reasoning_part_added(self, event_id: str, msg: dict[str, Any]) -> None:
+    def reasoning_part_added(self, event_id: str, msg: AgentReasoningSectionBreakEvent) -> None:
         self.state.notify_thread(
             self.thread_id,
             "item/reasoning/summaryPartAdded",
@@ -126,20 +153,20 @@ class ThreadEvents:
             },
         )
 
-    def token_count(self, event_id: str, msg: dict[str, Any]) -> None:
-        info = msg.get("info")
+    def token_count(self, event_id: str, msg: TokenCountEvent) -> None:
+        info = msg["info"]
         if info is not None:
             self.state.notify_thread(
                 self.thread_id,
                 "thread/tokenUsage/updated",
                 {"threadId": self.thread_id, "turnId": event_id, "tokenUsage": shapes.token_usage_info(info)},
             )
-        limits = msg.get("rate_limits")
+        limits = msg["rate_limits"]
         if limits is not None:
             # account/* go to every initialized connection, as in the reference.
             self.state.broadcast("account/rateLimits/updated", {"rateLimits": shapes.rate_limits(limits)})
 
-    def error(self, event_id: str, msg: dict[str, Any]) -> None:
+    def error(self, event_id: str, msg: ErrorEvent) -> None:
         error = shapes.turn_error(msg)
         self._turn_errors[event_id] = error
         self.state.notify_thread(
@@ -148,7 +175,7 @@ class ThreadEvents:
             {"error": error, "willRetry": False, "threadId": self.thread_id, "turnId": event_id},
         )
 
-    def stream_error(self, event_id: str, msg: dict[str, Any]) -> None:
+    def stream_error(self, event_id: str, msg: StreamErrorEvent) -> None:
         self.state.notify_thread(
             self.thread_id,
             "error",
@@ -160,14 +187,14 @@ class ThreadEvents:
             },
         )
 
-    def task_complete(self, event_id: str, msg: dict[str, Any]) -> None:
-        turn_id = msg.get("turn_id") or event_id
+    def task_complete(self, event_id: str, msg: TaskCompleteEvent) -> None:
+        turn_id = msg["turn_id"] or event_id
         error = self._turn_errors.pop(turn_id, None)
         status = "failed" if error is not None else "completed"
         self._turn_completed(turn_id, status, error)
 
-    def turn_aborted(self, event_id: str, msg: dict[str, Any]) -> None:
-        turn_id = msg.get("turn_id") or event_id
+    def turn_aborted(self, event_id: str, msg: TurnAbortedEvent) -> None:
+        turn_id = msg["turn_id"] or event_id
         self._turn_errors.pop(turn_id, None)
         pending, self.pending_interrupts = self.pending_interrupts, []
         for connection, request_id, result in pending:
@@ -178,7 +205,7 @@ class ThreadEvents:
         turn: dict[str, Any] = {"id": turn_id, "items": [], "status": status, "error": error}
         self.state.notify_thread(self.thread_id, "turn/completed", {"threadId": self.thread_id, "turn": turn})
 
-    def context_compacted(self, event_id: str, msg: dict[str, Any]) -> None:
+    def context_compacted(self, event_id: str, msg: ContextCompactedEvent) -> None:
         self.state.notify_thread(
             self.thread_id, "thread/compacted", {"threadId": self.thread_id, "turnId": event_id}
         )
@@ -186,7 +213,7 @@ class ThreadEvents:
 
 # Translations owned by other modules (tool items: command executions, file changes, plans ...)
 # join the table at import time: event type -> function(ThreadEvents, event id, msg).
-EXTRA_V2: dict[str, Any] = {}
+EXTRA_V2: dict[str, V2Handler] = {}
 
 
 def _load_extras() -> None:
@@ -198,7 +225,7 @@ def _load_extras() -> None:
     EXTRA_V2.update(notice_items.V2_HANDLERS)
 
 
-_V2: dict[str, Any] = {
+_V2: dict[str, V2Handler] = {
     "item_started": ThreadEvents.item_started,
     "item_completed": ThreadEvents.item_completed,
     "agent_message_content_delta": ThreadEvents.agent_message_delta,

@@ -8,7 +8,10 @@ Decisions are the core's ReviewDecision values: "approved", "approved_for_sessio
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from codex_core.events import ApplyPatchApprovalRequestEvent, ExecApprovalRequestEvent
 
 APPROVED = "approved"
 APPROVED_FOR_SESSION = "approved_for_session"
@@ -17,20 +20,20 @@ ABORT = "abort"
 
 
 class Approver(Protocol):
-    async def command(self, turn_id: str, request: dict[str, Any]) -> Any:
-        """Decide on an `exec_approval_request` payload (call_id, turn_id, command argv, cwd, reason, parsed_cmd, ...)."""
+    async def command(self, turn_id: str, request: ExecApprovalRequestEvent) -> Any:
+        """Decide on the `exec_approval_request` event just emitted."""
         ...
 
-    async def patch(self, turn_id: str, request: dict[str, Any]) -> Any:
-        """Decide on an `apply_patch_approval_request` payload (call_id, turn_id, changes, reason, grant_root)."""
+    async def patch(self, turn_id: str, request: ApplyPatchApprovalRequestEvent) -> Any:
+        """Decide on the `apply_patch_approval_request` event just emitted."""
         ...
 
 
 class DenyAll:
     """For contexts with nobody to ask: every request is declined, so nothing runs unapproved."""
 
-    async def command(self, turn_id: str, request: dict[str, Any]) -> Any:
+    async def command(self, turn_id: str, request: ExecApprovalRequestEvent) -> Any:
         return DENIED
 
-    async def patch(self, turn_id: str, request: dict[str, Any]) -> Any:
+    async def patch(self, turn_id: str, request: ApplyPatchApprovalRequestEvent) -> Any:
         return DENIED

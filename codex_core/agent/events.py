@@ -1,14 +1,14 @@
-"""Internal events: the core speaks EventMsg (the reference's `codex/event/*` payloads, snake_case).
+"""Helpers for the core's events (their types: `codex_core.events`): usage, rate limits, errors.
 
-Transports translate each into the v2 notifications; the legacy stream is the events themselves.
+Transports translate each event into the v2 notifications; the legacy stream is the events themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-EventSink = Callable[[str, dict[str, Any]], None]  # (event id: the turn id or "", msg)
+if TYPE_CHECKING:
+    from codex_core.events import TokenUsageFields
 
 NULL_RATE_LIMITS: dict[str, Any] = {
     "limit_id": "codex",
@@ -65,7 +65,7 @@ def add_usage(info: dict[str, Any] | None, last: dict[str, int], window: int) ->
     return {"total_token_usage": total, "last_token_usage": last, "model_context_window": window}
 
 
-def estimated_usage(session: Any) -> dict[str, Any]:
+def estimated_usage(session: Any) -> TokenUsageFields:
     """`info` and `rate_limits` of a token_count sent after the history was rewritten (rollback,
     compaction): the totals so far, and as the last count the size the next request would have,
     estimated at four bytes a token of instructions and history."""

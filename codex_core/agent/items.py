@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codex_core.events import UserMessageEvent
 
 
 def user_message_item(inputs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -84,7 +87,7 @@ def local_image_data_url(path: str) -> str | LocalImageError:
     return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
 
 
-def user_message_event(inputs: list[dict[str, Any]]) -> dict[str, Any]:
+def user_message_event(inputs: list[dict[str, Any]]) -> UserMessageEvent:
     """The legacy `user_message` event (also what the rollout keeps of a user turn)."""
     texts = [entry.get("text", "") for entry in inputs if entry.get("type") == "text"]
     elements: list[Any] = []
@@ -94,8 +97,8 @@ def user_message_event(inputs: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "type": "user_message",
         "message": "\n".join(texts),
-        "images": [entry.get("url") for entry in inputs if entry.get("type") == "image"],
-        "local_images": [entry.get("path") for entry in inputs if entry.get("type") == "localImage"],
+        "images": [entry.get("url", "") for entry in inputs if entry.get("type") == "image"],
+        "local_images": [entry.get("path", "") for entry in inputs if entry.get("type") == "localImage"],
         "text_elements": elements,
     }
 

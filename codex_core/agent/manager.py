@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codex_core.agent.events import EventSink
 from codex_core.agent.session import Session
 
 if TYPE_CHECKING:
     from codex_core.agent.settings import SessionSettings
+    from codex_core.events import EventSink
 
 
 class ThreadManager:

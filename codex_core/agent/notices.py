@@ -15,6 +15,7 @@ from codex_core.features import LEGACY_ALIASES
 
 if TYPE_CHECKING:
     from codex_core.config.loader import LoadedConfig
+    from codex_core.events import DeprecationNoticeEvent
 
 __all__ = ["deprecation_notices", "legacy_usage_notice"]
 
@@ -84,9 +85,9 @@ def _uses_instructions_file(tables: Iterable[Mapping[str, Any]]) -> bool:
     return False
 
 
-def deprecation_notices(loaded: LoadedConfig) -> list[dict[str, Any]]:
-    """The `deprecation_notice` core events (wire shape) a session started from `loaded` emits."""
-    notices: list[dict[str, Any]] = []
+def deprecation_notices(loaded: LoadedConfig) -> list[DeprecationNoticeEvent]:
+    """The `deprecation_notice` core events a session started from `loaded` emits."""
+    notices: list[DeprecationNoticeEvent] = []
     for alias, canonical in sorted(_usages(loaded.effective)):
         summary, details = legacy_usage_notice(alias, canonical)
         notices.append({"type": "deprecation_notice", "summary": summary, "details": details})

@@ -8,14 +8,14 @@ a message, so later turns can act on it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from codex_core.agent import items as I
 from codex_core.agent.prompt import environment_context, user_text_message
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session, TurnState
+    from codex_core.events import CoreEvent, EventSink
 
 REVIEW_INSTRUCTIONS = """\
 You are reviewing code changes made by someone else. Inspect the changes with the tools you have
@@ -110,27 +110,23 @@ _REVIEWER_SILENT = frozenset(
 REVIEW_MESSAGE_ID = "review_rollout_assistant"
 
 
-def reviewer_sink(
-    parent: Callable[[str, dict[str, Any]], None], event_id: str, thread_id: str, turn_id: str
-) -> Any:
+def reviewer_sink(parent: EventSink, event_id: str, thread_id: str, turn_id: str) -> EventSink:
     """The reviewer runs as a sub-agent of its own (thread and turn ids); its events reach the
     parent's listeners under the review turn's id, without the ones it keeps to itself."""
 
-    def sink(_ignored: str, msg: dict[str, Any]) -> None:
-        kind = msg.get("type")
-        if kind in _REVIEWER_SILENT:
+    def sink(_ignored: str, msg: CoreEvent) -> None:
+        if msg["type"] in _REVIEWER_SILENT:
             return
-        item = msg.get("item") if isinstance(msg.get("item"), dict) else None
-        if (
-            kind == "item_completed"
-            and item is not None
-            and item.get("type") in ("AgentMessage", "Reasoning")
-        ):
+        if msg["type"] == "item_completed" and msg["item"].get("type") in ("AgentMessage", "Reasoning"):
             return
-        if "thread_id" in msg:
-            msg = {**msg, "thread_id": thread_id}
-        if "turn_id" in msg:
-            msg = {**msg, "turn_id": turn_id}
+        if "thread_id" in msg or "turn_id" in msg:
+            # The same event under the reviewer's ids (each key keeps its place).
+            renamed: dict[str, Any] = dict(msg)
+            if "thread_id" in renamed:
+                renamed["thread_id"] = thread_id
+            if "turn_id" in renamed:
+                renamed["turn_id"] = turn_id
+            msg = cast("CoreEvent", renamed)
         parent(event_id, msg)
 
     return sink
@@ -163,8 +159,8 @@ async def run_review(session: Session, turn: TurnState) -> None:
     try:
         inputs = [{"type": "text", "text": request, "text_elements": []}]
         user_item = {"type": "UserMessage", "id": uuid7_str(), "content": I.core_user_input(inputs)}
-        for kind in ("item_started", "item_completed"):
-            session.emit(uid, {"type": kind, "thread_id": tid, "turn_id": uid, "item": user_item})
+        session.emit(uid, {"type": "item_started", "thread_id": tid, "turn_id": uid, "item": user_item})
+        session.emit(uid, {"type": "item_completed", "thread_id": tid, "turn_id": uid, "item": user_item})
         for _ in range(2):  # the reference announces (and keeps) the reviewer's request twice
             session.emit(uid, I.user_message_event(inputs))
         # The reviewer works on a history of its own; its steps are not part of the thread's file.

@@ -111,7 +111,7 @@ async def sample(session: Session, turn: TurnState) -> list[ToolCall]:
                     "type": "agent_message_content_delta",
                     "thread_id": tid,
                     "turn_id": uid,
-                    "item_id": event.item_id,
+                    "item_id": event.item_id or "",
                     "delta": event.delta,
                 },
             )
@@ -123,7 +123,7 @@ async def sample(session: Session, turn: TurnState) -> list[ToolCall]:
                     "type": "reasoning_content_delta",
                     "thread_id": tid,
                     "turn_id": uid,
-                    "item_id": event.item_id,
+                    "item_id": event.item_id or "",
                     "delta": event.delta,
                     "summary_index": event.summary_index,
                 },
@@ -136,7 +136,7 @@ async def sample(session: Session, turn: TurnState) -> list[ToolCall]:
                     "type": "reasoning_raw_content_delta",
                     "thread_id": tid,
                     "turn_id": uid,
-                    "item_id": event.item_id,
+                    "item_id": event.item_id or "",
                     "delta": event.delta,
                     "content_index": event.content_index,
                 },
@@ -147,7 +147,7 @@ async def sample(session: Session, turn: TurnState) -> list[ToolCall]:
                 uid,
                 {
                     "type": "agent_reasoning_section_break",
-                    "item_id": event.item_id,
+                    "item_id": event.item_id or "",
                     "summary_index": event.summary_index,
                 },
             )
@@ -221,8 +221,9 @@ def _item_done(session: Session, turn: TurnState, item: dict[str, Any]) -> ToolC
         query = I.web_search_query(action)
         core = {"type": "WebSearch", "id": item.get("id", ""), "query": query, "action": action}
         session.emit(uid, {"type": "item_completed", "thread_id": tid, "turn_id": uid, "item": core})
-        end = {"type": "web_search_end", "call_id": item.get("id", ""), "query": query, "action": action}
-        session.emit(uid, end)
+        session.emit(
+            uid, {"type": "web_search_end", "call_id": item.get("id", ""), "query": query, "action": action}
+        )
         session.record([item])
         return None
     session.record([item])

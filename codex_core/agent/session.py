@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from codex_core.agent.events import NULL_RATE_LIMITS, EventSink
+from codex_core.agent.events import NULL_RATE_LIMITS
 from codex_core.otel import telemetry_of
 from codex_core.rollout.stored_history import History
 from codex_core.tools.base import ToolRouter
@@ -18,6 +18,7 @@ from codex_core.tools.registry import default_router
 
 if TYPE_CHECKING:
     from codex_core.agent.settings import SessionSettings
+    from codex_core.events import CoreEvent, EventSink
     from codex_core.model.client import ModelClient
     from codex_core.rollout.writer import RolloutWriter
 
@@ -112,7 +113,7 @@ class Session:
     def history(self, items: Iterable[dict[str, Any]]) -> None:
         self._history = History.of(items)
 
-    def emit(self, turn_id: str, msg: dict[str, Any]) -> None:
+    def emit(self, turn_id: str, msg: CoreEvent) -> None:
         """Send an event to listeners and persist it when the reference's policy keeps it."""
         if self.rollout is not None:
             self.rollout.record_event(msg)
@@ -130,7 +131,7 @@ class Session:
         """`token_count`: the thread's usage so far and the provider's latest rate limits."""
         self.emit(turn_id, {"type": "token_count", "info": self.token_info, "rate_limits": self.rate_limits})
 
-    async def emit_final(self, turn_id: str, msg: dict[str, Any]) -> None:
+    async def emit_final(self, turn_id: str, msg: CoreEvent) -> None:
         """A turn's last event (`task_complete`, `turn_aborted`): its own rollout line reaches the
         OS before listeners hear of it, so a client that saw the turn end finds it all on disk."""
         if self.rollout is not None:

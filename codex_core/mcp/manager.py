@@ -35,6 +35,7 @@ from codex_core.mcp.names import qualified_name
 if TYPE_CHECKING:
     from codex_core.config.loader import LoadedConfig
     from codex_core.config.typed import McpServerToml
+    from codex_core.events import Duration, McpStartupFailure, McpStartupSummary
 
 log = logging.getLogger("codex.mcp")
 
@@ -292,10 +293,10 @@ class McpManager:
     async def shutdown(self) -> None:
         await asyncio.gather(*(c.stop() for c in self.connections.values()), return_exceptions=True)
 
-    def startup_summary(self) -> dict[str, Any]:
+    def startup_summary(self) -> McpStartupSummary:
         """The `mcp_startup_complete` payload."""
         ready = [n for n, c in self.connections.items() if c.state == "ready"]
-        failed = [
+        failed: list[McpStartupFailure] = [
             {"server": n, "error": c.error or "failed"}
             for n, c in self.connections.items()
             if c.state == "failed"
@@ -504,7 +505,7 @@ async def shutdown_all() -> None:
     await asyncio.gather(*(m.shutdown() for m in managers), return_exceptions=True)
 
 
-def elapsed(started_ns: int) -> dict[str, int]:
+def elapsed(started_ns: int) -> Duration:
     """Time since `started_ns` (time.monotonic_ns) as the `{secs, nanos}` Duration core events carry."""
     total = max(0, time.monotonic_ns() - started_ns)
     return {"secs": total // 1_000_000_000, "nanos": total % 1_000_000_000}

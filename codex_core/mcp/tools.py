@@ -25,6 +25,7 @@ from codex_core.tools.turn_local import turn_local
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session
+    from codex_core.events import McpInvocation, McpStartupStatus
     from codex_core.mcp.manager import McpManager
     from codex_core.tools.base import ToolCall, ToolContext, ToolRouter
 
@@ -101,7 +102,7 @@ async def _report_startup(session: Session, manager: McpManager) -> None:
         session.emit("", {"type": "mcp_startup_update", "server": name, "status": {"state": "starting"}})
     await manager.wait_ready()
     for name, connection in manager.connections.items():
-        status: dict[str, Any] = {"state": connection.state}
+        status: McpStartupStatus = {"state": connection.state}
         if connection.state == "failed":
             status["error"] = connection.error or "failed"
             session.emit("", {"type": "warning", "message": status["error"]})
@@ -207,7 +208,7 @@ async def handle_mcp_call(call: ToolCall, context: ToolContext) -> dict[str, Any
         return call.output(f"failed to parse function arguments: {exc}")
     if arguments is not None and not isinstance(arguments, dict):
         return call.output("failed to parse function arguments: expected a JSON object")
-    invocation = {"server": tool.server, "tool": tool.name, "arguments": arguments}
+    invocation: McpInvocation = {"server": tool.server, "tool": tool.name, "arguments": arguments}
     session.emit(turn.id, {"type": "mcp_tool_call_begin", "call_id": call.call_id, "invocation": invocation})
     started = time.monotonic_ns()
 

@@ -27,6 +27,7 @@ from codex_core.tools.exec_runner import (
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session
+    from codex_core.events import ExecCommandEndEvent
     from codex_core.tools.base import ToolCall, ToolContext
 
 from codex_core.tools.exec_common import (
@@ -90,7 +91,7 @@ def format_model_output(
     return "\n".join(lines)
 
 
-def _end_event(managed: ManagedProcess, process: ExecProcess, settings: Any) -> dict[str, Any]:
+def _end_event(managed: ManagedProcess, process: ExecProcess, settings: Any) -> ExecCommandEndEvent:
     aggregated = decode(process.aggregated.to_bytes())
     budget, unit = output_budget(settings, None)
     return {
@@ -153,7 +154,7 @@ class _DeltaStreamer:
             {
                 "type": "exec_command_output_delta",
                 "call_id": self.call_id,
-                "stream": stream,
+                "stream": "stderr" if stream == "stderr" else "stdout",
                 "chunk": base64.b64encode(data).decode("ascii"),
             },
         )

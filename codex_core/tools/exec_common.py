@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypedDict, TypeVar
 
 from codex_core.approvals.policy import ApprovalStore, assess_command, proposed_amendment
 from codex_core.approvals.rules import ExecRules, append_allow_rule
@@ -24,12 +24,13 @@ from codex_core.tools.exec_runner import (
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session
+    from codex_core.events import Duration, ExecApprovalRequestEvent
     from codex_core.tools.base import ToolCall, ToolContext
 
 
 T = TypeVar("T")
 
-SOURCE_STARTUP = "unified_exec_startup"
+SOURCE_STARTUP: Final = "unified_exec_startup"
 DEFAULT_YIELD_MS = 10_000
 DEFAULT_STDIN_YIELD_MS = 250
 MIN_YIELD_MS = 250
@@ -145,7 +146,7 @@ def freeform_output(exit_code: int, seconds: float, output: str) -> str:
     return f"Exit code: {exit_code}\nWall time: {wall_time_text(seconds)} seconds\nOutput:\n{output}"
 
 
-def duration_wire(seconds: float) -> dict[str, int]:
+def duration_wire(seconds: float) -> Duration:
     seconds = max(seconds, 0.0)
     secs = int(seconds)
     return {"secs": secs, "nanos": round((seconds - secs) * 1e9) % 1_000_000_000}
@@ -259,6 +260,13 @@ def _record_decision(context: ToolContext, call: ToolCall, decision: Any, source
     telemetry_of(context.session).tool_decision(call.name, call.call_id, name, source)
 
 
+class _ApprovalExtras(TypedDict, total=False):
+    """The optional fields of an `exec_approval_request`."""
+
+    reason: str
+    proposed_execpolicy_amendment: list[str]
+
+
 async def ask_approval(
     context: ToolContext,
     call: ToolCall,
@@ -272,18 +280,20 @@ async def ask_approval(
 ) -> str:
     """Emit the request, wait for the decision; returns "run", "denied" or raises Aborted."""
     session, turn = context.session, context.turn
-    payload: dict[str, Any] = {
+    extras: _ApprovalExtras = {}
+    if reason is not None:
+        extras["reason"] = reason
+    if amendment is not None:
+        extras["proposed_execpolicy_amendment"] = amendment
+    payload: ExecApprovalRequestEvent = {
         "type": "exec_approval_request",
         "call_id": call.call_id,
         "turn_id": turn.id,
         "command": argv,
         "cwd": cwd,
+        **extras,  # before parsed_cmd, in the reference's field order
+        "parsed_cmd": parsed,
     }
-    if reason is not None:
-        payload["reason"] = reason
-    if amendment is not None:
-        payload["proposed_execpolicy_amendment"] = amendment
-    payload["parsed_cmd"] = parsed
     session.emit(turn.id, payload)
     decision = await session.approver.command(turn.id, payload)
     _record_decision(context, call, decision, "user")

@@ -10,6 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from codex_core.events import PlanItem, PlanUpdate
     from codex_core.tools.base import ToolCall, ToolContext
 
 STATUSES = ("pending", "in_progress", "completed")
@@ -48,7 +49,7 @@ def spec(context: ToolContext) -> dict[str, Any]:
     }
 
 
-def parse_plan(arguments: str) -> dict[str, Any]:
+def parse_plan(arguments: str) -> PlanUpdate:
     """The `plan_update` payload (explanation, plan) from the call's JSON; ValueError when malformed."""
     args = json.loads(arguments)
     if not isinstance(args, dict):
@@ -59,7 +60,7 @@ def parse_plan(arguments: str) -> dict[str, Any]:
     steps = args.get("plan")
     if not isinstance(steps, list):
         raise ValueError("missing field `plan`")
-    plan = []
+    plan: list[PlanItem] = []
     for entry in steps:
         if not isinstance(entry, dict) or not isinstance(entry.get("step"), str):
             raise ValueError("every plan item needs a `step` string")

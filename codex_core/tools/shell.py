@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from codex_core.tools.exec_common import (
     ESCALATION_PROPERTIES,
@@ -36,9 +36,10 @@ from codex_core.tools.exec_runner import (
 )
 
 if TYPE_CHECKING:
+    from codex_core.events import ExecCommandFields
     from codex_core.tools.base import ToolCall, ToolContext
 
-SOURCE_AGENT = "agent"
+SOURCE_AGENT: Final = "agent"
 DEFAULT_TIMEOUT_MS = 10_000
 
 
@@ -69,7 +70,7 @@ async def _run_classic(
     )
     began = False
     # What the begin and end events say about the command.
-    described = {
+    described: ExecCommandFields = {
         "call_id": call.call_id,
         "turn_id": context.turn.id,
         "command": argv,

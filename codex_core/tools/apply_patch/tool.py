@@ -32,6 +32,7 @@ from codex_core.tools.turn_local import turn_local
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session, TurnState
+    from codex_core.events import ApplyPatchApprovalRequestEvent, ExecOutputStream, PatchCallFields
     from codex_core.tools.base import ToolCall, ToolContext
 
 APPLY_PATCH_COMMANDS = ("apply_patch", "applypatch")
@@ -346,7 +347,7 @@ async def run_patch(call: ToolCall, context: ToolContext, action: PatchAction) -
     changes = action.event_changes()
     # The turn diff names files as the events do (the path as the patch wrote it, joined to cwd).
     diff_tracker(turn).on_patch_begin({Path(c.event_path or p): c for p, c in action.changes.items()})
-    base = {"call_id": call.call_id, "turn_id": turn.id}
+    base: PatchCallFields = {"call_id": call.call_id, "turn_id": turn.id}
     session.emit(
         turn.id, {"type": "patch_apply_begin", **base, "auto_approved": verdict == "auto", "changes": changes}
     )
@@ -385,19 +386,23 @@ async def _ask(
     context: ToolContext,
     call: ToolCall,
     action: PatchAction,
-    base: dict[str, Any],
+    base: PatchCallFields,
     changes: dict[str, Any],
     started: float,
     reason: str | None,
 ) -> dict[str, Any] | None:
     """Ask about the patch; None when the user said yes, else the call's output (or CancelledError)."""
     session, turn = context.session, context.turn
-    request: dict[str, Any] = {"type": "apply_patch_approval_request", **base, "changes": changes}
+    request: ApplyPatchApprovalRequestEvent = {
+        "type": "apply_patch_approval_request",
+        "call_id": base["call_id"],
+        "turn_id": base["turn_id"],
+        "changes": changes,
+    }
     if reason is not None:
         request["reason"] = reason
     session.emit(turn.id, request)
-    payload = {k: v for k, v in request.items() if k != "type"}
-    decision = await session.approver.patch(turn.id, payload)
+    decision = await session.approver.patch(turn.id, request)
     if decision == "approved_for_session":
         touched = set(action.changes) | {
             c.move_path for c in action.changes.values() if c.move_path is not None
@@ -443,7 +448,8 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 
 
 def _emit_output(session: Session, turn_id: str, call_id: str, stdout: str, stderr: str) -> None:
-    for stream, text in (("stdout", stdout), ("stderr", stderr)):
+    streams: tuple[tuple[ExecOutputStream, str], ...] = (("stdout", stdout), ("stderr", stderr))
+    for stream, text in streams:
         if text:
             chunk = base64.b64encode(text.encode("utf-8")).decode("ascii")
             session.emit(
@@ -455,7 +461,7 @@ def _emit_output(session: Session, turn_id: str, call_id: str, stdout: str, stde
 def _emit_end(
     session: Session,
     turn: TurnState,
-    base: dict[str, Any],
+    base: PatchCallFields,
     changes: dict[str, Any],
     stdout: str,
     stderr: str,
