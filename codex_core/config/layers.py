@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from codex_core.config.toml_file import parse_toml_text, read_toml_file
 
@@ -30,8 +29,9 @@ def layer_version(config: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class LayerSource:
+# Plain classes here and in loader.py, not dataclasses: importing `dataclasses` (and `inspect`
+# with it) would be a good part of what `codex mcp list` spends starting up.
+class LayerSource(NamedTuple):
     type: str
     file: Path | None = None
 
@@ -43,15 +43,40 @@ class LayerSource:
         return {"type": self.type}
 
 
-@dataclass
 class ConfigLayer:
-    source: LayerSource
-    config: dict[str, Any]
-    # Where the TOML text came from, for error messages and editing; None for in-memory layers.
-    path: Path | None = None
-    text: str | None = None
-    disabled_reason: str | None = None
-    _version: str | None = field(default=None, repr=False)
+    def __init__(
+        self,
+        source: LayerSource,
+        config: dict[str, Any],
+        path: Path | None = None,
+        text: str | None = None,
+        disabled_reason: str | None = None,
+        _version: str | None = None,
+    ) -> None:
+        self.source = source
+        self.config = config
+        # Where the TOML text came from, for error messages and editing; None for in-memory layers.
+        self.path = path
+        self.text = text
+        self.disabled_reason = disabled_reason
+        self._version = _version
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.source, self.config, self.path, self.text, self.disabled_reason, self._version)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, ConfigLayer)
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return (
+            f"ConfigLayer(source={self.source!r}, config={self.config!r}, path={self.path!r}, "
+            f"text={self.text!r}, disabled_reason={self.disabled_reason!r})"
+        )
 
     @property
     def version(self) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,17 +28,56 @@ if TYPE_CHECKING:
 DEFAULT_PROJECT_ROOT_MARKERS = (".git",)
 
 
-@dataclass
 class LoadedConfig:
-    codex_home: Path
-    cwd: Path
-    layers: list[L.ConfigLayer]  # lowest precedence first
-    merged: dict[str, Any]  # the layers merged: what config/read reports
-    effective: dict[str, Any]  # merged + profile + request overrides: what a session runs with
-    profile: str | None
-    request_overrides: dict[str, Any] = field(default_factory=dict)
-    # Built on first use when the quick check already vouched for `effective` (see quick_check).
-    _typed: ConfigToml | None = field(default=None, repr=False, compare=False)
+    # A plain class, not a dataclass: see ConfigLayer.
+    def __init__(
+        self,
+        *,
+        codex_home: Path,
+        cwd: Path,
+        layers: list[L.ConfigLayer],
+        merged: dict[str, Any],
+        effective: dict[str, Any],
+        profile: str | None,
+        request_overrides: dict[str, Any] | None = None,
+        _typed: ConfigToml | None = None,
+    ) -> None:
+        self.codex_home = codex_home
+        self.cwd = cwd
+        self.layers = layers  # lowest precedence first
+        self.merged = merged  # the layers merged: what config/read reports
+        self.effective = effective  # merged + profile + request overrides: what a session runs with
+        self.profile = profile
+        self.request_overrides = {} if request_overrides is None else request_overrides
+        # Built on first use when the quick check already vouched for `effective` (see quick_check).
+        self._typed = _typed
+
+    def _key(self) -> tuple[Any, ...]:
+        # The typed view follows from `effective`, so it takes no part.
+        return (
+            self.codex_home,
+            self.cwd,
+            self.layers,
+            self.merged,
+            self.effective,
+            self.profile,
+            self.request_overrides,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, LoadedConfig)
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return (
+            f"LoadedConfig(codex_home={self.codex_home!r}, cwd={self.cwd!r}, layers={self.layers!r}, "
+            f"merged={self.merged!r}, effective={self.effective!r}, profile={self.profile!r}, "
+            f"request_overrides={self.request_overrides!r})"
+        )
 
     @property
     def typed(self) -> ConfigToml:
