@@ -43,8 +43,8 @@ def patch_message(reason: str | None) -> str:
 def exec_params(
     request: ExecApprovalRequestEvent, *, thread_id: str, tool_call_id: str, event_id: str
 ) -> dict[str, Any]:
-    command = [str(part) for part in request.get("command") or []]
-    cwd = str(request.get("cwd", ""))
+    command = list(request["command"])
+    cwd = request["cwd"]
     return {
         "message": exec_message(command, cwd),
         "requestedSchema": {"type": "object", "properties": {}},
@@ -52,10 +52,10 @@ def exec_params(
         "codex_elicitation": "exec-approval",
         "codex_mcp_tool_call_id": tool_call_id,
         "codex_event_id": event_id,
-        "codex_call_id": str(request.get("call_id", "")),
+        "codex_call_id": request["call_id"],
         "codex_command": command,
         "codex_cwd": cwd,
-        "codex_parsed_cmd": list(request.get("parsed_cmd") or []),
+        "codex_parsed_cmd": list(request["parsed_cmd"]),
     }
 
 
@@ -64,19 +64,20 @@ def patch_params(
 ) -> dict[str, Any]:
     reason = request.get("reason")
     params: dict[str, Any] = {
-        "message": patch_message(reason if isinstance(reason, str) else None),
+        "message": patch_message(reason),
         "requestedSchema": {"type": "object", "properties": {}},
         "threadId": thread_id,
         "codex_elicitation": "patch-approval",
         "codex_mcp_tool_call_id": tool_call_id,
         "codex_event_id": event_id,
-        "codex_call_id": str(request.get("call_id", "")),
+        "codex_call_id": request["call_id"],
     }
     if reason is not None:
         params["codex_reason"] = reason
-    if request.get("grant_root") is not None:
-        params["codex_grant_root"] = request["grant_root"]
-    params["codex_changes"] = dict(request.get("changes") or {})
+    grant_root = request.get("grant_root")
+    if grant_root is not None:
+        params["codex_grant_root"] = grant_root
+    params["codex_changes"] = dict(request["changes"])
     return params
 
 
