@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,22 @@ def json_bytes(data: Any) -> bytes:
 
 
 def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write `relative path -> content` under out_dir, creating each folder once."""
+    """Write `relative path -> content` under out_dir, creating each folder once.
+
+    Through os.open/os.write: a buffered file object costs a few more system calls per file
+    (fstat, isatty, lseek), and a tree is some four hundred files.
+    """
     made: set[Path] = set()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
     for rel, content in files.items():
         path = out_dir / rel
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        path.write_bytes(content)
+        fd = os.open(path, flags, 0o666)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
