@@ -3,8 +3,9 @@
 A method's handler is the function named after it (`registry.handler_name`: `thread/name/set` ->
 `thread_name_set`, `newConversation` -> `new_conversation`) in the module that
 `registry.HANDLED_IN` names, decorated `@handler("<method>")`. Each handler is a thin adapter:
-params typed as the registry's params model (None for a method without params), a wire-shaped
-result (a dict or a protocol model) out, JsonRpcError raised for an error answer.
+params typed as the registry's params model (None for a method without params), a plain dict out
+typed as the response model's TypedDict (`app_server/protocol/results.py`), JsonRpcError raised
+for an error answer.
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ class RequestContext:
     after: list[Callable[[], None]] = field(default_factory=list)
 
 
-class _Deferred:
+class Deferred:
     """Returned by a handler whose answer is sent later by someone else (turn/interrupt)."""
 
 
-DEFERRED = _Deferred()
+DEFERRED = Deferred()
 
 
 HandlerFn = Callable[[RequestContext, Any], Awaitable[Any]]

@@ -15,6 +15,18 @@ from codex_core.user_agent import DEFAULT_ORIGINATOR
 if TYPE_CHECKING:
     from app_server.protocol.account import CancelLoginAccountParams, GetAccountParams, LoginAccountParams
     from app_server.protocol.legacy_v1 import CancelLoginChatGptParams, GetAuthStatusParams, LoginApiKeyParams
+    from app_server.protocol.results import (
+        CancelLoginAccountResponse,
+        CancelLoginChatGptResponse,
+        GetAccountRateLimitsResponse,
+        GetAccountResponse,
+        GetAuthStatusResponse,
+        LoginAccountResponse,
+        LoginApiKeyResponse,
+        LoginChatGptResponse,
+        LogoutAccountResponse,
+        LogoutChatGptResponse,
+    )
     from app_server.state import ServerState
     from login.manager import AuthManager, ExternalTokens
     from login.server import LoginServer
@@ -59,7 +71,7 @@ def _bad(message: str) -> JsonRpcError:
 
 # -- account/read, getAuthStatus -------------------------------------------------------------------
 @handler("account/read")
-async def account_read(ctx: RequestContext, params: GetAccountParams) -> dict[str, Any]:
+async def account_read(ctx: RequestContext, params: GetAccountParams) -> GetAccountResponse:
     if not _requires_openai_auth(ctx):
         return {"account": None, "requiresOpenaiAuth": False}
     manager = auth_manager(ctx.state)
@@ -84,7 +96,7 @@ async def _try_refresh(manager: AuthManager) -> None:
 
 
 @handler("getAuthStatus")
-async def get_auth_status(ctx: RequestContext, params: GetAuthStatusParams) -> dict[str, Any]:
+async def get_auth_status(ctx: RequestContext, params: GetAuthStatusParams) -> GetAuthStatusResponse:
     if not _requires_openai_auth(ctx):
         return {"authMethod": None, "authToken": None, "requiresOpenaiAuth": False}
     manager = auth_manager(ctx.state)
@@ -205,7 +217,7 @@ def _external_refresher(state: ServerState) -> Any:
 
 
 @handler("account/login/start")
-async def account_login_start(ctx: RequestContext, params: LoginAccountParams) -> dict[str, Any]:
+async def account_login_start(ctx: RequestContext, params: LoginAccountParams) -> LoginAccountResponse:
     if params.type == "apiKey":
         await _login_api_key(ctx, params.api_key)
         state = ctx.state
@@ -234,7 +246,9 @@ async def account_login_start(ctx: RequestContext, params: LoginAccountParams) -
 
 
 @handler("account/login/cancel")
-async def account_login_cancel(ctx: RequestContext, params: CancelLoginAccountParams) -> dict[str, Any]:
+async def account_login_cancel(
+    ctx: RequestContext, params: CancelLoginAccountParams
+) -> CancelLoginAccountResponse:
     account = ctx.state.store("account", _AccountState)
     login = account.login
     if login is None or login.login_id != params.login_id:
@@ -244,7 +258,7 @@ async def account_login_cancel(ctx: RequestContext, params: CancelLoginAccountPa
 
 
 @handler("account/logout")
-async def account_logout(ctx: RequestContext, params: None) -> dict[str, Any]:
+async def account_logout(ctx: RequestContext, params: None) -> LogoutAccountResponse:
     await _logout(ctx)
     state = ctx.state
     ctx.after.append(lambda: state.broadcast("account/updated", {"authMode": None}))
@@ -263,7 +277,7 @@ async def _logout(ctx: RequestContext) -> None:
 
 # -- rate limits ---------------------------------------------------------------------------------------
 @handler("account/rateLimits/read")
-async def account_rate_limits_read(ctx: RequestContext, params: None) -> dict[str, Any]:
+async def account_rate_limits_read(ctx: RequestContext, params: None) -> GetAccountRateLimitsResponse:
     from login.oauth import OAuthError
     from login.usage import fetch_usage, rate_limits_response
 
@@ -286,12 +300,13 @@ async def account_rate_limits_read(ctx: RequestContext, params: None) -> dict[st
         payload = await fetch_usage(base_url, headers)
     except OAuthError as exc:
         raise JsonRpcError.internal(str(exc)) from None
-    return rate_limits_response(payload)
+    limits = rate_limits_response(payload)
+    return {"rateLimits": limits["rateLimits"], "rateLimitsByLimitId": limits["rateLimitsByLimitId"]}
 
 
 # -- v1 ------------------------------------------------------------------------------------------------
 @handler("loginApiKey")
-async def login_api_key(ctx: RequestContext, params: LoginApiKeyParams) -> dict[str, Any]:
+async def login_api_key(ctx: RequestContext, params: LoginApiKeyParams) -> LoginApiKeyResponse:
     await _login_api_key(ctx, params.api_key)
     state = ctx.state
     ctx.after.append(lambda: state.broadcast("authStatusChange", {"authMethod": "apikey"}))
@@ -299,13 +314,15 @@ async def login_api_key(ctx: RequestContext, params: LoginApiKeyParams) -> dict[
 
 
 @handler("loginChatGpt")
-async def login_chat_gpt(ctx: RequestContext, params: None) -> dict[str, Any]:
+async def login_chat_gpt(ctx: RequestContext, params: None) -> LoginChatGptResponse:
     login = await _start_chatgpt_login(ctx, v1=True)
     return {"loginId": login.login_id, "authUrl": login.auth_url}
 
 
 @handler("cancelLoginChatGpt")
-async def cancel_login_chat_gpt(ctx: RequestContext, params: CancelLoginChatGptParams) -> dict[str, Any]:
+async def cancel_login_chat_gpt(
+    ctx: RequestContext, params: CancelLoginChatGptParams
+) -> CancelLoginChatGptResponse:
     login = ctx.state.store("account", _AccountState).login
     if login is None or login.login_id != params.login_id:
         raise _bad(f"login id not found: {params.login_id}")
@@ -314,7 +331,7 @@ async def cancel_login_chat_gpt(ctx: RequestContext, params: CancelLoginChatGptP
 
 
 @handler("logoutChatGpt")
-async def logout_chat_gpt(ctx: RequestContext, params: None) -> dict[str, Any]:
+async def logout_chat_gpt(ctx: RequestContext, params: None) -> LogoutChatGptResponse:
     await _logout(ctx)
     state = ctx.state
     ctx.after.append(lambda: state.broadcast("authStatusChange", {"authMethod": None}))

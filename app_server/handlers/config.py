@@ -13,6 +13,13 @@ from app_server.jsonrpc import JsonRpcError
 if TYPE_CHECKING:
     from app_server.protocol.config import ConfigBatchWriteParams, ConfigReadParams, ConfigValueWriteParams
     from app_server.protocol.legacy_v1 import SetDefaultModelParams
+    from app_server.protocol.results import (
+        ConfigReadResponse,
+        ConfigRequirementsReadResponse,
+        ConfigWriteResponse,
+        GetUserSavedConfigResponse,
+        SetDefaultModelResponse,
+    )
 
 REQUIREMENTS_PATH = Path("/etc/codex/requirements.toml")
 
@@ -22,7 +29,7 @@ def _write_error(message: str, code: str) -> JsonRpcError:
 
 
 @handler("config/read")
-async def config_read(ctx: RequestContext, params: ConfigReadParams) -> dict[str, Any]:
+async def config_read(ctx: RequestContext, params: ConfigReadParams) -> ConfigReadResponse:
     from codex_core.config.errors import ConfigError
 
     cwd = Path(params.cwd) if params.cwd else None
@@ -30,14 +37,14 @@ async def config_read(ctx: RequestContext, params: ConfigReadParams) -> dict[str
         loaded = ctx.state.load_config(cwd=cwd)
     except ConfigError as exc:
         raise config_errors.reading_error(exc) from None
-    result: dict[str, Any] = {"config": config_wire(loaded.merged), "origins": loaded.origins()}
+    result: ConfigReadResponse = {"config": config_wire(loaded.merged), "origins": loaded.origins()}
     if params.include_layers:
         result["layers"] = loaded.layers_wire()
     return result
 
 
 @handler("config/value/write")
-async def config_value_write(ctx: RequestContext, params: ConfigValueWriteParams) -> dict[str, Any]:
+async def config_value_write(ctx: RequestContext, params: ConfigValueWriteParams) -> ConfigWriteResponse:
     from codex_core.config.editor import ConfigEdit
 
     edit = ConfigEdit(params.key_path, params.value, params.merge_strategy)
@@ -45,7 +52,7 @@ async def config_value_write(ctx: RequestContext, params: ConfigValueWriteParams
 
 
 @handler("config/batchWrite")
-async def config_batch_write(ctx: RequestContext, params: ConfigBatchWriteParams) -> dict[str, Any]:
+async def config_batch_write(ctx: RequestContext, params: ConfigBatchWriteParams) -> ConfigWriteResponse:
     from codex_core.config.editor import ConfigEdit
 
     edits = [ConfigEdit(e.key_path, e.value, e.merge_strategy) for e in params.edits]
@@ -54,7 +61,7 @@ async def config_batch_write(ctx: RequestContext, params: ConfigBatchWriteParams
 
 def _write(
     ctx: RequestContext, edits: list[Any], file_path: str | None, expected_version: str | None
-) -> dict[str, Any]:
+) -> ConfigWriteResponse:
     from codex_core.config.editor import apply_edits
     from codex_core.config.errors import (
         ConfigError,
@@ -90,7 +97,7 @@ def _write(
         raise _write_error(f"Invalid configuration: {exc}", "configValidationError") from None
     except (TypeError, ValueError) as exc:  # a JSON value TOML cannot hold (null inside an array, ...)
         raise _write_error(f"Invalid configuration: {exc}", "configValidationError") from None
-    response: dict[str, Any] = {
+    response: ConfigWriteResponse = {
         "status": "ok",
         "version": result.version,
         "filePath": str(result.path),
@@ -129,7 +136,7 @@ def _overridden(ctx: RequestContext, edits: list[Any]) -> dict[str, Any] | None:
 
 
 @handler("configRequirements/read")
-async def config_requirements_read(ctx: RequestContext, params: None) -> dict[str, Any]:
+async def config_requirements_read(ctx: RequestContext, params: None) -> ConfigRequirementsReadResponse:
     return {"requirements": read_requirements(REQUIREMENTS_PATH)}
 
 
@@ -151,7 +158,7 @@ def read_requirements(path: Path) -> dict[str, Any] | None:
 
 
 @handler("getUserSavedConfig")
-async def get_user_saved_config(ctx: RequestContext, params: None) -> dict[str, Any]:
+async def get_user_saved_config(ctx: RequestContext, params: None) -> GetUserSavedConfigResponse:
     from codex_core.config.errors import ConfigError
 
     try:
@@ -162,7 +169,7 @@ async def get_user_saved_config(ctx: RequestContext, params: None) -> dict[str, 
 
 
 @handler("setDefaultModel")
-async def set_default_model(ctx: RequestContext, params: SetDefaultModelParams) -> dict[str, Any]:
+async def set_default_model(ctx: RequestContext, params: SetDefaultModelParams) -> SetDefaultModelResponse:
     """As the reference: `model` and `model_reasoning_effort` of the active profile (the one the
     server runs with, else the file's `profile = ...`), or top-level; null removes the key."""
     from codex_core.config.editor import set_model

@@ -10,6 +10,7 @@ from app_server.jsonrpc import JsonRpcError
 
 if TYPE_CHECKING:
     from app_server.protocol.legacy_v1 import ExecOneOffCommandParams
+    from app_server.protocol.results import CommandExecResponse, ExecOneOffCommandResponse
     from app_server.protocol.v2_common import CommandExecParams
 
 DEFAULT_TIMEOUT_MS = 10_000
@@ -21,7 +22,7 @@ async def _run(
     cwd: str | None,
     timeout_ms: int | None,
     policy: dict[str, Any] | None,
-) -> dict[str, Any]:
+) -> CommandExecResponse:
     import asyncio
 
     from codex_core.agent.settings import DEFAULT_SANDBOX_MODE, sandbox_policy_for_mode
@@ -60,7 +61,7 @@ def _wire(value: Any) -> dict[str, Any] | None:
 
 
 @handler("command/exec", detached=True)
-async def command_exec(ctx: RequestContext, params: CommandExecParams) -> dict[str, Any]:
+async def command_exec(ctx: RequestContext, params: CommandExecParams) -> CommandExecResponse:
     from app_server.settings_wire import sandbox_policy_from_v2
 
     v2 = _wire(params.sandbox_policy)
@@ -69,6 +70,8 @@ async def command_exec(ctx: RequestContext, params: CommandExecParams) -> dict[s
 
 
 @handler("execOneOffCommand", detached=True)
-async def exec_one_off_command(ctx: RequestContext, params: ExecOneOffCommandParams) -> dict[str, Any]:
+async def exec_one_off_command(
+    ctx: RequestContext, params: ExecOneOffCommandParams
+) -> ExecOneOffCommandResponse:
     policy = _wire(params.sandbox_policy)
     return await _run(ctx, list(params.command), params.cwd, params.timeout_ms, policy)

@@ -11,25 +11,32 @@ from codex_core.agent.collaboration import collaboration_mode_presets
 
 if TYPE_CHECKING:
     from app_server.protocol.models import CollaborationModeListParams, MockExperimentalMethodParams
+    from app_server.protocol.results import (
+        CollaborationModeListResponse,
+        MockExperimentalMethodResponse,
+        ThreadBackgroundTerminalsCleanResponse,
+    )
     from app_server.protocol.threads import ThreadBackgroundTerminalsCleanParams
 
 
 @handler("collaborationMode/list")
-async def collaboration_mode_list(ctx: RequestContext, params: CollaborationModeListParams) -> dict[str, Any]:
+async def collaboration_mode_list(
+    ctx: RequestContext, params: CollaborationModeListParams
+) -> CollaborationModeListResponse:
     return {"data": collaboration_mode_presets()}
 
 
 @handler("mock/experimentalMethod")
 async def mock_experimental_method(
     ctx: RequestContext, params: MockExperimentalMethodParams
-) -> dict[str, Any]:
+) -> MockExperimentalMethodResponse:
     return {"echoed": params.value}
 
 
 @handler("thread/backgroundTerminals/clean")
 async def thread_background_terminals_clean(
     ctx: RequestContext, params: ThreadBackgroundTerminalsCleanParams
-) -> dict[str, Any]:
+) -> ThreadBackgroundTerminalsCleanResponse:
     kill_session_processes = _session_killer()
     thread_id = str(params.thread_id)
     session = ctx.state.threads.get(thread_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
@@ -14,6 +14,7 @@ from codex_core.feedback import install_log_ring
 
 if TYPE_CHECKING:
     from app_server.protocol.account import FeedbackUploadParams
+    from app_server.protocol.results import FeedbackUploadResponse
 
 log = logging.getLogger("codex.app_server")
 
@@ -22,7 +23,7 @@ _ring = install_log_ring()
 
 
 @handler("feedback/upload", detached=True)
-async def feedback_upload(ctx: RequestContext, params: FeedbackUploadParams) -> dict[str, Any]:
+async def feedback_upload(ctx: RequestContext, params: FeedbackUploadParams) -> FeedbackUploadResponse:
     from codex_core.feedback import FeedbackUploadError, build_bundle, post_bundle, write_bundle
     from codex_core.uuid7 import uuid7_str
     from codex_core.version import CLI_VERSION

@@ -8,10 +8,11 @@ from app_server.handlers import RequestContext, handler
 
 if TYPE_CHECKING:
     from app_server.protocol.legacy_v1 import InitializeParams
+    from app_server.protocol.results import GetUserAgentResponse, InitializeResponse, UserInfoResponse
 
 
 @handler("initialize")
-async def initialize(ctx: RequestContext, params: InitializeParams) -> dict[str, Any]:
+async def initialize(ctx: RequestContext, params: InitializeParams) -> InitializeResponse:
     capabilities = params.capabilities
     if capabilities is not None and capabilities.reconnect is not None and ctx.connection.reconnectable:
         return await initialize_reconnect(ctx, params)  # websocket only: on stdio it is ignored
@@ -28,7 +29,7 @@ async def initialize(ctx: RequestContext, params: InitializeParams) -> dict[str,
     return {"userAgent": ctx.state.user_agent()}
 
 
-async def initialize_reconnect(ctx: RequestContext, params: Any) -> dict[str, Any]:
+async def initialize_reconnect(ctx: RequestContext, params: Any) -> InitializeResponse:
     """initialize with the reconnect extension (app_server/reconnect.py, docs/app-server.md)."""
     from app_server.jsonrpc import JsonRpcError
     from app_server.reconnect import RECONNECT_FAILED, VERSION, ReconnectError
@@ -61,7 +62,7 @@ async def initialize_reconnect(ctx: RequestContext, params: Any) -> dict[str, An
     )
     if warnings:
         ctx.after.append(lambda: ctx.state.send_config_warnings(connection, warnings))
-    result: dict[str, Any] = {"userAgent": ctx.state.user_agent()}
+    result: InitializeResponse = {"userAgent": ctx.state.user_agent()}
     if hub is None:
         return result
     version = min(wanted.version, VERSION)
@@ -87,12 +88,12 @@ def apply_initialize(
 
 
 @handler("getUserAgent")
-async def get_user_agent(ctx: RequestContext, params: None) -> dict[str, Any]:
+async def get_user_agent(ctx: RequestContext, params: None) -> GetUserAgentResponse:
     return {"userAgent": ctx.state.user_agent()}
 
 
 @handler("userInfo")
-async def user_info(ctx: RequestContext, params: None) -> dict[str, Any]:
+async def user_info(ctx: RequestContext, params: None) -> UserInfoResponse:
     from app_server.handlers.account import auth_manager
 
     # "alleged": the id token's email claim, not verified here.

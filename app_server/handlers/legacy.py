@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from app_server.handlers import RequestContext, handler
+from app_server.handlers import Deferred, RequestContext, handler
 from app_server.handlers.threads import create_thread_for, loaded_session, wire_thread
 from app_server.handlers.turns import interrupt, start_turn, turn_settings
 from app_server.jsonrpc import JsonRpcError
@@ -21,10 +21,20 @@ if TYPE_CHECKING:
         SendUserMessageParams,
         SendUserTurnParams,
     )
+    from app_server.protocol.results import (
+        AddConversationSubscriptionResponse,
+        ForkConversationResponse,
+        InterruptConversationResponse,
+        NewConversationResponse,
+        RemoveConversationSubscriptionResponse,
+        ResumeConversationResponse,
+        SendUserMessageResponse,
+        SendUserTurnResponse,
+    )
 
 
 @handler("newConversation")
-async def new_conversation(ctx: RequestContext, params: NewConversationParams) -> dict[str, Any]:
+async def new_conversation(ctx: RequestContext, params: NewConversationParams) -> NewConversationResponse:
     config = dict(params.config or {})
     if params.compact_prompt is not None:
         config["compact_prompt"] = params.compact_prompt
@@ -41,7 +51,7 @@ async def new_conversation(ctx: RequestContext, params: NewConversationParams) -
 @handler("addConversationListener")
 async def add_conversation_listener(
     ctx: RequestContext, params: AddConversationListenerParams
-) -> dict[str, Any]:
+) -> AddConversationSubscriptionResponse:
     from codex_core.uuid7 import uuid7_str
 
     session = loaded_session(ctx, params.conversation_id, not_found="thread not found")
@@ -54,7 +64,7 @@ async def add_conversation_listener(
 @handler("removeConversationListener")
 async def remove_conversation_listener(
     ctx: RequestContext, params: RemoveConversationListenerParams
-) -> dict[str, Any]:
+) -> RemoveConversationSubscriptionResponse:
     entry = ctx.state.listeners.pop(params.subscription_id, None)
     if entry is None or entry[0] != ctx.connection.id:
         raise JsonRpcError.invalid_request(f"subscription not found: {params.subscription_id}")
@@ -73,7 +83,7 @@ def _inputs(items: list[Any]) -> list[dict[str, Any]]:
 
 
 @handler("sendUserMessage")
-async def send_user_message(ctx: RequestContext, params: SendUserMessageParams) -> dict[str, Any]:
+async def send_user_message(ctx: RequestContext, params: SendUserMessageParams) -> SendUserMessageResponse:
     session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
     inputs = _inputs(params.items)
     if not inputs:
@@ -83,7 +93,7 @@ async def send_user_message(ctx: RequestContext, params: SendUserMessageParams) 
 
 
 @handler("sendUserTurn")
-async def send_user_turn(ctx: RequestContext, params: SendUserTurnParams) -> dict[str, Any]:
+async def send_user_turn(ctx: RequestContext, params: SendUserTurnParams) -> SendUserTurnResponse:
     from app_server.protocol import serialize
 
     session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
@@ -105,9 +115,12 @@ async def send_user_turn(ctx: RequestContext, params: SendUserTurnParams) -> dic
 
 
 @handler("interruptConversation", detached=True)
-async def interrupt_conversation(ctx: RequestContext, params: InterruptConversationParams) -> Any:
+async def interrupt_conversation(
+    ctx: RequestContext, params: InterruptConversationParams
+) -> InterruptConversationResponse | Deferred:
     session = loaded_session(ctx, params.conversation_id, not_found="conversation not found")
-    return await interrupt(ctx, session, {"abortReason": "interrupted"})
+    answer: InterruptConversationResponse = {"abortReason": "interrupted"}
+    return await interrupt(ctx, session, answer)
 
 
 def _overrides(params: ResumeConversationParams | ForkConversationParams) -> NewConversationParams:
@@ -131,7 +144,8 @@ async def _initial_messages(path: Any) -> list[dict[str, Any]]:
 
 async def _v1_open(
     ctx: RequestContext, params: ResumeConversationParams | ForkConversationParams, *, fork: bool
-) -> dict[str, Any]:
+) -> ResumeConversationResponse:
+    """resumeConversation and forkConversation (their answers have one shape)."""
     from app_server.handlers.thread_history import rollout_of, safe_path, settings_for
     from app_server.protocol.legacy_v1 import ResumeConversationParams
     from codex_core.agent.manager import fork_rollout, load_session
@@ -191,7 +205,9 @@ async def _v1_open(
     }
 
 
-async def _v1_from_history(ctx: RequestContext, params: ResumeConversationParams) -> dict[str, Any]:
+async def _v1_from_history(
+    ctx: RequestContext, params: ResumeConversationParams
+) -> ResumeConversationResponse:
     """resumeConversation with `history`: a new conversation that starts from those items."""
     from app_server.handlers.thread_history import thread_from_history
 
@@ -208,10 +224,12 @@ async def _v1_from_history(ctx: RequestContext, params: ResumeConversationParams
 
 
 @handler("resumeConversation")
-async def resume_conversation(ctx: RequestContext, params: ResumeConversationParams) -> dict[str, Any]:
+async def resume_conversation(
+    ctx: RequestContext, params: ResumeConversationParams
+) -> ResumeConversationResponse:
     return await _v1_open(ctx, params, fork=False)
 
 
 @handler("forkConversation")
-async def fork_conversation(ctx: RequestContext, params: ForkConversationParams) -> dict[str, Any]:
+async def fork_conversation(ctx: RequestContext, params: ForkConversationParams) -> ForkConversationResponse:
     return await _v1_open(ctx, params, fork=True)

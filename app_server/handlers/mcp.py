@@ -11,6 +11,11 @@ from app_server.jsonrpc import JsonRpcError
 
 if TYPE_CHECKING:
     from app_server.protocol.mcp import ListMcpServerStatusParams, McpServerOauthLoginParams
+    from app_server.protocol.results import (
+        ListMcpServerStatusResponse,
+        McpServerOauthLoginResponse,
+        McpServerRefreshResponse,
+    )
     from codex_core.mcp.manager import McpManager
     from codex_core.mcp.oauth import PendingLogin
 
@@ -45,7 +50,9 @@ async def _server_status(manager: McpManager, name: str) -> dict[str, Any]:
 
 
 @handler("mcpServerStatus/list")
-async def mcp_server_status_list(ctx: RequestContext, params: ListMcpServerStatusParams) -> dict[str, Any]:
+async def mcp_server_status_list(
+    ctx: RequestContext, params: ListMcpServerStatusParams
+) -> ListMcpServerStatusResponse:
     """Every configured server (starting them if needed) with its tools, resources and auth status."""
     from codex_core.mcp.manager import manager_for_config
     from codex_core.models_catalog import InvalidCursorError, paginate
@@ -68,7 +75,7 @@ async def mcp_server_status_list(ctx: RequestContext, params: ListMcpServerStatu
 
 
 @handler("config/mcpServer/reload")
-async def config_mcp_server_reload(ctx: RequestContext, params: None) -> dict[str, Any]:
+async def config_mcp_server_reload(ctx: RequestContext, params: None) -> McpServerRefreshResponse:
     """Re-read `mcp_servers`; loaded threads use the new servers from their next model request."""
     from codex_core.mcp.manager import reload_managers
 
@@ -87,7 +94,9 @@ class _OAuthLogins:
 
 
 @handler("mcpServer/oauth/login")
-async def mcp_server_oauth_login(ctx: RequestContext, params: McpServerOauthLoginParams) -> dict[str, Any]:
+async def mcp_server_oauth_login(
+    ctx: RequestContext, params: McpServerOauthLoginParams
+) -> McpServerOauthLoginResponse:
     """Start the OAuth browser flow of a streamable-HTTP server: answer with the authorization URL,
     then broadcast `mcpServer/oauthLogin/completed` once the callback arrives (or the login fails)."""
     import os

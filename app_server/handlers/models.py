@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
 
 if TYPE_CHECKING:
     from app_server.protocol.models import ExperimentalFeatureListParams, ModelListParams
+    from app_server.protocol.results import ExperimentalFeatureListResponse, ModelListResponse
 
 
 def _uses_chatgpt_login(ctx: RequestContext) -> bool:
@@ -20,7 +21,7 @@ def _uses_chatgpt_login(ctx: RequestContext) -> bool:
 
 
 @handler("model/list")
-async def model_list(ctx: RequestContext, params: ModelListParams) -> dict[str, Any]:
+async def model_list(ctx: RequestContext, params: ModelListParams) -> ModelListResponse:
     from codex_core.models_catalog import InvalidCursorError, list_models, paginate
 
     models = list_models(chatgpt_auth=_uses_chatgpt_login(ctx))
@@ -34,7 +35,7 @@ async def model_list(ctx: RequestContext, params: ModelListParams) -> dict[str, 
 @handler("experimentalFeature/list")
 async def experimental_feature_list(
     ctx: RequestContext, params: ExperimentalFeatureListParams
-) -> dict[str, Any]:
+) -> ExperimentalFeatureListResponse:
     from codex_core.features import experimental_feature_list as feature_entries
     from codex_core.features import resolve_features
     from codex_core.models_catalog import InvalidCursorError, paginate

@@ -19,6 +19,12 @@ from app_server.jsonrpc import JsonRpcError
 
 if TYPE_CHECKING:
     from app_server.protocol.config import SkillsConfigWriteParams
+    from app_server.protocol.results import (
+        AppsListResponse,
+        SkillsConfigWriteResponse,
+        SkillsRemoteReadResponse,
+        SkillsRemoteWriteResponse,
+    )
     from app_server.protocol.skills_apps import (
         AppsListParams,
         SkillsRemoteReadParams,
@@ -35,7 +41,9 @@ NO_CHATGPT_TOKEN = "failed to list apps: ChatGPT token not available"
 
 # -- skills/config/write ---------------------------------------------------------------------------
 @handler("skills/config/write")
-async def skills_config_write(ctx: RequestContext, params: SkillsConfigWriteParams) -> dict[str, Any]:
+async def skills_config_write(
+    ctx: RequestContext, params: SkillsConfigWriteParams
+) -> SkillsConfigWriteResponse:
     from codex_core.config.editor import ConfigEdit, apply_edits
     from codex_core.config.errors import ConfigError
 
@@ -101,7 +109,7 @@ async def _signed_in_client(ctx: RequestContext) -> tuple[BackendClient, CodexAu
 
 
 @handler("skills/remote/read", detached=True)
-async def skills_remote_read(ctx: RequestContext, params: SkillsRemoteReadParams) -> dict[str, Any]:
+async def skills_remote_read(ctx: RequestContext, params: SkillsRemoteReadParams) -> SkillsRemoteReadResponse:
     from codex_core.remote_skills import RemoteSkillError, fetch_catalogue
 
     try:
@@ -114,7 +122,9 @@ async def skills_remote_read(ctx: RequestContext, params: SkillsRemoteReadParams
 
 
 @handler("skills/remote/write", detached=True)
-async def skills_remote_write(ctx: RequestContext, params: SkillsRemoteWriteParams) -> dict[str, Any]:
+async def skills_remote_write(
+    ctx: RequestContext, params: SkillsRemoteWriteParams
+) -> SkillsRemoteWriteResponse:
     from codex_core.remote_skills import RemoteSkillError, download
 
     try:
@@ -132,7 +142,7 @@ async def skills_remote_write(ctx: RequestContext, params: SkillsRemoteWritePara
 
 
 @handler("app/list", detached=True)
-async def app_list(ctx: RequestContext, params: AppsListParams) -> dict[str, Any]:
+async def app_list(ctx: RequestContext, params: AppsListParams) -> AppsListResponse:
     """Loads the directory and the accessible apps concurrently, broadcasting `app/list/updated`
     with the merged list each time one of them arrives, then answers with a page of the final
     list (the notifications come first)."""
@@ -175,7 +185,8 @@ async def app_list(ctx: RequestContext, params: AppsListParams) -> dict[str, Any
         apps = await load_app_list(
             AppsSource(client, identity, env), force_refetch=bool(params.force_refetch), on_update=updated
         )
-        return paginate_apps(apps, start, params.limit)
+        page = paginate_apps(apps, start, params.limit)
+        return {"data": page["data"], "nextCursor": page["nextCursor"]}
     except (AppListError, InvalidAppsCursor) as exc:
         code = JsonRpcError.invalid_request if isinstance(exc, InvalidAppsCursor) else JsonRpcError.internal
         raise code(str(exc)) from None

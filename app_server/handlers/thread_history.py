@@ -13,6 +13,13 @@ from codex_core.user_agent import DEFAULT_ORIGINATOR
 
 if TYPE_CHECKING:
     from app_server.handlers.threads import ThreadSettingsParams
+    from app_server.protocol.results import (
+        ThreadForkResponse,
+        ThreadReadResponse,
+        ThreadResumeResponse,
+        ThreadRollbackResponse,
+        ThreadSetNameResponse,
+    )
     from app_server.protocol.threads import (
         ThreadForkParams,
         ThreadReadParams,
@@ -84,7 +91,7 @@ async def _thread_from_disk(ctx: RequestContext, path: Path, include_turns: bool
 
 
 @handler("thread/read")
-async def thread_read(ctx: RequestContext, params: ThreadReadParams) -> dict[str, Any]:
+async def thread_read(ctx: RequestContext, params: ThreadReadParams) -> ThreadReadResponse:
     from codex_core.rollout.history import build_turns_async
 
     session = ctx.state.threads.get(params.thread_id)
@@ -102,7 +109,7 @@ async def thread_read(ctx: RequestContext, params: ThreadReadParams) -> dict[str
 
 
 @handler("thread/resume")
-async def thread_resume(ctx: RequestContext, params: ThreadResumeParams) -> dict[str, Any]:
+async def thread_resume(ctx: RequestContext, params: ThreadResumeParams) -> ThreadResumeResponse:
     from codex_core.agent.manager import load_session
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_session_meta
@@ -156,7 +163,7 @@ async def thread_from_history(
     return session
 
 
-async def _resume_from_history(ctx: RequestContext, params: ThreadResumeParams) -> dict[str, Any]:
+async def _resume_from_history(ctx: RequestContext, params: ThreadResumeParams) -> ThreadResumeResponse:
     """`history` (experimental, for Codex cloud)."""
     if not params.history:
         raise JsonRpcError.invalid_request("history must not be empty")
@@ -168,7 +175,7 @@ async def _resume_from_history(ctx: RequestContext, params: ThreadResumeParams) 
 
 
 @handler("thread/fork")
-async def thread_fork(ctx: RequestContext, params: ThreadForkParams) -> dict[str, Any]:
+async def thread_fork(ctx: RequestContext, params: ThreadForkParams) -> ThreadForkResponse:
     from codex_core.agent.manager import fork_rollout, load_session
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_session_meta
@@ -205,7 +212,7 @@ async def thread_fork(ctx: RequestContext, params: ThreadForkParams) -> dict[str
 
 
 @handler("thread/name/set")
-async def thread_name_set(ctx: RequestContext, params: ThreadSetNameParams) -> dict[str, Any]:
+async def thread_name_set(ctx: RequestContext, params: ThreadSetNameParams) -> ThreadSetNameResponse:
     from codex_core.rollout.session_index import append_thread_name_async
     from codex_core.uuid7 import uuid7_str
 
@@ -234,7 +241,7 @@ async def thread_name_set(ctx: RequestContext, params: ThreadSetNameParams) -> d
 
 
 @handler("thread/rollback")
-async def thread_rollback(ctx: RequestContext, params: ThreadRollbackParams) -> dict[str, Any]:
+async def thread_rollback(ctx: RequestContext, params: ThreadRollbackParams) -> ThreadRollbackResponse:
     from codex_core.agent.events import estimated_usage
     from codex_core.rollout.history import build_turns_async, drop_last_user_turns
     from codex_core.uuid7 import uuid7_str

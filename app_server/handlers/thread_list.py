@@ -41,6 +41,14 @@ if TYPE_CHECKING:
         GetConversationSummaryParams,
         ListConversationsParams,
     )
+    from app_server.protocol.results import (
+        ArchiveConversationResponse,
+        GetConversationSummaryResponse,
+        ListConversationsResponse,
+        ThreadArchiveResponse,
+        ThreadListResponse,
+        ThreadUnarchiveResponse,
+    )
     from app_server.protocol.threads import ThreadArchiveParams, ThreadListParams, ThreadUnarchiveParams
 
 log = logging.getLogger("codex.app_server.thread_list")
@@ -161,7 +169,7 @@ async def _list(
 
 
 @handler("thread/list")
-async def thread_list(ctx: RequestContext, params: ThreadListParams) -> dict[str, Any]:
+async def thread_list(ctx: RequestContext, params: ThreadListParams) -> ThreadListResponse:
     requested = params.limit if params.limit is not None else DEFAULT_LIMIT
     page, default_provider = await _list(
         ctx,
@@ -179,7 +187,9 @@ async def thread_list(ctx: RequestContext, params: ThreadListParams) -> dict[str
 
 
 @handler("listConversations")
-async def list_conversations(ctx: RequestContext, params: ListConversationsParams) -> dict[str, Any]:
+async def list_conversations(
+    ctx: RequestContext, params: ListConversationsParams
+) -> ListConversationsResponse:
     requested = params.page_size if params.page_size is not None else DEFAULT_LIMIT
     page, default_provider = await _list(
         ctx,
@@ -262,7 +272,7 @@ async def _find(ctx: RequestContext, thread_id: str, *, archived: bool) -> Path 
 
 
 @handler("thread/archive")
-async def thread_archive(ctx: RequestContext, params: ThreadArchiveParams) -> dict[str, Any]:
+async def thread_archive(ctx: RequestContext, params: ThreadArchiveParams) -> ThreadArchiveResponse:
     thread_id = _check_thread_id(params.thread_id)
     rollout = await _find(ctx, thread_id, archived=False)
     if rollout is None:
@@ -272,7 +282,9 @@ async def thread_archive(ctx: RequestContext, params: ThreadArchiveParams) -> di
 
 
 @handler("archiveConversation")
-async def archive_conversation(ctx: RequestContext, params: ArchiveConversationParams) -> dict[str, Any]:
+async def archive_conversation(
+    ctx: RequestContext, params: ArchiveConversationParams
+) -> ArchiveConversationResponse:
     thread_id = _check_thread_id(str(params.conversation_id), "conversation")
     raw = Path(params.rollout_path)
     rollout = raw if raw.is_absolute() else ctx.state.codex_home / raw
@@ -281,7 +293,7 @@ async def archive_conversation(ctx: RequestContext, params: ArchiveConversationP
 
 
 @handler("thread/unarchive")
-async def thread_unarchive(ctx: RequestContext, params: ThreadUnarchiveParams) -> dict[str, Any]:
+async def thread_unarchive(ctx: RequestContext, params: ThreadUnarchiveParams) -> ThreadUnarchiveResponse:
     thread_id = _check_thread_id(params.thread_id)
     archived = await _find(ctx, thread_id, archived=True)
     if archived is None:
@@ -315,7 +327,7 @@ async def thread_unarchive(ctx: RequestContext, params: ThreadUnarchiveParams) -
 @handler("getConversationSummary")
 async def get_conversation_summary(
     ctx: RequestContext, params: GetConversationSummaryParams
-) -> dict[str, Any]:
+) -> GetConversationSummaryResponse:
     """v1: the listing entry of one conversation, by id or by rollout path (inside CODEX_HOME)."""
     from codex_core.rollout.paths import RolloutPathError, resolve_inside
 

@@ -11,6 +11,7 @@ from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
 from codex_core.user_agent import DEFAULT_ORIGINATOR
 
 if TYPE_CHECKING:
+    from app_server.protocol.results import ThreadLoadedListResponse, ThreadStartResponse
     from app_server.protocol.threads import ThreadLoadedListParams, ThreadStartParams
 
 
@@ -137,7 +138,8 @@ def _dynamic_tools(params: ThreadStartParams) -> list[dict[str, Any]] | None:
     return [serialize.jsonable(tool) for tool in tools]
 
 
-def start_response(session: Any) -> dict[str, Any]:
+def start_response(session: Any) -> ThreadStartResponse:
+    """The answer of thread/start, thread/resume and thread/fork (one shape)."""
     from app_server.settings_wire import sandbox_policy_to_v2
 
     settings = session.settings
@@ -153,7 +155,7 @@ def start_response(session: Any) -> dict[str, Any]:
 
 
 @handler("thread/start")
-async def thread_start(ctx: RequestContext, params: ThreadStartParams) -> dict[str, Any]:
+async def thread_start(ctx: RequestContext, params: ThreadStartParams) -> ThreadStartResponse:
     session = await create_thread_for(
         ctx,
         params,
@@ -175,7 +177,7 @@ def loaded_session(ctx: RequestContext, thread_id: str, *, not_found: str = "thr
 
 
 @handler("thread/loaded/list")
-async def thread_loaded_list(ctx: RequestContext, params: ThreadLoadedListParams) -> dict[str, Any]:
+async def thread_loaded_list(ctx: RequestContext, params: ThreadLoadedListParams) -> ThreadLoadedListResponse:
     from codex_core.models_catalog import InvalidCursorError, paginate
 
     ids = [{"id": thread_id} for thread_id in ctx.state.threads.loaded_ids()]

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from app_server.handlers import DEFERRED, RequestContext, handler
+from app_server.handlers import DEFERRED, Deferred, RequestContext, handler
 from app_server.handlers.threads import loaded_session, wire_thread
 from app_server.jsonrpc import JsonRpcError
 from codex_core.user_agent import DEFAULT_ORIGINATOR
 
 if TYPE_CHECKING:
+    from app_server.protocol.results import (
+        ReviewStartResponse,
+        ThreadCompactStartResponse,
+        TurnInterruptResponse,
+        TurnStartResponse,
+        TurnSteerResponse,
+    )
     from app_server.protocol.threads import ThreadCompactStartParams
     from app_server.protocol.turns import (
         ReviewStartParams,
@@ -83,7 +90,7 @@ def start_turn(session: Any, inputs: list[dict[str, Any]], settings: Any, kind: 
 
 
 @handler("turn/start")
-async def turn_start(ctx: RequestContext, params: TurnStartParams) -> dict[str, Any]:
+async def turn_start(ctx: RequestContext, params: TurnStartParams) -> TurnStartResponse:
     session = loaded_session(ctx, params.thread_id)
     inputs = inputs_wire(params.input)
     if not inputs:
@@ -109,7 +116,7 @@ async def turn_start(ctx: RequestContext, params: TurnStartParams) -> dict[str, 
 
 
 @handler("turn/steer")
-async def turn_steer(ctx: RequestContext, params: TurnSteerParams) -> dict[str, Any]:
+async def turn_steer(ctx: RequestContext, params: TurnSteerParams) -> TurnSteerResponse:
     from codex_core.agent.session import ThreadBusy
 
     session = loaded_session(ctx, params.thread_id)
@@ -124,12 +131,18 @@ async def turn_steer(ctx: RequestContext, params: TurnSteerParams) -> dict[str, 
 
 
 @handler("turn/interrupt", detached=True)
-async def turn_interrupt(ctx: RequestContext, params: TurnInterruptParams) -> Any:
+async def turn_interrupt(
+    ctx: RequestContext, params: TurnInterruptParams
+) -> TurnInterruptResponse | Deferred:
     session = loaded_session(ctx, params.thread_id)
-    return await interrupt(ctx, session, {})
+    answer: TurnInterruptResponse = {}
+    return await interrupt(ctx, session, answer)
 
 
-async def interrupt(ctx: RequestContext, session: Any, result: dict[str, Any]) -> Any:
+_Answer = TypeVar("_Answer")
+
+
+async def interrupt(ctx: RequestContext, session: Any, result: _Answer) -> _Answer | Deferred:
     """Abort the running turn; the answer goes out with the abort, just before turn/completed."""
     if not session.running:
         return result  # nothing running: already as interrupted as it gets
@@ -141,7 +154,9 @@ async def interrupt(ctx: RequestContext, session: Any, result: dict[str, Any]) -
 
 
 @handler("thread/compact/start")
-async def thread_compact_start(ctx: RequestContext, params: ThreadCompactStartParams) -> dict[str, Any]:
+async def thread_compact_start(
+    ctx: RequestContext, params: ThreadCompactStartParams
+) -> ThreadCompactStartResponse:
     from codex_core.agent.session import ThreadBusy
 
     session = loaded_session(ctx, params.thread_id)
@@ -162,7 +177,7 @@ def start_turn_checked(session: Any, *, kind: str) -> str:
 
 
 @handler("review/start")
-async def review_start(ctx: RequestContext, params: ReviewStartParams) -> dict[str, Any]:
+async def review_start(ctx: RequestContext, params: ReviewStartParams) -> ReviewStartResponse:
     """A review turn: inline on the thread, or `detached` on a new thread that starts from the same settings."""
     from app_server.protocol import serialize
     from codex_core.agent.session import ThreadBusy

@@ -12,13 +12,18 @@ from app_server.jsonrpc import JsonRpcError
 
 if TYPE_CHECKING:
     from app_server.protocol.legacy_v1 import FuzzyFileSearchParams, GitDiffToRemoteParams
+    from app_server.protocol.results import (
+        FuzzyFileSearchResponse,
+        GitDiffToRemoteResponse,
+        SkillsListResponse,
+    )
     from app_server.protocol.skills_apps import SkillsListParams
 
 _searches: Any = None
 
 
 @handler("fuzzyFileSearch", detached=True)
-async def fuzzy_file_search(ctx: RequestContext, params: FuzzyFileSearchParams) -> dict[str, Any]:
+async def fuzzy_file_search(ctx: RequestContext, params: FuzzyFileSearchParams) -> FuzzyFileSearchResponse:
     global _searches
     from codex_core.file_search import PendingSearches
     from codex_core.file_search import fuzzy_file_search as search
@@ -35,18 +40,18 @@ async def fuzzy_file_search(ctx: RequestContext, params: FuzzyFileSearchParams) 
 
 
 @handler("gitDiffToRemote")
-async def git_diff_to_remote(ctx: RequestContext, params: GitDiffToRemoteParams) -> dict[str, Any]:
+async def git_diff_to_remote(ctx: RequestContext, params: GitDiffToRemoteParams) -> GitDiffToRemoteResponse:
     from codex_core.git_diff import git_diff_to_remote as diff_to_remote
 
     cwd = str(params.cwd)
     result = await diff_to_remote(cwd)
     if result is None:
         raise JsonRpcError.invalid_request(f'failed to compute git diff to remote for cwd: "{cwd}"')
-    return result
+    return {"sha": result["sha"], "diff": result["diff"]}
 
 
 @handler("skills/list")
-async def skills_list(ctx: RequestContext, params: SkillsListParams) -> dict[str, Any]:
+async def skills_list(ctx: RequestContext, params: SkillsListParams) -> SkillsListResponse:
     cwds = [str(c) for c in (params.cwds or [])] or [os.getcwd()]
     extra_roots: dict[str, list[str]] = {}
     for entry in params.per_cwd_extra_user_roots or []:

@@ -2,7 +2,9 @@
 
 A method's handler is `handler_name(method)` in `app_server/handlers/<module>.py`, the module
 given by `registry.HANDLED_IN`; its `params` annotation is the registry's params model, so that
-mypy checks every field a handler reads against the wire model the dispatcher validated.
+mypy checks every field a handler reads against the wire model the dispatcher validated, and it
+returns the TypedDict of the registry's response model (`app_server/protocol/results.py`,
+generated from the models), so that mypy checks the keys of the dict it answers with.
 """
 
 from __future__ import annotations
@@ -99,6 +101,10 @@ def test_each_method_resolves_to_its_named_handler(method: str) -> None:
     assert spec.handler_ref == f"{module.__name__}.{spec.handler_name}"
     assert list(inspect.signature(entry.fn).parameters) == ["ctx", "params"]
     assert _params_annotation(entry.fn) is spec.params, f"{method}: params is not {spec.params_ref}"
+    assert spec.result_ref is not None
+    result_name = spec.result_ref.rsplit(".", 1)[1]
+    assert inspect.signature(entry.fn).return_annotation in (result_name, f"{result_name} | Deferred")
+    assert _imported_names(module).get(result_name) == ("app_server.protocol.results", result_name)
 
 
 def test_no_handler_without_a_registry_entry() -> None:
@@ -107,6 +113,13 @@ def test_no_handler_without_a_registry_entry() -> None:
     assert unknown == []
     functions = [entry.fn for entry in registered.values()]
     assert len({id(fn) for fn in functions}) == len(functions), "one function handles two methods"
+
+
+def test_result_typed_dicts_are_current() -> None:
+    """`python -m app_server.protocol.export.results_typed` rewrites them after a model changes."""
+    from app_server.protocol.export.results_typed import TARGET, render
+
+    assert TARGET.read_text() == render()
 
 
 def test_reference_methods_resolve_to_a_handler() -> None:
