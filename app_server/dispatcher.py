@@ -35,6 +35,7 @@ class Dispatcher:
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._detached: set[asyncio.Task[None]] = set()
         self._in_flight = 0  # requests received and not yet answered (detached ones included)
+        self._inbox_room: dict[int, asyncio.Event] = {}  # set when a full inbox has drained
         self.startup = StartupPolicy(self.busy, state.any_thread_loaded)
 
     def _request_done(self) -> None:
@@ -49,15 +50,33 @@ class Dispatcher:
         self.startup.start()
 
     # -- connection lifecycle ----------------------------------------------------------------
-    def open(self, connection: Connection) -> None:
+    def open(self, connection: Connection, *, reject_when_full: bool = True) -> None:
+        """Start serving `connection`. Past MAX_PENDING_REQUESTS waiting requests, a websocket
+        client's further requests are refused with -32001 (as the reference does); a stdio client
+        (`reject_when_full=False`) is not read any further until they drain (`wait_for_inbox_room`),
+        so nothing it sends is refused."""
         self.state.add_connection(connection)
-        inbox: asyncio.Queue[tuple[RequestId, str, Any]] = asyncio.Queue(MAX_PENDING_REQUESTS)
+        inbox: asyncio.Queue[tuple[RequestId, str, Any]] = asyncio.Queue(
+            MAX_PENDING_REQUESTS if reject_when_full else 0
+        )
         self._inboxes[connection.id] = inbox
         self._workers[connection.id] = asyncio.create_task(self._work(connection, inbox))
+
+    async def wait_for_inbox_room(self, connection: Connection) -> None:
+        """Return once the connection's waiting requests are under half the bound (or it closed)."""
+        inbox = self._inboxes.get(connection.id)
+        while inbox is not None and inbox.qsize() >= MAX_PENDING_REQUESTS:
+            room = self._inbox_room.setdefault(connection.id, asyncio.Event())
+            room.clear()
+            await room.wait()
+            inbox = self._inboxes.get(connection.id)
 
     async def close(self, connection: Connection) -> None:
         self.state.remove_connection(connection)
         self._inboxes.pop(connection.id, None)
+        room = self._inbox_room.pop(connection.id, None)
+        if room is not None:
+            room.set()  # a reader waiting for room stops waiting: the connection is gone
         worker = self._workers.pop(connection.id, None)
         if worker is not None:
             worker.cancel()
@@ -139,6 +158,9 @@ class Dispatcher:
     async def _work(self, connection: Connection, inbox: asyncio.Queue[tuple[RequestId, str, Any]]) -> None:
         while True:
             request_id, method, params = await inbox.get()
+            room = self._inbox_room.get(connection.id)
+            if room is not None and inbox.qsize() < MAX_PENDING_REQUESTS // 2:
+                room.set()
             if connection.queue.full():
                 # The client is not reading its answers: its next request waits until it has
                 # read them down, so a client that only sends costs no work and no memory.

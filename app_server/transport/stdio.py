@@ -113,7 +113,7 @@ async def serve_stdio(
     out_fd: int = 1,
 ) -> None:
     loop = asyncio.get_running_loop()
-    dispatcher.open(connection)
+    dispatcher.open(connection, reject_when_full=False)
     stdout = _Stdout(out_fd)
 
     async def write_loop() -> None:
@@ -157,6 +157,8 @@ async def serve_stdio(
                 # Backpressure: the client is not reading stdout; read no more of its input
                 # until it has read its answers down (the pipe then fills and stops it).
                 await connection.queue.wait_for_room()
+            # Requests arrive faster than they are handled: read on once they have drained.
+            await dispatcher.wait_for_inbox_room(connection)
 
     reader = asyncio.create_task(read_loop())
     stopper = asyncio.create_task(stop.wait())

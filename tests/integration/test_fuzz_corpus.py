@@ -104,8 +104,8 @@ def test_replayed_corpus_gets_honest_answers_and_no_traceback(
     with StdioAppServer(codex_bin, model_env(isolated_env), cwd=str(work)) as server:
         server.initialize("fuzz-corpus", experimentalApi=True)
         first = len(server.raw_lines)
-        # In batches, each closed by a request that must be answered: all at once would pass the
-        # 512 requests a connection may have waiting and turn most into -32001 "overloaded".
+        # In batches, each closed by a request that must be answered, so a stall shows up at the
+        # batch where it happens.
         for start in range(0, len(lines), BATCH):
             server.send_raw(b"".join(line + b"\n" for line in lines[start : start + BATCH]))
             sentinel = f"batch-{start}"
