@@ -134,7 +134,7 @@ def reviewer_sink(parent: EventSink, event_id: str, thread_id: str, turn_id: str
 
 async def run_review(session: Session, turn: TurnState) -> None:
     from codex_core.agent.sampling import sample
-    from codex_core.tools.base import ToolContext
+    from codex_core.agent.tool_context import tool_context
     from codex_core.uuid7 import uuid7_str
 
     target = turn.review_target or {"type": "uncommittedChanges"}
@@ -174,7 +174,7 @@ async def run_review(session: Session, turn: TurnState) -> None:
             if not calls:
                 break
             for call in calls:
-                session.record([await session.tools.handle(call, ToolContext(session=session, turn=turn))])
+                session.record([await session.tools.handle(call, tool_context(session, turn))])
     finally:
         session.history, session.rollout, session.sink = parent_history, parent_rollout, parent_sink
         turn.settings = parent_settings

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from codex_core.agent import items as I
 from codex_core.agent.events import add_usage, usage_dict
-from codex_core.tools.base import ToolCall, ToolContext
+from codex_core.agent.tool_context import tool_context
+from codex_core.tools.base import ToolCall
 
 if TYPE_CHECKING:
     from codex_core.agent.session import Session, TurnState
@@ -66,7 +67,7 @@ def build_prompt(session: Session, turn: TurnState, extra: list[dict[str, Any]] 
         model=settings.model,
         instructions=settings.base_instructions,
         input=[*session.history, *(extra or [])],
-        tools=session.tools.specs(ToolContext(session=session, turn=turn)),
+        tools=session.tools.specs(tool_context(session, turn)),
         parallel_tool_calls=family.parallel_tool_calls,
         reasoning=reasoning,
         output_schema=settings.output_schema,

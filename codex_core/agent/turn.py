@@ -17,9 +17,9 @@ from codex_core.agent.compact import compact_history, should_auto_compact
 from codex_core.agent.events import core_error_info
 from codex_core.agent.prompt import initial_context
 from codex_core.agent.sampling import sample
+from codex_core.agent.tool_context import tool_context
 from codex_core.notify import notify_turn_complete
 from codex_core.otel import telemetry_of
-from codex_core.tools.base import ToolContext
 from codex_core.tools.patch_tools import after_tool_calls
 
 if TYPE_CHECKING:
@@ -131,11 +131,11 @@ async def _sampling_loop(session: Session, turn: TurnState) -> None:
         if should_auto_compact(session, turn.settings):
             await compact_history(session, turn)
         calls = await sample(session, turn)
-        context = ToolContext(session=session, turn=turn)
+        context = tool_context(session, turn)
         for call in calls:
             output = await session.tools.handle(call, context)
             session.record([output])
-        after_tool_calls(session, turn)
+        after_tool_calls(context)
         if turn.pending_input:
             for inputs in turn.pending_input:
                 record_user_input(session, turn, inputs)

@@ -21,18 +21,16 @@ from typing import TYPE_CHECKING, Any
 from codex_core.mcp.names import DELIMITER, PREFIX
 from codex_core.mcp.tool_search import SELECTED_KEY, TOOL_NAME, apps_enabled
 from codex_core.mcp.tool_search import SPEC as SEARCH_SPEC
-from codex_core.tools.turn_local import turn_local
 
 if TYPE_CHECKING:
-    from codex_core.agent.session import Session
     from codex_core.events import McpInvocation, McpStartupStatus
     from codex_core.mcp.manager import McpManager
-    from codex_core.tools.base import ToolCall, ToolContext, ToolRouter
+    from codex_core.tools.base import ToolCall, ToolContext, ToolRouter, ToolThread
 
 RESOURCE_TOOLS = ("list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource")
 
 
-def thread_servers(session: Session) -> dict[str, Any]:
+def thread_servers(session: ToolThread) -> dict[str, Any]:
     """The thread's `mcp_servers` table: the configured servers, and with the `apps` feature on the
     `codex_apps` server of the backend (signed in with the ChatGPT login, when there is one)."""
     from codex_core.mcp.manager import servers_table
@@ -47,7 +45,7 @@ def thread_servers(session: Session) -> dict[str, Any]:
     return table
 
 
-def _apps_server_table(session: Session) -> dict[str, Any]:
+def _apps_server_table(session: ToolThread) -> dict[str, Any]:
     from codex_core.apps import apps_mcp_server
     from codex_core.backend_client import DEFAULT_CHATGPT_BASE_URL, BackendAuth
     from codex_core.login_hooks import login_provider
@@ -62,7 +60,7 @@ def _apps_server_table(session: Session) -> dict[str, Any]:
     return apps_mcp_server(base_url, auth, env).model_dump(exclude_none=True)
 
 
-def session_manager(session: Session) -> McpManager:
+def session_manager(session: ToolThread) -> McpManager:
     """The MCP manager serving `session` (started on first use)."""
     from codex_core.mcp.manager import manager_for_servers
 
@@ -89,14 +87,14 @@ def session_manager(session: Session) -> McpManager:
     return manager
 
 
-def start_servers_for(session: Session) -> None:
+def start_servers_for(session: ToolThread) -> None:
     """Start the thread's MCP servers as the thread starts (the reference reports them starting
     and ready right after `thread/started`, before any turn); nothing to do without servers."""
     if thread_servers(session):
         session_manager(session)
 
 
-async def _report_startup(session: Session, manager: McpManager) -> None:
+async def _report_startup(session: ToolThread, manager: McpManager) -> None:
     """mcp_startup_update per server, then mcp_startup_complete, as the servers settle."""
     for name in manager.connections:
         session.emit("", {"type": "mcp_startup_update", "server": name, "status": {"state": "starting"}})
@@ -147,11 +145,11 @@ def register_mcp_tools(router: ToolRouter) -> None:
     def specs(context: ToolContext) -> list[dict[str, Any]]:
         offered = static_specs(context)
         taken = {spec.get("name") for spec in offered}
-        manager = session_manager(context.session)
+        manager = session_manager(context.thread)
         # Sorted by name, as the reference lists them; with apps on only what a search selected.
         tools = sorted(manager.tools(), key=lambda tool: tool.qualified)
-        if apps_enabled(context.turn.settings.config):
-            chosen: set[str] = set(turn_local(context.turn, SELECTED_KEY) or ())
+        if apps_enabled(context.settings.config):
+            chosen: set[str] = set(context.turn_local(SELECTED_KEY) or ())
             tools = [tool for tool in tools if tool.qualified in chosen]
         for tool in tools:
             if tool.qualified not in taken:
@@ -172,7 +170,7 @@ def register_mcp_tools(router: ToolRouter) -> None:
 
 
 def _search_spec(context: ToolContext) -> dict[str, Any] | None:
-    return dict(SEARCH_SPEC) if apps_enabled(context.turn.settings.config) else None
+    return dict(SEARCH_SPEC) if apps_enabled(context.settings.config) else None
 
 
 async def _handle_search(call: ToolCall, context: ToolContext) -> dict[str, Any]:
@@ -182,9 +180,9 @@ async def _handle_search(call: ToolCall, context: ToolContext) -> dict[str, Any]
         query, limit = parse_arguments(call.arguments)
     except ValueError as exc:
         return call.output(str(exc))
-    manager = session_manager(context.session)
+    manager = session_manager(context.thread)
     await manager.wait_ready()
-    selected: list[str] | None = turn_local(context.turn, SELECTED_KEY, list)
+    selected: list[str] | None = context.turn_local(SELECTED_KEY, list)
     assert selected is not None  # created by the factory
     text, _ = search_output(query, limit, manager.tools(), selected)
     return call.output(text)
@@ -196,8 +194,7 @@ async def _handle_search(call: ToolCall, context: ToolContext) -> dict[str, Any]
 async def handle_mcp_call(call: ToolCall, context: ToolContext) -> dict[str, Any]:
     from codex_core.mcp.manager import McpCallError, elapsed
 
-    session, turn = context.session, context.turn
-    manager = session_manager(session)
+    manager = session_manager(context.thread)
     await manager.wait_ready()
     tool = manager.find_tool(call.name)
     if tool is None:
@@ -209,11 +206,11 @@ async def handle_mcp_call(call: ToolCall, context: ToolContext) -> dict[str, Any
     if arguments is not None and not isinstance(arguments, dict):
         return call.output("failed to parse function arguments: expected a JSON object")
     invocation: McpInvocation = {"server": tool.server, "tool": tool.name, "arguments": arguments}
-    session.emit(turn.id, {"type": "mcp_tool_call_begin", "call_id": call.call_id, "invocation": invocation})
+    context.emit({"type": "mcp_tool_call_begin", "call_id": call.call_id, "invocation": invocation})
     started = time.monotonic_ns()
 
     def progress(message: str) -> None:
-        session.emit(turn.id, {"type": "mcp_tool_call_progress", "call_id": call.call_id, "message": message})
+        context.emit({"type": "mcp_tool_call_progress", "call_id": call.call_id, "message": message})
 
     result: dict[str, Any]
     try:
@@ -221,8 +218,7 @@ async def handle_mcp_call(call: ToolCall, context: ToolContext) -> dict[str, Any
         result = {"Ok": call_tool_result(raw)}
     except McpCallError as exc:
         result = {"Err": f"tool call error: {exc}"}
-    session.emit(
-        turn.id,
+    context.emit(
         {
             "type": "mcp_tool_call_end",
             "call_id": call.call_id,
@@ -370,7 +366,7 @@ async def _resource_call(call: ToolCall, context: ToolContext, action: str) -> d
         uri = _optional_str(args, "uri")
     except ValueError as exc:
         return call.output(f"failed to parse function arguments: {exc}")
-    manager = session_manager(context.session)
+    manager = session_manager(context.thread)
     try:
         if action == "read":
             if server is None or uri is None:

@@ -13,7 +13,7 @@ def shell_flavour(context: ToolContext) -> str | None:
     """ "unified", "shell", "shell_command", or None when shell tools are disabled."""
     from codex_core.features import is_enabled
 
-    settings = context.turn.settings
+    settings = context.settings
     features = settings.config.typed.features or {}
     if not is_enabled("shell_tool", features):
         return None

@@ -43,9 +43,13 @@ def install_client_tools(
         register_dynamic_tool(session.tools, entry)
 
 
-def client_for(session: Session) -> ClientTools | None:
-    client: ClientTools | None = session.stores.get("client_tools")
-    return client
+def _no_client() -> ClientTools | None:
+    return None
+
+
+def client_for(context: ToolContext) -> ClientTools | None:
+    """Who answers the thread's client-side calls (installed with the thread), if anyone."""
+    return context.thread_store("client_tools", _no_client)
 
 
 # ---- dynamic tools -----------------------------------------------------------------------------
@@ -70,20 +74,18 @@ def register_dynamic_tool(router: ToolRouter, entry: dict[str, Any]) -> None:
             arguments = json.loads(call.arguments) if call.arguments.strip() else {}
         except ValueError as exc:
             return call.output(f"failed to parse function arguments: {exc}")
-        session, turn = context.session, context.turn
-        session.emit(
-            turn.id,
+        context.emit(
             {
                 # camelCase on the wire, as the reference's DynamicToolCallRequest is.
                 "type": "dynamic_tool_call_request",
                 "callId": call.call_id,
-                "turnId": turn.id,
+                "turnId": context.turn_id,
                 "tool": name,
                 "arguments": arguments,
             },
         )
-        client = client_for(session)
-        response = await client.call_tool(turn.id, call.call_id, name, arguments) if client else None
+        client = client_for(context)
+        response = await client.call_tool(context.turn_id, call.call_id, name, arguments) if client else None
         if response is None:
             return call.output(CANCELLED)
         return {
@@ -152,7 +154,7 @@ def request_user_input_spec(context: ToolContext) -> dict[str, Any]:
 
 def collaboration_mode(context: ToolContext) -> str:
     # Plan mode is chosen per turn (turn/start collaborationMode); settings without it are default.
-    return str(getattr(context.turn.settings, "collaboration_mode", None) or "default")
+    return str(getattr(context.settings, "collaboration_mode", None) or "default")
 
 
 async def handle_request_user_input(call: ToolCall, context: ToolContext) -> dict[str, Any]:
@@ -179,13 +181,16 @@ async def handle_request_user_input(call: ToolCall, context: ToolContext) -> dic
         return call.output(f"failed to parse function arguments: {exc}")
     if any(not q["options"] for q in questions):
         return call.output("request_user_input requires non-empty options for every question")
-    session, turn = context.session, context.turn
-    session.emit(
-        turn.id,
-        {"type": "request_user_input", "call_id": call.call_id, "turn_id": turn.id, "questions": questions},
+    context.emit(
+        {
+            "type": "request_user_input",
+            "call_id": call.call_id,
+            "turn_id": context.turn_id,
+            "questions": questions,
+        },
     )
-    client = client_for(session)
-    response = await client.request_user_input(turn.id, call.call_id, questions) if client else None
+    client = client_for(context)
+    response = await client.request_user_input(context.turn_id, call.call_id, questions) if client else None
     if response is None:
         return call.output("request_user_input was cancelled before receiving a response")
     answers = {

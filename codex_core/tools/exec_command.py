@@ -26,9 +26,8 @@ from codex_core.tools.exec_runner import (
 )
 
 if TYPE_CHECKING:
-    from codex_core.agent.session import Session
     from codex_core.events import ExecCommandEndEvent
-    from codex_core.tools.base import ToolCall, ToolContext
+    from codex_core.tools.base import ToolCall, ToolContext, ToolSettings
 
 from codex_core.tools.exec_common import (
     DEFAULT_STDIN_YIELD_MS,
@@ -91,7 +90,7 @@ def format_model_output(
     return "\n".join(lines)
 
 
-def _end_event(managed: ManagedProcess, process: ExecProcess, settings: Any) -> ExecCommandEndEvent:
+def _end_event(managed: ManagedProcess, process: ExecProcess, settings: ToolSettings) -> ExecCommandEndEvent:
     aggregated = decode(process.aggregated.to_bytes())
     budget, unit = output_budget(settings, None)
     return {
@@ -115,8 +114,8 @@ def _end_event(managed: ManagedProcess, process: ExecProcess, settings: Any) -> 
 class _DeltaStreamer:
     """Turns output chunks into exec_command_output_delta events once the command is long-running."""
 
-    def __init__(self, session: Session, turn_id: str, call_id: str) -> None:
-        self.session, self.turn_id, self.call_id = session, turn_id, call_id
+    def __init__(self, context: ToolContext, call_id: str) -> None:
+        self.context, self.call_id = context, call_id
         self.started = time.monotonic()
         self.pending: list[tuple[str, bytes]] = []
         self.live = False
@@ -149,8 +148,7 @@ class _DeltaStreamer:
         if self.count >= MAX_DELTAS_PER_CALL:
             return
         self.count += 1
-        self.session.emit(
-            self.turn_id,
+        self.context.emit(
             {
                 "type": "exec_command_output_delta",
                 "call_id": self.call_id,
@@ -160,14 +158,13 @@ class _DeltaStreamer:
         )
 
 
-async def _watch_background(
-    session: Session, managed: ManagedProcess, settings: Any, streamer: _DeltaStreamer
-) -> None:
+async def _watch_background(context: ToolContext, managed: ManagedProcess, streamer: _DeltaStreamer) -> None:
     process = managed.process
     assert process is not None
     await process.wait(None)
     streamer.stop()
-    session.emit(managed.turn_id, _end_event(managed, process, settings))
+    # The context of the turn that started the command: its end belongs to that turn.
+    context.emit(_end_event(managed, process, context.settings))
 
 
 async def handle_exec_command(call: ToolCall, context: ToolContext) -> dict[str, Any]:
@@ -178,7 +175,7 @@ async def handle_exec_command(call: ToolCall, context: ToolContext) -> dict[str,
     cmd = args.get("cmd")
     if not isinstance(cmd, str):
         return call.output("failed to parse function arguments: missing field `cmd`")
-    settings = context.turn.settings
+    settings = context.settings
     cwd = resolve_cwd(settings, args.get("workdir"))
     shell = args.get("shell") if isinstance(args.get("shell"), str) and args.get("shell") else user_shell()
     login = args.get("login") is not False
@@ -212,13 +209,12 @@ async def _run_unified(
     *,
     bypass: bool,
 ) -> str:
-    session, turn = context.session, context.turn
-    settings = turn.settings
-    state = exec_state(session)
+    settings = context.settings
+    state = exec_state(context)
     env = command_env(settings)
     tty = bool(args.get("tty", False))
-    managed = ManagedProcess(state.allocate_id(), call.call_id, turn.id, argv, cwd, parsed, tty)
-    streamer = _DeltaStreamer(session, turn.id, call.call_id)
+    managed = ManagedProcess(state.allocate_id(), call.call_id, context.turn_id, argv, cwd, parsed, tty)
+    streamer = _DeltaStreamer(context, call.call_id)
     plan = sandbox_plan(settings, cwd, env, bypass)
     try:
         process = await spawn(SpawnRequest(argv, cwd, env, plan, tty=tty, on_output=streamer))
@@ -234,13 +230,12 @@ async def _run_unified(
         if likely_sandbox_denial(code, aggregated):
             streamer.stop()
             raise SandboxDenied(code, aggregated)
-    session.emit(
-        turn.id,
+    context.emit(
         {
             "type": "exec_command_begin",
             "call_id": call.call_id,
             "process_id": str(managed.process_id),
-            "turn_id": turn.id,
+            "turn_id": context.turn_id,
             "command": argv,
             "cwd": cwd,
             "parsed_cmd": parsed,
@@ -258,7 +253,7 @@ async def _run_unified(
     output = decode(process.take_unread())
     if not finished:
         state.store(managed)
-        managed.watcher = asyncio.create_task(_watch_background(session, managed, settings, streamer))
+        managed.watcher = asyncio.create_task(_watch_background(context, managed, streamer))
         return format_model_output(
             wall=time.monotonic() - started,
             exit_code=None,
@@ -267,7 +262,7 @@ async def _run_unified(
             budget=budget,
         )
     streamer.stop()
-    session.emit(turn.id, _end_event(managed, process, settings))
+    context.emit(_end_event(managed, process, settings))
     code = process.returncode if process.returncode is not None else -1
     return format_model_output(
         wall=time.monotonic() - started, exit_code=code, session_id=None, output=output, budget=budget
@@ -283,7 +278,7 @@ async def handle_write_stdin(call: ToolCall, context: ToolContext) -> dict[str, 
     session_id = args.get("session_id")
     if not isinstance(session_id, int | float):
         return call.output("failed to parse function arguments: missing field `session_id`")
-    state = exec_state(context.session)
+    state = exec_state(context)
     managed = state.processes.get(int(session_id))
     if managed is None or managed.process is None:
         return call.output(f"write_stdin failed: Unknown process id {int(session_id)}")
@@ -299,8 +294,7 @@ async def handle_write_stdin(call: ToolCall, context: ToolContext) -> dict[str, 
             process.write(chars.encode("utf-8"))
         except OSError as exc:
             return call.output(f"write_stdin failed: {exc}")
-        context.session.emit(
-            context.turn.id,
+        context.emit(
             {
                 "type": "terminal_interaction",
                 "call_id": managed.call_id,
@@ -310,7 +304,7 @@ async def handle_write_stdin(call: ToolCall, context: ToolContext) -> dict[str, 
         )
     finished = await process.wait(_clamp_yield(args.get("yield_time_ms"), DEFAULT_STDIN_YIELD_MS))
     output = decode(process.take_unread())
-    budget = output_budget(context.turn.settings, args.get("max_output_tokens"))
+    budget = output_budget(context.settings, args.get("max_output_tokens"))
     if finished:
         state.processes.pop(managed.process_id, None)
         if managed.watcher is not None:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypedDict, TypeVar
 
 from codex_core.approvals.policy import ApprovalStore, assess_command, proposed_amendment
 from codex_core.approvals.rules import ExecRules, append_allow_rule
@@ -23,9 +23,8 @@ from codex_core.tools.exec_runner import (
 )
 
 if TYPE_CHECKING:
-    from codex_core.agent.session import Session
     from codex_core.events import Duration, ExecApprovalRequestEvent
-    from codex_core.tools.base import ToolCall, ToolContext
+    from codex_core.tools.base import ToolCall, ToolContext, ToolSettings
 
 
 T = TypeVar("T")
@@ -82,11 +81,17 @@ class ExecState:
         self.processes[managed.process_id] = managed
 
 
-def exec_state(session: Session) -> ExecState:
-    return session.store("exec", ExecState)
+def exec_state(context: ToolContext) -> ExecState:
+    """The thread's background processes and session-wide approvals."""
+    return context.thread_store("exec", ExecState)
 
 
-def kill_session_processes(session: Session) -> None:
+class _HasStores(Protocol):
+    @property
+    def stores(self) -> dict[str, Any]: ...
+
+
+def kill_session_processes(session: _HasStores) -> None:
     """Kill every background command of a thread (background terminals clean, shutdown)."""
     state: ExecState | None = session.stores.get("exec")
     if state is None:
@@ -108,14 +113,14 @@ def user_shell() -> str:
     return "/bin/bash" if os.path.exists("/bin/bash") else "/bin/sh"
 
 
-def command_env(settings: Any) -> dict[str, str]:
+def command_env(settings: ToolSettings) -> dict[str, str]:
     policy = getattr(settings.config.typed, "shell_environment_policy", None)
     env = build_env(policy)
     env.update(EXEC_DEFAULTS)
     return env
 
 
-def resolve_cwd(settings: Any, workdir: Any) -> str:
+def resolve_cwd(settings: ToolSettings, workdir: Any) -> str:
     base = Path(settings.cwd)
     if isinstance(workdir, str) and workdir:
         return str((base / workdir).resolve()) if not os.path.isabs(workdir) else workdir
@@ -152,7 +157,7 @@ def duration_wire(seconds: float) -> Duration:
     return {"secs": secs, "nanos": round((seconds - secs) * 1e9) % 1_000_000_000}
 
 
-def output_budget(settings: Any, max_output_tokens: Any) -> tuple[int, str]:
+def output_budget(settings: ToolSettings, max_output_tokens: Any) -> tuple[int, str]:
     """(bytes budget, unit) for what the model sees: the smaller of the call's and the family's."""
     mode, limit = settings.family.truncation_policy
     family_bytes = int(limit) * 4 if mode == "tokens" else int(limit)
@@ -249,15 +254,13 @@ def escalation_refused(approval_policy: str) -> str | None:
 
 def _record_decision(context: ToolContext, call: ToolCall, decision: Any, source: str) -> None:
     """The `codex.tool_decision` telemetry event (a no-op unless [otel] exports)."""
-    from codex_core.otel import telemetry_of
-
     if isinstance(decision, dict):
         name = "approved"  # approved together with an execpolicy amendment
     elif decision in ("approved", "approved_for_session", "denied", "abort"):
         name = str(decision)
     else:
         name = "denied"
-    telemetry_of(context.session).tool_decision(call.name, call.call_id, name, source)
+    context.telemetry().tool_decision(call.name, call.call_id, name, source)
 
 
 class _ApprovalExtras(TypedDict, total=False):
@@ -279,7 +282,6 @@ async def ask_approval(
     cache_key_escalated: bool,
 ) -> str:
     """Emit the request, wait for the decision; returns "run", "denied" or raises Aborted."""
-    session, turn = context.session, context.turn
     extras: _ApprovalExtras = {}
     if reason is not None:
         extras["reason"] = reason
@@ -288,25 +290,25 @@ async def ask_approval(
     payload: ExecApprovalRequestEvent = {
         "type": "exec_approval_request",
         "call_id": call.call_id,
-        "turn_id": turn.id,
+        "turn_id": context.turn_id,
         "command": argv,
         "cwd": cwd,
         **extras,  # before parsed_cmd, in the reference's field order
         "parsed_cmd": parsed,
     }
-    session.emit(turn.id, payload)
-    decision = await session.approver.command(turn.id, payload)
+    context.emit(payload)
+    decision = await context.approver.command(context.turn_id, payload)
     _record_decision(context, call, decision, "user")
     if decision == "approved":
         return "run"
     if decision == "approved_for_session":
-        exec_state(session).approvals.remember(argv, cwd, cache_key_escalated)
+        exec_state(context).approvals.remember(argv, cwd, cache_key_escalated)
         return "run"
     if isinstance(decision, dict) and "approved_execpolicy_amendment" in decision:
         inner = decision["approved_execpolicy_amendment"] or {}
         prefix = inner.get("proposed_execpolicy_amendment") if isinstance(inner, dict) else None
         if prefix:
-            await asyncio.to_thread(append_allow_rule, turn.settings.config.codex_home, list(prefix))
+            await asyncio.to_thread(append_allow_rule, context.settings.config.codex_home, list(prefix))
         return "run"
     if decision == "abort":
         raise Aborted
@@ -314,7 +316,7 @@ async def ask_approval(
 
 
 async def decide(context: ToolContext, call: ToolCall, request: CommandRequest) -> Approval:
-    settings = context.turn.settings
+    settings = context.settings
     argv, cwd, escalated = request.argv, request.cwd, request.escalated
     if escalated and (refusal := escalation_refused(settings.approval_policy)) is not None:
         return Approval(False, message=refusal)
@@ -332,7 +334,7 @@ async def decide(context: ToolContext, call: ToolCall, request: CommandRequest) 
     if assessment.action == "run":
         _record_decision(context, call, "approved", "config")
         return Approval(True, bypass_sandbox=assessment.bypass_sandbox)
-    if exec_state(context.session).approvals.is_approved(argv, cwd, escalated):
+    if exec_state(context).approvals.is_approved(argv, cwd, escalated):
         # An earlier "for this session" answer stands in for the question.
         _record_decision(context, call, "approved_for_session", "user")
         return Approval(True, bypass_sandbox=assessment.bypass_sandbox, user_approved=True)
@@ -364,7 +366,7 @@ async def run_orchestrated(
     Returns the attempt's result, or the text the model gets when the command does not run. A
     cancel (Aborted) propagates to the caller.
     """
-    settings = context.turn.settings
+    settings = context.settings
     approval = await decide(context, call, request)
     if not approval.allowed:
         return approval.message or rejected_text(request.tool)
@@ -374,7 +376,7 @@ async def run_orchestrated(
         # never / on-request: nobody may lift the sandbox, so the model reads the denial.
         if not approval.user_approved and settings.approval_policy not in ("untrusted", "on-failure"):
             return denied.model_text(request.tool)
-        state = exec_state(context.session)
+        state = exec_state(context)
         argv, cwd = request.argv, request.cwd
         if not approval.user_approved and not state.approvals.is_approved(argv, cwd, request.escalated):
             answer = await ask_approval(
@@ -399,10 +401,10 @@ async def patch_instead(
 
 def record_abort(context: ToolContext, call: ToolCall, started: float) -> None:
     """Answer the call in history before the turn aborts (every call needs an output)."""
-    context.session.record([call.output(f"aborted by user after {time.monotonic() - started:.1f}s")])
+    context.record([call.output(f"aborted by user after {time.monotonic() - started:.1f}s")])
 
 
-def sandbox_plan(settings: Any, cwd: str, env: dict[str, str], bypass: bool) -> SandboxPlan | None:
+def sandbox_plan(settings: ToolSettings, cwd: str, env: dict[str, str], bypass: bool) -> SandboxPlan | None:
     if bypass:
         return None
     return plan_for_policy(settings.sandbox_policy, cwd, env)

@@ -1,6 +1,6 @@
 """Registers the editing and planning tools, and the hook the turn loop calls after each step.
 
-The order tools are offered in is set in one place (`TOOL_ORDER`, codex_core/agent/tools.py).
+The order tools are offered in is set in one place (`TOOL_ORDER`, codex_core/tools/registry.py).
 Patches sent through a shell tool are applied by the shell handlers themselves
 (`exec_common.patch_instead`).
 """
@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from codex_core.agent.session import Session, TurnState
-    from codex_core.tools.base import ToolRouter
+    from codex_core.tools.base import ToolContext, ToolRouter
 
 
 def register_patch_tools(router: ToolRouter) -> None:
@@ -27,7 +26,7 @@ def register_patch_tools(router: ToolRouter) -> None:
     router.register(Tool("view_image", view_image.spec, view_image.handle))
 
 
-def after_tool_calls(session: Session, turn: TurnState) -> None:
+def after_tool_calls(context: ToolContext) -> None:
     """Once a model response's tool calls have all run (or it made none).
 
     Images the model viewed join the history after the tool outputs, and the turn's diff is
@@ -36,5 +35,5 @@ def after_tool_calls(session: Session, turn: TurnState) -> None:
     from codex_core.tools.apply_patch.tool import emit_turn_diff
     from codex_core.tools.view_image import flush_images
 
-    flush_images(session, turn)
-    emit_turn_diff(session, turn)
+    flush_images(context)
+    emit_turn_diff(context)

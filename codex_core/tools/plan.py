@@ -78,5 +78,5 @@ async def handle(call: ToolCall, context: ToolContext) -> dict[str, Any]:
         update = parse_plan(call.arguments)
     except ValueError as exc:  # json.JSONDecodeError is a ValueError too
         return call.output(f"failed to parse function arguments: {exc}")
-    context.session.emit(context.turn.id, {"type": "plan_update", **update})
+    context.emit({"type": "plan_update", **update})
     return call.output("Plan updated")

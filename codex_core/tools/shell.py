@@ -60,7 +60,7 @@ async def _run_classic(
     args: dict[str, Any],
 ) -> str:
     started = time.monotonic()
-    settings = context.turn.settings
+    settings = context.settings
     cwd = resolve_cwd(settings, args.get("workdir"))
     request = CommandRequest.from_args(tool, argv, cwd, args)
     parsed = request.parsed
@@ -72,7 +72,7 @@ async def _run_classic(
     # What the begin and end events say about the command.
     described: ExecCommandFields = {
         "call_id": call.call_id,
-        "turn_id": context.turn.id,
+        "turn_id": context.turn_id,
         "command": argv,
         "cwd": cwd,
         "parsed_cmd": parsed,
@@ -85,7 +85,7 @@ async def _run_classic(
         plan = sandbox_plan(settings, cwd, env, bypass)
         if not began:  # one begin per call: a denied first attempt and its rerun are one command
             began = True
-            context.session.emit(context.turn.id, {"type": "exec_command_begin", **described})
+            context.emit({"type": "exec_command_begin", **described})
         try:
             result = await run_to_completion(
                 SpawnRequest(argv, cwd, env, plan, merge_stderr=False), timeout_ms / 1000
@@ -95,8 +95,7 @@ async def _run_classic(
         if plan is not None and likely_sandbox_denial(result.exit_code, result.aggregated):
             raise SandboxDenied(result.exit_code, result.aggregated)
         budget = output_budget(settings, None)
-        context.session.emit(
-            context.turn.id,
+        context.emit(
             {
                 "type": "exec_command_end",
                 **described,

@@ -11,10 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codex_core.tools.turn_local import turn_local
-
 if TYPE_CHECKING:
-    from codex_core.agent.session import Session, TurnState
     from codex_core.tools.base import ToolCall, ToolContext
 
 _DESCRIPTION = "Look at an image file on the local filesystem (give its path) so you can see its contents."
@@ -35,8 +32,8 @@ def spec(context: ToolContext) -> dict[str, Any]:
     }
 
 
-def _pending(turn: TurnState) -> list[dict[str, Any]]:
-    pending: list[dict[str, Any]] | None = turn_local(turn, "view_image", list)
+def _pending(context: ToolContext) -> list[dict[str, Any]]:
+    pending: list[dict[str, Any]] | None = context.turn_local("view_image", list)
     assert pending is not None
     return pending
 
@@ -52,7 +49,7 @@ async def handle(call: ToolCall, context: ToolContext) -> dict[str, Any]:
             raise TypeError("`path` must be a string")
     except (ValueError, KeyError, TypeError) as exc:
         return call.output(f"failed to parse function arguments: {exc}")
-    path = context.turn.settings.cwd / Path(raw).expanduser()
+    path = context.cwd / Path(raw).expanduser()
     try:
         info = path.stat()
     except OSError as exc:
@@ -66,16 +63,14 @@ async def handle(call: ToolCall, context: ToolContext) -> dict[str, Any]:
     message = user_message_item([{"type": "localImage", "path": str(path)}])
     if not any(part.get("type") == "input_image" for part in message["content"]):
         return call.output(f"unable to read image at `{path}`")
-    _pending(context.turn).append(message)
-    context.session.emit(
-        context.turn.id, {"type": "view_image_tool_call", "call_id": call.call_id, "path": str(path)}
-    )
+    _pending(context).append(message)
+    context.emit({"type": "view_image_tool_call", "call_id": call.call_id, "path": str(path)})
     return call.output("attached local image path")
 
 
-def flush_images(session: Session, turn: TurnState) -> None:
+def flush_images(context: ToolContext) -> None:
     """Record the images viewed during this step (after the step's tool outputs)."""
-    pending = turn_local(turn, "view_image")
+    pending = context.turn_local("view_image")
     if isinstance(pending, list) and pending:
-        session.record(list(pending))
+        context.record(list(pending))
         pending.clear()

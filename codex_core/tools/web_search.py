@@ -30,7 +30,7 @@ def web_search_mode(typed: Any) -> str:
 
 
 def spec(context: ToolContext) -> dict[str, Any] | None:
-    mode = web_search_mode(context.turn.settings.config.typed)
+    mode = web_search_mode(context.settings.config.typed)
     if mode == "disabled":
         return None
     return {"type": "web_search", "external_web_access": mode == "live"}

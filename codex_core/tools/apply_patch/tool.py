@@ -28,10 +28,8 @@ from codex_core.tools.apply_patch.diff import TurnDiffTracker
 from codex_core.tools.apply_patch.parser import ParseError, parse_patch
 from codex_core.tools.exec_common import RETRY_REASON, freeform_output
 from codex_core.tools.exec_runner import likely_sandbox_denial
-from codex_core.tools.turn_local import turn_local
 
 if TYPE_CHECKING:
-    from codex_core.agent.session import Session, TurnState
     from codex_core.events import ApplyPatchApprovalRequestEvent, ExecOutputStream, PatchCallFields
     from codex_core.tools.base import ToolCall, ToolContext
 
@@ -124,7 +122,7 @@ def function_spec() -> dict[str, Any]:
 
 
 def spec_for(context: ToolContext) -> dict[str, Any] | None:
-    kind = context.turn.settings.family.apply_patch_tool
+    kind = context.settings.family.apply_patch_tool
     if kind == "freeform":
         return freeform_spec()
     if kind == "function":
@@ -147,7 +145,7 @@ async def handle_apply_patch(call: ToolCall, context: ToolContext) -> dict[str, 
         except (ValueError, KeyError, TypeError) as exc:
             return call.output(f"failed to parse function arguments: {exc}")
     try:
-        action = verify(patch_text, context.turn.settings.cwd)
+        action = verify(patch_text, context.cwd)
     except (ParseError, PatchError) as exc:
         return call.output(f"apply_patch verification failed: {exc}")
     return await run_patch(call, context, action)
@@ -232,7 +230,7 @@ async def intercept_shell_patch(
     if isinstance(found, str):
         return call.output(f"apply_patch verification failed: {found}")
     patch_text, cd = found
-    cwd = context.turn.settings.cwd
+    cwd = context.cwd
     if workdir:
         cwd = cwd / workdir
     if cd:
@@ -248,7 +246,7 @@ async def intercept_shell_patch(
         f"Warning: apply_patch was requested via {call.name}. "
         "Use the apply_patch tool instead of exec_command."
     )
-    context.session.record([user_message_item([{"type": "text", "text": warning}])])
+    context.record([user_message_item([{"type": "text", "text": warning}])])
     return await run_patch(call, context, action)
 
 
@@ -301,24 +299,24 @@ def assess(action: PatchAction, approval_policy: str, sandbox_policy: dict[str, 
 
 
 # Paths the user approved "for the session": later patches touching only these don't ask again.
-def _session_approvals(session: Session) -> set[Path]:
+def _session_approvals(context: ToolContext) -> set[Path]:
     """Paths the user approved "for the session": later patches touching only these don't ask."""
-    return session.store("patch_approvals", set)
+    return context.thread_store("patch_approvals", set)
 
 
-def diff_tracker(turn: TurnState) -> TurnDiffTracker:
-    tracker = turn_local(turn, "turn_diff", TurnDiffTracker)
+def diff_tracker(context: ToolContext) -> TurnDiffTracker:
+    tracker = context.turn_local("turn_diff", TurnDiffTracker)
     assert tracker is not None
     return tracker
 
 
-def emit_turn_diff(session: Session, turn: TurnState) -> None:
+def emit_turn_diff(context: ToolContext) -> None:
     """Send the turn's whole diff so far, if a patch changed anything this turn."""
-    tracker = turn_local(turn, "turn_diff")
+    tracker = context.turn_local("turn_diff")
     if isinstance(tracker, TurnDiffTracker):
         diff = tracker.unified_diff()
         if diff is not None:
-            session.emit(turn.id, {"type": "turn_diff", "unified_diff": diff})
+            context.emit({"type": "turn_diff", "unified_diff": diff})
 
 
 # ---- the flow ----------------------------------------------------------------------------------
@@ -338,20 +336,19 @@ async def run_patch(call: ToolCall, context: ToolContext, action: PatchAction) -
     rerun without it: at once when the user already said yes, after a "retry without sandbox?"
     question under untrusted / on-failure.
     """
-    session, turn = context.session, context.turn
-    settings = turn.settings
+    settings = context.settings
     started = time.monotonic()
     verdict, reason = assess(action, settings.approval_policy, settings.sandbox_policy)
     if verdict == "reject":
         return call.output(f"patch rejected: {reason}")
     changes = action.event_changes()
     # The turn diff names files as the events do (the path as the patch wrote it, joined to cwd).
-    diff_tracker(turn).on_patch_begin({Path(c.event_path or p): c for p, c in action.changes.items()})
-    base: PatchCallFields = {"call_id": call.call_id, "turn_id": turn.id}
-    session.emit(
-        turn.id, {"type": "patch_apply_begin", **base, "auto_approved": verdict == "auto", "changes": changes}
+    diff_tracker(context).on_patch_begin({Path(c.event_path or p): c for p, c in action.changes.items()})
+    base: PatchCallFields = {"call_id": call.call_id, "turn_id": context.turn_id}
+    context.emit(
+        {"type": "patch_apply_begin", **base, "auto_approved": verdict == "auto", "changes": changes}
     )
-    approved_paths = _session_approvals(session)
+    approved_paths = _session_approvals(context)
     touched = set(action.changes) | {c.move_path for c in action.changes.values() if c.move_path is not None}
     user_approved = verdict == "ask" and touched <= approved_paths
     if verdict == "ask" and not user_approved:
@@ -362,7 +359,7 @@ async def run_patch(call: ToolCall, context: ToolContext, action: PatchAction) -
     applying = time.monotonic()  # the reported duration covers the write, not the wait for approval
     result = await _sandboxed_attempt(context, action)
     if result is not None and not result.success and likely_sandbox_denial(result.exit_code, result.stderr):
-        _emit_output(session, turn.id, call.call_id, "", result.stderr)
+        _emit_output(context, call.call_id, "", result.stderr)
         retry_allowed = settings.approval_policy in ("untrusted", "on-failure")
         if not user_approved and retry_allowed and not touched <= approved_paths:
             refusal = await _ask(context, call, action, base, changes, started, RETRY_REASON)
@@ -373,8 +370,8 @@ async def run_patch(call: ToolCall, context: ToolContext, action: PatchAction) -
             result = None
     if result is None:
         result = await asyncio.to_thread(apply_patch_text, action.patch, action.cwd)
-    _emit_output(session, turn.id, call.call_id, result.stdout, result.stderr)
-    _emit_end(session, turn, base, changes, result.stdout, result.stderr, result.success)
+    _emit_output(context, call.call_id, result.stdout, result.stderr)
+    _emit_end(context, base, changes, result.stdout, result.stderr, result.success)
     seconds = time.monotonic() - applying
     text = result.stdout + result.stderr
     if call.kind == "custom_tool_call":  # the freeform tool answers in plain text, as the reference's
@@ -392,7 +389,6 @@ async def _ask(
     reason: str | None,
 ) -> dict[str, Any] | None:
     """Ask about the patch; None when the user said yes, else the call's output (or CancelledError)."""
-    session, turn = context.session, context.turn
     request: ApplyPatchApprovalRequestEvent = {
         "type": "apply_patch_approval_request",
         "call_id": base["call_id"],
@@ -401,21 +397,21 @@ async def _ask(
     }
     if reason is not None:
         request["reason"] = reason
-    session.emit(turn.id, request)
-    decision = await session.approver.patch(turn.id, request)
+    context.emit(request)
+    decision = await context.approver.patch(context.turn_id, request)
     if decision == "approved_for_session":
         touched = set(action.changes) | {
             c.move_path for c in action.changes.values() if c.move_path is not None
         }
-        _session_approvals(session).update(touched)
+        _session_approvals(context).update(touched)
         return None
     if decision == "approved":
         return None
-    _emit_end(session, turn, base, changes, "", REJECTED_BY_USER, False)
+    _emit_end(context, base, changes, "", REJECTED_BY_USER, False)
     if decision == "abort":
         # Cancel ends the turn, like an interrupt; the call still gets its answer.
         elapsed = time.monotonic() - started
-        session.record([call.output(f"aborted by user after {elapsed:.1f}s")])
+        context.record([call.output(f"aborted by user after {elapsed:.1f}s")])
         raise asyncio.CancelledError
     return call.output(REJECTED_BY_USER)
 
@@ -425,7 +421,7 @@ async def _sandboxed_attempt(context: ToolContext, action: PatchAction) -> Apply
     from codex_core.tools.exec_common import command_env, sandbox_plan
     from codex_core.tools.exec_runner import SpawnError, SpawnRequest, run_to_completion
 
-    settings = context.turn.settings
+    settings = context.settings
     env = command_env(settings)
     cwd = str(action.cwd)
     plan = sandbox_plan(settings, cwd, env, False)
@@ -447,28 +443,25 @@ async def _sandboxed_attempt(context: ToolContext, action: PatchAction) -> Apply
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 
 
-def _emit_output(session: Session, turn_id: str, call_id: str, stdout: str, stderr: str) -> None:
+def _emit_output(context: ToolContext, call_id: str, stdout: str, stderr: str) -> None:
     streams: tuple[tuple[ExecOutputStream, str], ...] = (("stdout", stdout), ("stderr", stderr))
     for stream, text in streams:
         if text:
             chunk = base64.b64encode(text.encode("utf-8")).decode("ascii")
-            session.emit(
-                turn_id,
-                {"type": "exec_command_output_delta", "call_id": call_id, "stream": stream, "chunk": chunk},
+            context.emit(
+                {"type": "exec_command_output_delta", "call_id": call_id, "stream": stream, "chunk": chunk}
             )
 
 
 def _emit_end(
-    session: Session,
-    turn: TurnState,
+    context: ToolContext,
     base: PatchCallFields,
     changes: dict[str, Any],
     stdout: str,
     stderr: str,
     success: bool,
 ) -> None:
-    session.emit(
-        turn.id,
+    context.emit(
         {
             "type": "patch_apply_end",
             **base,
@@ -478,4 +471,4 @@ def _emit_end(
             "changes": changes,
         },
     )
-    emit_turn_diff(session, turn)
+    emit_turn_diff(context)
