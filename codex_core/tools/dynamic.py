@@ -17,7 +17,6 @@ import json
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from codex_core.agent.session import Session
     from codex_core.tools.base import ToolCall, ToolContext, ToolRouter
 
 
@@ -33,8 +32,17 @@ class ClientTools(Protocol):
         ...
 
 
+class ClientToolsHost(Protocol):
+    """What installing client tools needs of a thread (the agent's Session provides it)."""
+
+    @property
+    def stores(self) -> dict[str, Any]: ...
+    @property
+    def tools(self) -> ToolRouter: ...
+
+
 def install_client_tools(
-    session: Session, client: ClientTools, dynamic_tools: list[dict[str, Any]] | None = None
+    session: ClientToolsHost, client: ClientTools, dynamic_tools: list[dict[str, Any]] | None = None
 ) -> None:
     """Route client-answered calls of `session` to `client`; register its dynamic tools
     (`{name, description, inputSchema}` as given to thread/start) on the session's router."""
