@@ -9,16 +9,16 @@ concurrent callers wait for it and reuse the result -- and enforces ``forced_log
 
 from __future__ import annotations
 
-import logging
-import threading
+import _thread  # threading's own locks, without importing threading (~1 ms at start-up)
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from codex_core.keyring_access import KeyringBackend
+from login.credentials import CodexAuth as CodexAuth
+from login.credentials import ExternalTokens as ExternalTokens
 from login.oauth import (
     CLIENT_ID,
     ExchangedTokens,
@@ -39,19 +39,23 @@ from login.storage import (
     TokenData,
     make_store,
 )
-from login.tokens import IdTokenInfo, wire_plan_type
+from login.tokens import IdTokenInfo
 
 if TYPE_CHECKING:
     import asyncio
+    import logging
 
     from codex_core.config.typed import ConfigToml
 
-log = logging.getLogger("codex.login")
+
+def _log() -> logging.Logger:
+    # logging is imported on first use: `codex login status` never logs.
+    import logging
+
+    return logging.getLogger("codex.login")
+
 
 ForcedLoginMethod = Literal["chatgpt", "api"]
-REFRESH_INTERVAL = timedelta(days=8)
-# Refresh a little before the access token's own expiry so a request never leaves with a dead token.
-EXPIRY_SKEW = timedelta(seconds=60)
 
 API_KEY_LOGIN_DISABLED = "API key login is disabled. Use ChatGPT login instead."
 CHATGPT_LOGIN_DISABLED = "ChatGPT login is disabled. Use API key login instead."
@@ -65,75 +69,7 @@ class ExternalRefreshFailed(OAuthError):
     """The client could not give us fresh external ChatGPT tokens."""
 
 
-@dataclass(frozen=True)
-class ExternalTokens:
-    access_token: str
-    account_id: str
-    plan_type: str | None = None
-
-
 ExternalRefresher = Callable[[str | None], Awaitable[ExternalTokens]]
-
-
-@dataclass(frozen=True)
-class CodexAuth:
-    """An immutable view of the active credentials."""
-
-    mode: AuthMode
-    api_key: str | None
-    tokens: TokenData | None
-    last_refresh: datetime | None
-    plan_override: str | None = None  # external tokens may name the plan explicitly
-
-    @property
-    def is_chatgpt(self) -> bool:
-        return self.mode in ("chatgpt", "chatgptAuthTokens")
-
-    @property
-    def id_info(self) -> IdTokenInfo:
-        return (
-            IdTokenInfo.parse(self.tokens.id_token)
-            if self.tokens
-            else IdTokenInfo(None, None, None, None, None)
-        )
-
-    @property
-    def access_info(self) -> IdTokenInfo:
-        return (
-            IdTokenInfo.parse(self.tokens.access_token)
-            if self.tokens
-            else IdTokenInfo(None, None, None, None, None)
-        )
-
-    @property
-    def email(self) -> str | None:
-        return self.id_info.email or self.access_info.email
-
-    @property
-    def account_id(self) -> str | None:
-        if self.tokens is None:
-            return None
-        return self.tokens.account_id or self.id_info.account_id
-
-    @property
-    def plan_type(self) -> str:
-        """The wire planType (free, plus, ..., unknown)."""
-        raw = self.plan_override or self.id_info.plan_type or self.access_info.plan_type
-        return wire_plan_type(raw)
-
-    @property
-    def bearer_token(self) -> str | None:
-        if self.mode == "apikey":
-            return self.api_key
-        return self.tokens.access_token if self.tokens else None
-
-    def needs_refresh(self, now: datetime) -> bool:
-        if self.mode != "chatgpt" or self.tokens is None:
-            return False
-        if self.last_refresh is None or now - self.last_refresh > REFRESH_INTERVAL:
-            return True
-        exp = self.access_info.expires_at
-        return exp is not None and datetime.fromtimestamp(exp, UTC) - EXPIRY_SKEW <= now
 
 
 def _utcnow() -> datetime:
@@ -145,7 +81,7 @@ _UNSET: Any = object()
 
 class AuthManager:
     _instances: dict[Path, AuthManager] = {}  # noqa: RUF012 - process-wide registry by design
-    _instances_lock = threading.Lock()
+    _instances_lock = _thread.allocate_lock()
 
     def __init__(
         self,
@@ -164,7 +100,7 @@ class AuthManager:
         self._keyring_backend = keyring_backend
         self.client_id = client_id
         self._clock = clock
-        self._lock = threading.RLock()
+        self._lock = _thread.RLock()
         self._configured = store_mode is not None
         self._store_mode: StoreMode = store_mode or "file"
         self._store: AuthStore = make_store(self._store_mode, self.codex_home, keyring_backend)
@@ -239,7 +175,7 @@ class AuthManager:
 
             self.configure_from(load_config(codex_home=self.codex_home, env=self._env).typed)
         except Exception as exc:  # a broken config.toml must not break auth; the loader reports it elsewhere
-            log.debug("auth settings not read from config: %s", type(exc).__name__)
+            _log().debug("auth settings not read from config: %s", type(exc).__name__)
 
     @property
     def store_mode(self) -> StoreMode:
@@ -256,7 +192,7 @@ class AuthManager:
             try:
                 callback(current)
             except Exception:
-                log.exception("auth listener failed")
+                _log().exception("auth listener failed")
 
     # -- reading ----------------------------------------------------------------------------------
     def _load_locked(self, *, force: bool = False) -> None:
@@ -267,7 +203,7 @@ class AuthManager:
             auth = self._store.load()
             self._load_error = None
         except AuthStorageError as exc:
-            log.info("could not load auth: %s", exc)  # surfaced through load_error
+            _log().info("could not load auth: %s", exc)  # surfaced through load_error
             auth, self._load_error = None, str(exc)
         changed = self._loaded and auth != self._auth
         self._auth, self._fingerprint, self._loaded = auth, fingerprint, True
@@ -446,7 +382,7 @@ class AuthManager:
             except RefreshFailed as exc:
                 if exc.permanent:
                     raise
-                log.warning("token refresh failed; using the current token: %s", exc)
+                _log().warning("token refresh failed; using the current token: %s", exc)
         return self.current()
 
     async def refresh(self) -> bool:
@@ -484,7 +420,7 @@ class AuthManager:
             except RefreshFailed as exc:
                 if exc.permanent:
                     raise
-                log.warning("token refresh after 401 failed: %s", exc)
+                _log().warning("token refresh after 401 failed: %s", exc)
                 return False
             return True
 
@@ -524,13 +460,13 @@ class AuthManager:
         def persist() -> None:
             with self._lock:
                 base = self._auth or AuthDotJson(auth_mode="chatgpt")
-                self._save_locked(replace(base, tokens=tokens, last_refresh=self._clock()))
+                self._save_locked(base.with_tokens(tokens, self._clock()))
                 self._changed()
 
         import asyncio
 
         await asyncio.to_thread(persist)
-        log.info("refreshed ChatGPT tokens")
+        _log().info("refreshed ChatGPT tokens")
 
     async def _refresh_external(self, auth: CodexAuth) -> None:
         refresher = self._external_refresher

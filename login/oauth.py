@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
+
+from login.values import Value
 
 DEFAULT_ISSUER = "https://auth.openai.com"
 CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann"
@@ -63,10 +64,15 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-@dataclass(frozen=True)
-class Pkce:
-    verifier: str
-    challenge: str
+class Pkce(Value):
+    _fields = ("verifier", "challenge")
+    __slots__ = _fields
+    verifier: Final[str]
+    challenge: Final[str]
+
+    def __init__(self, verifier: str, challenge: str) -> None:
+        self.verifier = verifier
+        self.challenge = challenge
 
     @classmethod
     def generate(cls) -> Pkce:
@@ -117,11 +123,17 @@ def authorize_url(
     return f"{issuer.rstrip('/')}/oauth/authorize?{encoded}"
 
 
-@dataclass(frozen=True)
-class ExchangedTokens:
-    id_token: str
-    access_token: str
-    refresh_token: str
+class ExchangedTokens(Value):
+    _fields = ("id_token", "access_token", "refresh_token")
+    __slots__ = _fields
+    id_token: Final[str]
+    access_token: Final[str]
+    refresh_token: Final[str]
+
+    def __init__(self, id_token: str, access_token: str, refresh_token: str) -> None:
+        self.id_token = id_token
+        self.access_token = access_token
+        self.refresh_token = refresh_token
 
 
 def _error_detail(body: bytes) -> str:
@@ -216,11 +228,17 @@ async def obtain_api_key(issuer: str, *, client_id: str, id_token: str) -> str |
     return key if isinstance(key, str) and key else None
 
 
-@dataclass(frozen=True)
-class RefreshedTokens:
-    id_token: str | None
-    access_token: str | None
-    refresh_token: str | None
+class RefreshedTokens(Value):
+    _fields = ("id_token", "access_token", "refresh_token")
+    __slots__ = _fields
+    id_token: Final[str | None]
+    access_token: Final[str | None]
+    refresh_token: Final[str | None]
+
+    def __init__(self, id_token: str | None, access_token: str | None, refresh_token: str | None) -> None:
+        self.id_token = id_token
+        self.access_token = access_token
+        self.refresh_token = refresh_token
 
 
 async def refresh_tokens(url: str, *, client_id: str, refresh_token: str) -> RefreshedTokens:

@@ -6,20 +6,19 @@ The JSON layout matches the reference CLI byte for byte in shape (field names, n
 
 from __future__ import annotations
 
+import _thread  # threading's own lock, without importing threading (~1 ms at start-up)
 import contextlib
-import json
-import logging
 import os
-import threading
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from codex_core.atomic import atomic_write_bytes
 from codex_core.keyring_access import KeyringBackend, system_keyring
+from login.values import Value
 
-log = logging.getLogger("codex.login")
+if TYPE_CHECKING:
+    import logging
 
 AUTH_FILE_NAME = "auth.json"
 KEYRING_SERVICE = "Codex Auth"
@@ -28,16 +27,32 @@ AuthMode = Literal["apikey", "chatgpt", "chatgptAuthTokens"]
 StoreMode = Literal["file", "keyring", "auto", "ephemeral"]
 
 
+def _log() -> logging.Logger:
+    # logging is imported on first use: `codex login status` with a file store never logs.
+    import logging
+
+    return logging.getLogger("codex.login")
+
+
 class AuthStorageError(Exception):
     """The credential store could not be read or written (message is safe to show)."""
 
 
-@dataclass(frozen=True)
-class TokenData:
-    id_token: str
-    access_token: str
-    refresh_token: str
-    account_id: str | None = None
+class TokenData(Value):
+    _fields = ("id_token", "access_token", "refresh_token", "account_id")
+    __slots__ = _fields
+    id_token: Final[str]
+    access_token: Final[str]
+    refresh_token: Final[str]
+    account_id: Final[str | None]
+
+    def __init__(
+        self, id_token: str, access_token: str, refresh_token: str, account_id: str | None = None
+    ) -> None:
+        self.id_token = id_token
+        self.access_token = access_token
+        self.refresh_token = refresh_token
+        self.account_id = account_id
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,14 +73,30 @@ class TokenData:
         return cls(str(id_token), str(access), str(refresh), account if isinstance(account, str) else None)
 
 
-@dataclass(frozen=True)
-class AuthDotJson:
-    auth_mode: AuthMode | None = None
-    openai_api_key: str | None = None
-    tokens: TokenData | None = None
-    last_refresh: datetime | None = None
+class AuthDotJson(Value):
+    _fields = ("auth_mode", "openai_api_key", "tokens", "last_refresh", "extra")
+    __slots__ = _fields
+    _uncompared = ("extra",)
+    auth_mode: Final[AuthMode | None]
+    openai_api_key: Final[str | None]
+    tokens: Final[TokenData | None]
+    last_refresh: Final[datetime | None]
     # Keys a newer CLI may add: carried through so a rewrite does not drop them.
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    extra: Final[dict[str, Any]]
+
+    def __init__(
+        self,
+        auth_mode: AuthMode | None = None,
+        openai_api_key: str | None = None,
+        tokens: TokenData | None = None,
+        last_refresh: datetime | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.auth_mode = auth_mode
+        self.openai_api_key = openai_api_key
+        self.tokens = tokens
+        self.last_refresh = last_refresh
+        self.extra = {} if extra is None else extra
 
     @property
     def resolved_mode(self) -> AuthMode:
@@ -90,6 +121,8 @@ class AuthDotJson:
         return out
 
     def dumps(self) -> bytes:
+        import json  # here and below: a logged-out `codex login status` parses no JSON
+
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False).encode("utf-8")
 
     @classmethod
@@ -109,6 +142,8 @@ class AuthDotJson:
 
     @classmethod
     def loads(cls, raw: bytes | str) -> AuthDotJson:
+        import json
+
         try:
             data = json.loads(raw)
         except ValueError:
@@ -116,7 +151,7 @@ class AuthDotJson:
         return cls.from_json(data)
 
     def with_tokens(self, tokens: TokenData, now: datetime) -> AuthDotJson:
-        return replace(self, tokens=tokens, last_refresh=now)
+        return AuthDotJson(self.auth_mode, self.openai_api_key, tokens, now, self.extra)
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -231,6 +266,8 @@ class KeyringStore:
         return AuthDotJson.loads(raw) if raw else None
 
     def save(self, auth: AuthDotJson) -> None:
+        import json
+
         payload = json.dumps(auth.to_json(), separators=(",", ":"))
         try:
             self._keyring().set_password(KEYRING_SERVICE, self.account, payload)
@@ -272,7 +309,7 @@ class AutoStore:
             try:
                 found = self.keyring.load()
             except AuthStorageError as exc:
-                log.warning("%s; trying auth.json", exc)
+                _log().warning("%s; trying auth.json", exc)
             else:
                 if found is not None:
                     return found
@@ -284,7 +321,7 @@ class AutoStore:
                 self.keyring.save(auth)
                 return
             except AuthStorageError:
-                log.warning("failed to save auth to keyring, falling back to file storage")
+                _log().warning("failed to save auth to keyring, falling back to file storage")
         self.file.save(auth)
 
     def delete(self) -> bool:
@@ -293,7 +330,7 @@ class AutoStore:
             try:
                 removed = self.keyring.delete()
             except AuthStorageError as exc:
-                log.warning("%s", exc)
+                _log().warning("%s", exc)
         return self.file.delete() or removed
 
     def fingerprint(self) -> object:
@@ -305,7 +342,7 @@ class EphemeralStore:
 
     def __init__(self) -> None:
         self._auth: AuthDotJson | None = None
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._version = 0
 
     def load(self) -> AuthDotJson | None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
+
+from login.values import Value
 
 AUTH_CLAIMS_KEY = "https://api.openai.com/auth"
 PROFILE_CLAIMS_KEY = "https://api.openai.com/profile"
@@ -20,6 +19,9 @@ def jwt_payload(token: str) -> dict[str, Any]:
     if len(parts) != 3 or not parts[1]:
         return {}
     segment = parts[1]
+    import base64  # here and below: a logged-out `codex login status` reads no token
+    import json
+
     try:
         raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
         data = json.loads(raw)
@@ -37,15 +39,30 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-@dataclass(frozen=True)
-class IdTokenInfo:
+class IdTokenInfo(Value):
     """What Codex needs from an id token (or an access token, for external auth)."""
 
-    email: str | None
-    plan_type: str | None  # raw claim value
-    account_id: str | None
-    user_id: str | None
-    expires_at: int | None  # unix seconds
+    _fields = ("email", "plan_type", "account_id", "user_id", "expires_at")
+    __slots__ = _fields
+    email: Final[str | None]
+    plan_type: Final[str | None]  # raw claim value
+    account_id: Final[str | None]
+    user_id: Final[str | None]
+    expires_at: Final[int | None]  # unix seconds
+
+    def __init__(
+        self,
+        email: str | None,
+        plan_type: str | None,
+        account_id: str | None,
+        user_id: str | None,
+        expires_at: int | None,
+    ) -> None:
+        self.email = email
+        self.plan_type = plan_type
+        self.account_id = account_id
+        self.user_id = user_id
+        self.expires_at = expires_at
 
     @classmethod
     def parse(cls, token: str) -> IdTokenInfo:
@@ -140,6 +157,9 @@ def check_id_token(token: str) -> None:
     problem = _b64_problem(parts[1])
     if problem is not None:
         raise IdTokenFormatError(problem, positioned=True)
+    import base64
+    import json
+
     raw = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
     try:
         payload = json.loads(raw)
@@ -194,6 +214,8 @@ def id_token_position(text: str) -> tuple[int, int] | None:
     quote = text.find('"', colon + 1) if colon >= 0 else -1
     if quote < 0 or text[colon + 1 : quote].strip():
         return None
+    import json
+
     try:
         _, end = json.decoder.scanstring(text, quote + 1)  # type: ignore[attr-defined]
     except ValueError:
