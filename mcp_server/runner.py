@@ -196,8 +196,8 @@ class CodexRunner:
             user_agent=self.user_agent,
             source="mcp",
             thread_id=thread_id,
+            approver=ElicitationApprover(channel),
         )
-        session.approver = ElicitationApprover(channel)
         self.channels[thread_id] = channel
         return session
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import Deferred, RequestContext, handler
-from app_server.handlers.threads import create_thread_for, loaded_session, wire_thread
+from app_server.handlers.threads import create_thread_for, loaded_session, thread_wiring, wire_thread
 from app_server.handlers.turns import interrupt, start_turn, turn_settings
 from app_server.jsonrpc import JsonRpcError
 from codex_core.user_agent import DEFAULT_ORIGINATOR
@@ -190,11 +190,9 @@ async def _v1_open(
         state.threads,
         path,
         settings,
-        sink=state.events_for(thread_id),
-        originator=state.originator or DEFAULT_ORIGINATOR,
-        user_agent=state.user_agent(),
         thread_id=thread_id,
         keep_requested_instructions=overrides.base_instructions is not None,
+        **thread_wiring(ctx, thread_id, "v1"),
     )
     wire_thread(ctx, session, api_version="v1")
     return {

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, config_errors, handler
-from app_server.handlers.threads import loaded_session, start_response, wire_thread
+from app_server.handlers.threads import loaded_session, start_response, thread_wiring, wire_thread
 from app_server.jsonrpc import JsonRpcError
 from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
 from codex_core.user_agent import DEFAULT_ORIGINATOR
@@ -129,11 +129,9 @@ async def thread_resume(ctx: RequestContext, params: ThreadResumeParams) -> Thre
             state.threads,
             path,
             settings,
-            sink=state.events_for(thread_id),
-            originator=state.originator or DEFAULT_ORIGINATOR,
-            user_agent=state.user_agent(),
             thread_id=thread_id,
             keep_requested_instructions=params.base_instructions is not None,
+            **thread_wiring(ctx, thread_id),
         )
         wire_thread(ctx, session)
     state.subscribe(ctx.connection, session.thread_id)
@@ -196,11 +194,9 @@ async def thread_fork(ctx: RequestContext, params: ThreadForkParams) -> ThreadFo
         state.threads,
         path,
         settings,
-        sink=state.events_for(new_id),
-        originator=state.originator or DEFAULT_ORIGINATOR,
-        user_agent=state.user_agent(),
         thread_id=new_id,
         keep_requested_instructions=params.base_instructions is not None,
+        **thread_wiring(ctx, new_id),
     )
     wire_thread(ctx, session)
     state.subscribe(ctx.connection, new_id)

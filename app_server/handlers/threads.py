@@ -75,16 +75,28 @@ async def create_thread(
 
     thread_id = uuid7_str()
     session = await state.threads.create(
-        settings,
-        sink=state.events_for(thread_id),
-        originator=state.originator or DEFAULT_ORIGINATOR,
-        user_agent=state.user_agent(),
-        ephemeral=ephemeral,
-        thread_id=thread_id,
+        settings, ephemeral=ephemeral, thread_id=thread_id, **thread_wiring(ctx, thread_id, api_version)
     )
     ctx.after.append(lambda: emit_after_start(session, loaded))
     wire_thread(ctx, session, api_version=api_version, dynamic_tools=dynamic_tools)
     return session
+
+
+def thread_wiring(ctx: RequestContext, thread_id: str, api_version: str = "v2") -> dict[str, Any]:
+    """What the thread manager needs from this server to build a thread (every path: start,
+    resume, fork, v1, detached review): where its events go, who answers its approvals, and who
+    it says it is. Passed to `ThreadManager.create` / `load_session`."""
+    from app_server.approvals import ThreadApprover
+
+    state = ctx.state
+    sink = state.events_for(thread_id)
+    sink.api_version = api_version
+    return {
+        "sink": sink,
+        "approver": ThreadApprover(state, thread_id, api_version),
+        "originator": state.originator or DEFAULT_ORIGINATOR,
+        "user_agent": state.user_agent(),
+    }
 
 
 def wire_thread(
@@ -94,17 +106,14 @@ def wire_thread(
     api_version: str = "v2",
     dynamic_tools: list[dict[str, Any]] | None = None,
 ) -> None:
-    """What every thread this server loads gets, however it was made (started, resumed, forked,
-    v1, detached review): its event translation for the API that made it, approvals asked of its
-    clients, the client's tools, and its MCP servers started once the answer went out."""
-    from app_server.approvals import ThreadApprover
+    """What every thread this server loads gets once built (see `thread_wiring` for what it is
+    built with): the client's tools, and its MCP servers started once the answer went out."""
     from app_server.client_tools import attach_client_tools
     from codex_core.mcp.tools import start_servers_for
 
     state = ctx.state
     thread_id = session.thread_id
     state.events_for(thread_id).api_version = api_version
-    session.approver = ThreadApprover(state, thread_id, api_version)
     attach_client_tools(state, session, thread_id, dynamic_tools)
     ctx.after.append(lambda: start_servers_for(session))
 

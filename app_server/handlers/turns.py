@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app_server.handlers import DEFERRED, Deferred, RequestContext, handler
-from app_server.handlers.threads import loaded_session, wire_thread
+from app_server.handlers.threads import loaded_session, thread_wiring, wire_thread
 from app_server.jsonrpc import JsonRpcError
-from codex_core.user_agent import DEFAULT_ORIGINATOR
 
 if TYPE_CHECKING:
     from app_server.protocol.results import (
@@ -192,11 +191,7 @@ async def review_start(ctx: RequestContext, params: ReviewStartParams) -> Review
     if params.delivery == "detached":
         review_id = uuid7_str()
         session = await state.threads.create(
-            session.settings,
-            sink=state.events_for(review_id),
-            originator=state.originator or DEFAULT_ORIGINATOR,
-            user_agent=state.user_agent(),
-            thread_id=review_id,
+            session.settings, thread_id=review_id, **thread_wiring(ctx, review_id)
         )
         wire_thread(ctx, session)
         state.subscribe(ctx.connection, review_id)

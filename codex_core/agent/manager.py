@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from codex_core.agent.session import Session
 
 if TYPE_CHECKING:
+    from codex_core.agent.approver import Approver
     from codex_core.agent.settings import SessionSettings
     from codex_core.events import EventSink
 
@@ -37,6 +38,7 @@ class ThreadManager:
         ephemeral: bool = False,
         source: str = "vscode",
         thread_id: str | None = None,
+        approver: Approver | None = None,
     ) -> Session:
         from codex_core.git_diff import collect_git_info
         from codex_core.rollout.paths import rollout_path
@@ -76,6 +78,7 @@ class ThreadManager:
             rollout=writer,
             rollout_path=path,
             env=self.env,
+            approver=approver,
         )
         session.git = git
         self.threads[new_id] = session
@@ -121,6 +124,7 @@ async def load_session(
     user_agent: str,
     thread_id: str | None = None,
     keep_requested_instructions: bool = False,
+    approver: Approver | None = None,
 ) -> Session:
     """A loaded thread continuing the rollout at `path` (new turns append to the same file).
 
@@ -158,6 +162,7 @@ async def load_session(
         # environment), to the history and the file, as the reference does on resume and fork.
         context_recorded=False,
         env=manager.env,
+        approver=approver,
     )
     session.preview = head.preview if head is not None and head.preview else ""
     git = meta.get("git")

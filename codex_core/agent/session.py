@@ -17,6 +17,7 @@ from codex_core.tools.base import ToolRouter
 from codex_core.tools.registry import default_router
 
 if TYPE_CHECKING:
+    from codex_core.agent.approver import Approver
     from codex_core.agent.settings import SessionSettings
     from codex_core.events import CoreEvent, EventSink
     from codex_core.model.client import ModelClient
@@ -64,6 +65,7 @@ class Session:
         context_recorded: bool = False,
         tools: ToolRouter | None = None,
         env: dict[str, str] | None = None,
+        approver: Approver | None = None,
     ) -> None:
         self.thread_id = thread_id
         self.settings = settings
@@ -95,9 +97,11 @@ class Session:
         # session, the client's tools, MCP start-up reports), by name: see `store`.
         self.stores: dict[str, Any] = {}
         self.preview = ""  # the first user message, as thread lists show it
-        from codex_core.agent.approver import Approver, DenyAll
+        from codex_core.agent.approver import DenyAll
 
-        self.approver: Approver = DenyAll()
+        # Who answers this thread's approvals (the app-server's clients, the mcp-server's
+        # elicitations); without one, nothing that needs approval runs.
+        self.approver: Approver = approver if approver is not None else DenyAll()
         self.git: dict[str, Any] | None = None
         self._client: ModelClient | None = None
         self._client_key: tuple[str, str | None] | None = None
