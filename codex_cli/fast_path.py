@@ -1,7 +1,8 @@
 """Everyday invocations run without importing Typer (about 75 ms of start-up) or pydantic.
 
 Taken here: `--version`, help of any command (the texts Typer renders, kept in help_texts.py),
-`mcp list`, `mcp get NAME`, `login status`, the schema generators and a plain `app-server`.
+`mcp list`, `mcp get NAME`, `login status`, the schema generators, a plain `app-server` and a
+plain `mcp-server`.
 Only argument lists made of the options these know, spelled the plain way, are taken; anything
 else (a typo, `-cVALUE`, `--`, a value that starts with `-`) goes through Typer, which owns usage
 errors. The checks of `-c`/`--enable`/`--disable` run in Typer's order: each level's feature
@@ -152,6 +153,8 @@ def try_fast(argv: list[str]) -> int | None:
     command, rest = argv[i], argv[i + 1 :]
     if command == "app-server":
         return _app_server(found, rest)
+    if command == "mcp-server":
+        return _mcp_server(found, rest)
     if command in ("generate-ts", "generate-json-schema"):
         return _generate(command, [found], rest)
     if command not in ("mcp", "login"):
@@ -235,3 +238,26 @@ def _app_server(root: Found, args: list[str]) -> int | None:
         ws_allow_origins=server.get("ws_allow_origin", []),
     )
     return run(args_, fast_stdio=True)
+
+
+def _mcp_server(root: Found, args: list[str]) -> int | None:
+    """A plain `mcp-server [-c ...]`: serve at once (an MCP host spawns it and waits for the
+    handshake); a config that does not load is Typer's path to report, as it always was."""
+    leaf = _leaf(args, _GLOBAL_VALUE_OPTIONS, set(), 0)
+    if leaf is None:
+        return None
+    specs = _overrides([root, leaf[0]])
+    if isinstance(specs, int):
+        return specs
+    from codex_core.config.errors import ConfigError
+    from codex_core.config.home import find_codex_home
+    from codex_core.config.loader import load_config
+
+    try:
+        # Fail before serving when the user's config (with -c overrides) does not load.
+        load_config(codex_home=find_codex_home(), cli_overrides=specs)
+    except (ConfigError, OSError):
+        return None
+    from mcp_server.server import McpServerArgs, run
+
+    return run(McpServerArgs(cli_overrides=specs))

@@ -161,3 +161,40 @@ def test_schema_export_through_the_fast_path(isolated_env: dict[str, str], tmp_p
         assert all((fast_out / f).read_bytes() == (typer_out / f).read_bytes() for f in files)
         for folder in (fast_out, typer_out):
             subprocess.run(["rm", "-rf", str(folder)], check=True)
+
+
+def test_mcp_server_starts_without_typer(isolated_env: dict[str, str], tmp_path: Path) -> None:
+    # An MCP host spawns `codex mcp-server` and waits for the handshake: the same answer, sooner.
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
+    }
+    answers = {}
+    for mode in ("fast", "typer"):
+        proc = subprocess.run(
+            [sys.executable, "-c", PROBE, mode, "mcp-server", "-c", 'model="o3"'],
+            input=json.dumps(initialize) + "\n",
+            capture_output=True,
+            text=True,
+            env=isolated_env,
+            cwd=tmp_path,
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        answers[mode] = (json.loads(proc.stdout.splitlines()[0]), proc.stderr.rpartition("\n@@")[2].strip())
+    assert answers["fast"][0] == answers["typer"][0] and answers["fast"][0]["id"] == 1
+    assert "typer" not in answers["fast"][1].split(",") and "typer" in answers["typer"][1].split(",")
+
+
+def test_mcp_server_with_a_bad_config_is_reported_by_typer(
+    isolated_env: dict[str, str], tmp_path: Path
+) -> None:
+    argv = ["mcp-server", "-c", "approval_policy=bogus"]
+    fast = _run("fast", argv, isolated_env, tmp_path)
+    assert fast[0] != 0 and fast[:3] == _run("typer", argv, isolated_env, tmp_path)[:3]
