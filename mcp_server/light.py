@@ -23,8 +23,12 @@ from __future__ import annotations
 import codecs
 import io
 import json
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # as typing's; importing typing costs ~10 ms of the handshake
+
+if TYPE_CHECKING:  # annotations only: typing's own import is most of this module's cost
+    from collections.abc import Callable
+    from typing import Any
 
 # The id under which a light-answered `initialize` is replayed to the SDK; its answer is dropped.
 REPLAY_ID = "codex-mcp-server/light-initialize"

@@ -11,14 +11,17 @@ here (mcp_server.light) while a thread loads the SDK, which then serves the rest
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable
-from pathlib import Path
 
 from mcp_server.light import LightFront, LineDecoder
+
+TYPE_CHECKING = False  # as typing's; importing typing costs ~10 ms of the handshake
+
+if TYPE_CHECKING:  # the handshake path imports no more than it needs (pathlib alone is ~9 ms)
+    from collections.abc import Callable
+    from pathlib import Path
 
 
 class McpServerArgs:
@@ -50,6 +53,8 @@ class Stdio:
         saved: list[tuple[int, int]] = []
 
         def restore() -> None:
+            import contextlib  # at exit, off the handshake path
+
             for fd, private in saved:
                 with contextlib.suppress(OSError):
                     os.dup2(private, fd)
