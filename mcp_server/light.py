@@ -13,7 +13,7 @@ only, while a thread imports the SDK and the core:
 - every other line waits, in order, for the SDK, which then serves the rest of the session.
 
 Anything off the ordinary shape goes to the SDK untouched, so the wire stays what the SDK
-writes. `tests/unit/mcp_server/test_light.py` holds these answers against the SDK's own.
+writes. `tests/integration/test_mcp_server_light.py` holds these answers against the SDK's own.
 Lines are split and decoded as the SDK's stdio transport does (UTF-8 with replacement,
 universal newlines), so the same text reaches it either way.
 """
