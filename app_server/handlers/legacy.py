@@ -194,7 +194,7 @@ async def _v1_open(
         keep_requested_instructions=overrides.base_instructions is not None,
         **thread_wiring(ctx, thread_id, "v1"),
     )
-    wire_thread(ctx, session, api_version="v1")
+    wire_thread(ctx, session)
     return {
         "conversationId": thread_id,
         "model": session.settings.model,

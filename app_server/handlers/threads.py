@@ -78,7 +78,7 @@ async def create_thread(
         settings, ephemeral=ephemeral, thread_id=thread_id, **thread_wiring(ctx, thread_id, api_version)
     )
     ctx.after.append(lambda: emit_after_start(session, loaded))
-    wire_thread(ctx, session, api_version=api_version, dynamic_tools=dynamic_tools)
+    wire_thread(ctx, session, dynamic_tools=dynamic_tools)
     return session
 
 
@@ -103,7 +103,6 @@ def wire_thread(
     ctx: RequestContext,
     session: Any,
     *,
-    api_version: str = "v2",
     dynamic_tools: list[dict[str, Any]] | None = None,
 ) -> None:
     """What every thread this server loads gets once built (see `thread_wiring` for what it is
@@ -113,7 +112,6 @@ def wire_thread(
 
     state = ctx.state
     thread_id = session.thread_id
-    state.events_for(thread_id).api_version = api_version
     attach_client_tools(state, session, thread_id, dynamic_tools)
     ctx.after.append(lambda: start_servers_for(session))
 

@@ -199,18 +199,22 @@ def rank(documents: Sequence[ToolDocument], query: str, limit: int) -> list[tupl
     average = f32(sum(lengths) / len(lengths)) or 1.0
     total = len(bags)
     k1, b = f32(_K1), f32(_B)
-    scored: list[tuple[float, int]] = []
     terms = list(dict.fromkeys(tokenize(query)))
+    # Per term, how rare it is among the tools (its idf); per document, its length's weight.
+    idf: dict[str, float] = {}
+    for term in terms:
+        holding = sum(1 for bag in bags if term in bag)
+        idf[term] = f32(math.log(f32(1 + f32(f32(total - holding + 0.5) / f32(holding + 0.5)))))
+    scored: list[tuple[float, int]] = []
     for index, bag in enumerate(bags):
+        norm = f32(k1 * f32(f32(1 - b) + f32(b * f32(lengths[index] / average))))
         score = 0.0
         for term in terms:
             frequency = bag.get(term, 0)
-            if not frequency:
-                continue
-            holding = sum(1 for other in bags if term in other)
-            idf = f32(math.log(f32(1 + f32(f32(total - holding + 0.5) / f32(holding + 0.5)))))
-            norm = f32(k1 * f32(f32(1 - b) + f32(b * f32(lengths[index] / average))))
-            score = f32(score + f32(idf * f32(f32(frequency * f32(k1 + 1)) / f32(frequency + norm))))
+            if frequency:
+                score = f32(
+                    score + f32(idf[term] * f32(f32(frequency * f32(k1 + 1)) / f32(frequency + norm)))
+                )
         if score > 0:
             scored.append((score, index))
     scored.sort(key=lambda entry: (-entry[0], entry[1]))
@@ -243,10 +247,9 @@ def parse_arguments(arguments: str) -> tuple[str, int]:
     return query, max(1, int(limit))
 
 
-def search_output(
-    query: str, limit: int, tools: Sequence[McpTool], selected: list[str]
-) -> tuple[str, list[str]]:
-    """The tool's output text and the turn's selection after this search (earlier picks first)."""
+def search_output(query: str, limit: int, tools: Sequence[McpTool], selected: list[str]) -> str:
+    """The tool's output text; `selected`, the turn's selection, gains this search's picks
+    (earlier picks stay first)."""
     documents = [ToolDocument.of(tool) for tool in tools]
     matches = rank(documents, query, limit)
     for document, _score in matches:
@@ -270,4 +273,4 @@ def search_output(
             for document, score in matches
         ],
     }
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False), selected
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)

@@ -184,8 +184,7 @@ async def _handle_search(call: ToolCall, context: ToolContext) -> dict[str, Any]
     await manager.wait_ready()
     selected: list[str] | None = context.turn_local(SELECTED_KEY, list)
     assert selected is not None  # created by the factory
-    text, _ = search_output(query, limit, manager.tools(), selected)
-    return call.output(text)
+    return call.output(search_output(query, limit, manager.tools(), selected))
 
 
 # ---- calling MCP tools -------------------------------------------------------------------------
