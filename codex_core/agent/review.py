@@ -134,7 +134,6 @@ def reviewer_sink(parent: EventSink, event_id: str, thread_id: str, turn_id: str
 
 async def run_review(session: Session, turn: TurnState) -> None:
     from codex_core.agent.sampling import sample
-    from codex_core.agent.tool_context import tool_context
     from codex_core.uuid7 import uuid7_str
 
     target = turn.review_target or {"type": "uncommittedChanges"}
@@ -170,11 +169,8 @@ async def run_review(session: Session, turn: TurnState) -> None:
         ]
         session.rollout = None
         while True:
-            calls = await sample(session, turn)
-            if not calls:
+            if not await sample(session, turn):
                 break
-            for call in calls:
-                session.record([await session.tools.handle(call, tool_context(session, turn))])
     finally:
         session.history, session.rollout, session.sink = parent_history, parent_rollout, parent_sink
         turn.settings = parent_settings

@@ -4,12 +4,14 @@ and review all sample through here."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from codex_core.agent import items as I
 from codex_core.agent.events import add_usage, usage_dict
+from codex_core.agent.in_flight import InFlightCalls
 from codex_core.agent.tool_context import tool_context
 from codex_core.tools.base import ToolCall
 
@@ -76,13 +78,31 @@ def build_prompt(session: Session, turn: TurnState, extra: list[dict[str, Any]] 
     )
 
 
-async def sample(session: Session, turn: TurnState) -> list[ToolCall]:
-    """One model request: stream its output as events, record it, return the tool calls to run."""
+async def sample(session: Session, turn: TurnState) -> bool:
+    """One model request: stream its output as events and record it. Tool calls start as soon as
+    their item is done, while the response still streams (`in_flight.py`); their outputs are
+    recorded, in call order, once it has ended. True when the model called tools (it expects
+    their outputs back)."""
+    calls = InFlightCalls(session.tools, tool_context(session, turn))
+    try:
+        await _stream(session, turn, calls)
+    except asyncio.CancelledError:
+        await calls.cancel()
+        raise
+    except Exception:
+        # As the reference does, calls already started finish and are recorded before the
+        # failure ends the turn.
+        await calls.drain(session.record)
+        raise
+    await calls.drain(session.record)
+    return bool(calls)
+
+
+async def _stream(session: Session, turn: TurnState, calls: InFlightCalls) -> None:
     from codex_core.model import events as E
 
     session.persist("turn_context", _turn_context(session, turn))
     client = session.model_client(turn.settings)
-    calls: list[ToolCall] = []
     announced = False
     tid, uid = session.thread_id, turn.id
     async for event in client.stream(
@@ -157,7 +177,7 @@ async def sample(session: Session, turn: TurnState) -> list[ToolCall]:
         elif isinstance(event, E.OutputItemDone):
             call = _item_done(session, turn, event.item)
             if call is not None:
-                calls.append(call)
+                await calls.start(call)
         elif isinstance(event, E.Completed):
             if event.usage is not None:
                 session.token_info = add_usage(
@@ -165,7 +185,6 @@ async def sample(session: Session, turn: TurnState) -> list[ToolCall]:
                 )
                 session.context_tokens = int(event.usage.total_tokens)
             session.emit_usage(uid)
-    return calls
 
 
 def _item_added(session: Session, turn: TurnState, item: dict[str, Any]) -> None:

@@ -130,18 +130,14 @@ async def _sampling_loop(session: Session, turn: TurnState) -> None:
     while True:
         if should_auto_compact(session, turn.settings):
             await compact_history(session, turn)
-        calls = await sample(session, turn)
-        context = tool_context(session, turn)
-        for call in calls:
-            output = await session.tools.handle(call, context)
-            session.record([output])
-        after_tool_calls(context)
+        called = await sample(session, turn)
+        after_tool_calls(tool_context(session, turn))
         if turn.pending_input:
             for inputs in turn.pending_input:
                 record_user_input(session, turn, inputs)
             turn.pending_input.clear()
             continue
-        if not calls:
+        if not called:
             return
 
 

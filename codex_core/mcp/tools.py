@@ -128,15 +128,19 @@ def tool_spec(qualified: str, wire: dict[str, Any]) -> dict[str, Any]:
 def register_mcp_tools(router: ToolRouter) -> None:
     from codex_core.tools.base import Tool
 
-    router.register(Tool("list_mcp_resources", _list_spec("list_mcp_resources"), _handle_list_resources))
+    # Reading resources changes nothing: these may run beside other calls.
+    router.register(
+        Tool("list_mcp_resources", _list_spec("list_mcp_resources"), _handle_list_resources, parallel=True)
+    )
     router.register(
         Tool(
             "list_mcp_resource_templates",
             _list_spec("list_mcp_resource_templates"),
             _handle_list_templates,
+            parallel=True,
         )
     )
-    router.register(Tool("read_mcp_resource", _read_spec, _handle_read_resource))
+    router.register(Tool("read_mcp_resource", _read_spec, _handle_read_resource, parallel=True))
     router.register(Tool(TOOL_NAME, _search_spec, _handle_search))
 
     static_specs = router.specs

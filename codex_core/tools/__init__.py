@@ -39,6 +39,7 @@ def register_exec_tools(router: ToolRouter) -> None:
             "exec_command",
             offered("unified", exec_command.exec_command_spec),
             exec_command.handle_exec_command,
+            parallel=True,
         )
     )
     router.register(
@@ -46,7 +47,12 @@ def register_exec_tools(router: ToolRouter) -> None:
             "write_stdin", offered("unified", exec_command.write_stdin_spec), exec_command.handle_write_stdin
         )
     )
-    router.register(Tool("shell", offered("shell", shell.shell_spec), shell.handle_shell))
+    router.register(Tool("shell", offered("shell", shell.shell_spec), shell.handle_shell, parallel=True))
     router.register(
-        Tool("shell_command", offered("shell_command", shell.shell_command_spec), shell.handle_shell_command)
+        Tool(
+            "shell_command",
+            offered("shell_command", shell.shell_command_spec),
+            shell.handle_shell_command,
+            parallel=True,
+        )
     )

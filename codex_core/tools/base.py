@@ -176,6 +176,8 @@ class Tool:
     name: str
     spec: Callable[[ToolContext], dict[str, Any] | None]  # None: not offered in this context
     handler: ToolHandler
+    # May run beside other calls of the same response (the reference's parallel-capable tools).
+    parallel: bool = False
 
 
 @dataclass
@@ -192,6 +194,12 @@ class ToolRouter:
             if spec is not None:
                 offered.append(spec)
         return offered
+
+    def runs_in_parallel(self, name: str, context: ToolContext) -> bool:
+        """Whether a call to `name` may overlap others: only a tool offered as parallel-capable
+        (an alias the model was not offered, or an unknown name, runs alone)."""
+        tool = self.tools.get(name)
+        return tool is not None and tool.parallel and tool.spec(context) is not None
 
     async def handle(self, call: ToolCall, context: ToolContext) -> dict[str, Any]:
         tool = self.tools.get(call.name)

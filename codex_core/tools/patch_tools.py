@@ -23,7 +23,7 @@ def register_patch_tools(router: ToolRouter) -> None:
         Tool("request_user_input", dynamic.request_user_input_spec, dynamic.handle_request_user_input)
     )
     router.register(Tool("apply_patch", apply_patch.spec_for, apply_patch.handle_apply_patch))
-    router.register(Tool("view_image", view_image.spec, view_image.handle))
+    router.register(Tool("view_image", view_image.spec, view_image.handle, parallel=True))
 
 
 def after_tool_calls(context: ToolContext) -> None:

@@ -47,6 +47,7 @@ class SseReply:
     # After the events: hold the connection open until released or the client goes away.
     stall: bool = False
     release: threading.Event = field(default_factory=threading.Event)
+    then: list[Event] = field(default_factory=list)  # sent once a stall is released
 
 
 @dataclass
@@ -64,9 +65,9 @@ def sse(events: Sequence[Event], *, headers: dict[str, str] | None = None) -> Ss
     return SseReply(list(events), dict(headers or {}))
 
 
-def stall(after_events: Sequence[Event] | None = None) -> SseReply:
-    """Send ``after_events`` then hang; ``reply.release.set()`` ends the body."""
-    return SseReply(list(after_events or []), stall=True)
+def stall(after_events: Sequence[Event] | None = None, then: Sequence[Event] = ()) -> SseReply:
+    """Send ``after_events`` then hang; ``reply.release.set()`` sends ``then`` and ends the body."""
+    return SseReply(list(after_events or []), stall=True, then=list(then))
 
 
 def slow(events: Sequence[Event], delay_s: float) -> SseReply:
@@ -456,6 +457,8 @@ class MockModelServer:
                         server._stalled.append(reply)
                         if self._hold(reply.release):
                             return
+                        for event in reply.then:
+                            self._chunk(_encode(event))
                     self._chunk(b"")
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
