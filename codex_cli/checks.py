@@ -7,10 +7,10 @@ command line without `-c`, `--enable` or `--disable` pays nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # as typing's: importing typing would cost every fast-path command ~4 ms
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from codex_core.config.errors import ConfigValidationError
 
 

@@ -249,15 +249,19 @@ def _mcp_server(root: Found, args: list[str]) -> int | None:
     specs = _overrides([root, leaf[0]])
     if isinstance(specs, int):
         return specs
-    from codex_core.config.errors import ConfigError
-    from codex_core.config.home import find_codex_home
-    from codex_core.config.loader import load_config
+    from codex_core.config.locations import config_is_empty
 
-    try:
-        # Fail before serving when the user's config (with -c overrides) does not load.
-        load_config(codex_home=find_codex_home(), cli_overrides=specs)
-    except (ConfigError, OSError):
-        return None
+    if specs or not config_is_empty():
+        from codex_core.config.errors import ConfigError
+        from codex_core.config.home import find_codex_home
+        from codex_core.config.loader import load_config
+
+        try:
+            # Fail before serving when the user's config (with -c overrides) does not load;
+            # with no setting anywhere there is nothing that could fail.
+            load_config(codex_home=find_codex_home(), cli_overrides=specs)
+        except (ConfigError, OSError):
+            return None
     from mcp_server.server import McpServerArgs, run
 
     return run(McpServerArgs(cli_overrides=specs))

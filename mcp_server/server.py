@@ -131,13 +131,20 @@ class _Loader(threading.Thread):
             os.write(self._wake_write, b"!")
 
 
-def _light_phase(stdio: Stdio, front: LightFront, wake_fd: int) -> bool:
-    """Answer what the light layer can until the loader is done; True when stdin ended."""
+def _light_phase(stdio: Stdio, front: LightFront, loader: _Loader) -> bool:
+    """Answer what the light layer can until the loader is done; True when stdin ended.
+
+    The loader starts once nothing is waiting to be answered: a host that writes `initialize`
+    as it spawns us gets its answer before the loader competes for the interpreter."""
     import select
 
     while True:
-        readable, _, _ = select.select([stdio.in_fd, wake_fd], [], [])
-        if wake_fd in readable:
+        idle = None if loader.is_alive() or loader.ident is not None else 0.0
+        readable, _, _ = select.select([stdio.in_fd, loader.wake_read], [], [], idle)
+        if not readable:
+            loader.start()
+            continue
+        if loader.wake_read in readable:
             return False
         try:
             chunk = os.read(stdio.in_fd, 65536)
@@ -163,21 +170,22 @@ def run(args: McpServerArgs, *, light: bool = True) -> int:
     stdio, restore = Stdio.claim()
     try:
         loader = _Loader()
-        loader.start()
         front = LightFront(lambda name, version: user_agent(DEFAULT_ORIGINATOR, name, version), CLI_VERSION)
         eof = False
         if light:
             interval = sys.getswitchinterval()
             sys.setswitchinterval(0.0005)  # the loader must not hold up an answer for 5 ms at a time
             try:
-                eof = _light_phase(stdio, front, loader.wake_read)
+                eof = _light_phase(stdio, front, loader)
             finally:
                 sys.setswitchinterval(interval)
+            if eof and not front.needs_sdk():
+                return 0  # everything read was answered here; the SDK is not needed
+        if loader.ident is None:
+            loader.start()
         loader.join()
         if loader.error is not None:
             raise loader.error
-        if eof and not front.needs_sdk():
-            return 0  # everything read was answered here
         import asyncio
 
         from mcp_server.sdk_server import serve

@@ -124,7 +124,8 @@ _CASES = [
     (["mcp", "remove", "x"], _LOAD),
     (["mcp", "login", "x"], _LOAD),
     (["mcp", "logout", "x"], _LOAD),
-    (["mcp-server"], _LOAD),
+    # With no setting anywhere mcp-server has no config to check before serving; -c gives it one.
+    (["mcp-server", "-c", 'model="o3"'], _LOAD),
     (["login", "status"], _LOAD),
     (["login", "--device-auth"], _LOAD),
     (["login"], _LOAD),

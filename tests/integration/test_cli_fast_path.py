@@ -198,3 +198,15 @@ def test_mcp_server_with_a_bad_config_is_reported_by_typer(
     argv = ["mcp-server", "-c", "approval_policy=bogus"]
     fast = _run("fast", argv, isolated_env, tmp_path)
     assert fast[0] != 0 and fast[:3] == _run("typer", argv, isolated_env, tmp_path)[:3]
+
+
+@pytest.mark.parametrize("config", ["", "[broken\n", 'model_reasoning_effort = "bogus"\n'])
+def test_mcp_server_checks_any_config_with_content_before_serving(
+    config: str, isolated_env: dict[str, str], tmp_path: Path
+) -> None:
+    # An empty config.toml has nothing to check and serves at once; any content is loaded first,
+    # so a broken file still fails before the first answer, as the Typer path does.
+    Path(isolated_env["CODEX_HOME"], "config.toml").write_text(config)
+    fast = _run("fast", ["mcp-server"], isolated_env, tmp_path)
+    assert fast[:3] == _run("typer", ["mcp-server"], isolated_env, tmp_path)[:3]
+    assert (fast[0] == 0) == (config == "") and fast[1] == ""
