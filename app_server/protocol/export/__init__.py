@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["build_json_bundle", "write_json_schema", "write_typescript"]
+__all__ = ["build_json_bundle", "prebuild", "write_json_schema", "write_typescript"]
 
 
 def build_json_bundle(experimental: bool = False) -> dict[str, Any]:
@@ -58,3 +58,20 @@ def write_typescript(
         from .typescript import run_prettier
 
         run_prettier(Path(out_dir), prettier)
+
+
+def prebuild(dest: Path) -> list[Path]:
+    """Render every export (JSON Schema and TypeScript, stable and experimental) into `dest`,
+    named as `cache.cached_files` looks for them in an installed wheel; the files written."""
+    from .cache import pack_prebuilt, prebuilt_name
+    from .json_schema import render_files as render_json
+    from .typescript import render_files as render_ts
+
+    written = []
+    dest.mkdir(parents=True, exist_ok=True)
+    for kind, render in (("json", render_json), ("ts", render_ts)):
+        for experimental in (False, True):
+            path = dest / prebuilt_name(kind, experimental)
+            path.write_bytes(pack_prebuilt(render(experimental)))
+            written.append(path)
+    return written

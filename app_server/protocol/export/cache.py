@@ -6,6 +6,11 @@ most of its cost. So the CLI keeps the last rendering of each kind in the user's
 (`$XDG_CACHE_HOME/pycodex`, else `~/.cache/pycodex`) under a hash of those inputs: a run whose
 inputs are unchanged writes the same bytes without importing a model. A cache that cannot be
 read or written is skipped, never an error.
+
+A built wheel also carries the renderings made from its own sources at build time (`prebuilt/`,
+zlib-compressed, named by the same hash; see hatch_build.py), so the first export after an
+install is as quick as a cached one. A prebuilt rendering whose hash is not this install's
+(another pydantic or Python than the build had, edited sources) is simply not found.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 
 FORMAT = "3"  # bump when the cached layout changes
 _PROTOCOL_DIR = Path(__file__).resolve().parent.parent
+PREBUILT_DIR = Path(__file__).resolve().parent / "prebuilt"
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
@@ -95,14 +101,42 @@ def _unpack(data: bytes) -> dict[str, bytes] | None:
     return files if at == len(body) else None
 
 
-def cached_files(kind: str, experimental: bool, render: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
-    """`render()`, or the tree it gave last time its inputs were these."""
-    folder = cache_dir()
-    prefix = f"{kind}-{'experimental' if experimental else 'stable'}-"
+def _prefix(kind: str, experimental: bool) -> str:
+    return f"{kind}-{'experimental' if experimental else 'stable'}-"
+
+
+def prebuilt_name(kind: str, experimental: bool) -> str:
+    return f"{_prefix(kind, experimental)}{source_key(kind, experimental)}.bin.z"
+
+
+def pack_prebuilt(files: dict[str, bytes]) -> bytes:
+    import zlib
+
+    return zlib.compress(_pack(files), 6)
+
+
+def _prebuilt(name: str) -> dict[str, bytes] | None:
+    import zlib
+
     try:
-        path = folder / f"{prefix}{source_key(kind, experimental)}.bin" if folder is not None else None
+        return _unpack(zlib.decompress((PREBUILT_DIR / name).read_bytes()))
+    except (OSError, zlib.error):
+        return None
+
+
+def cached_files(kind: str, experimental: bool, render: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+    """`render()`, or the tree it gives for these inputs, built with the wheel or kept from
+    last time."""
+    folder = cache_dir()
+    prefix = _prefix(kind, experimental)
+    try:
+        key = source_key(kind, experimental)
     except OSError:
-        path = None
+        return render()
+    shipped = _prebuilt(f"{prefix}{key}.bin.z")
+    if shipped is not None:
+        return shipped
+    path = folder / f"{prefix}{key}.bin" if folder is not None else None
     if path is not None:
         try:
             files = _unpack(path.read_bytes())

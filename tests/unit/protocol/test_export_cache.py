@@ -105,3 +105,54 @@ def test_a_malformed_entry_reads_as_none(data: bytes) -> None:
 def test_pack_round_trips() -> None:
     files = {"a.json": b"{}\n", "v2/\u00e9.ts": "\u00e9\n".encode(), "empty": b""}
     assert C._unpack(C._pack(files)) == files
+
+
+@pytest.fixture
+def prebuilt_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "prebuilt"
+    monkeypatch.setattr(C, "PREBUILT_DIR", folder)
+    return folder
+
+
+def _never() -> dict[str, bytes]:
+    raise AssertionError("rendered although a prebuilt rendering matched")
+
+
+def test_prebuilt_renderings_are_the_rendered_trees(
+    prebuilt_dir: Path, cache_home: Path, tmp_path: Path
+) -> None:
+    # What the wheel hook ships (hatch_build.py calls prebuild) is found under this install's
+    # hash and gives back exactly what the exporter writes, without rendering or a user cache.
+    from app_server.protocol.export import prebuild
+    from app_server.protocol.export.json_schema import render_files as render_json
+    from app_server.protocol.export.typescript import render_files as render_ts
+
+    written = prebuild(prebuilt_dir)
+    assert sorted(p.name for p in written) == sorted(
+        C.prebuilt_name(kind, experimental) for kind in ("json", "ts") for experimental in (False, True)
+    )
+    for kind, render in (("json", render_json), ("ts", render_ts)):
+        for experimental in (False, True):
+            assert C.cached_files(kind, experimental, _never) == render(experimental)
+    assert not cache_home.exists()
+
+
+def test_a_prebuilt_rendering_of_other_sources_is_not_used(
+    prebuilt_dir: Path, cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prebuilt_dir.mkdir()
+    (prebuilt_dir / C.prebuilt_name("json", False)).write_bytes(C.pack_prebuilt({"old.json": b"1"}))
+    sources = tmp_path / "protocol"
+    sources.mkdir()
+    (sources / "models.py").write_text("A = 2\n")  # the installed sources differ from the build's
+    monkeypatch.setattr(C, "_PROTOCOL_DIR", sources)
+    assert C.cached_files("json", False, lambda: {"new.json": b"2"}) == {"new.json": b"2"}
+
+
+@pytest.mark.parametrize("data", [b"not zlib", C.pack_prebuilt({"a": b"1"})[:-4]])
+def test_a_damaged_prebuilt_rendering_is_rendered_again(
+    data: bytes, prebuilt_dir: Path, cache_home: Path
+) -> None:
+    prebuilt_dir.mkdir()
+    (prebuilt_dir / C.prebuilt_name("ts", False)).write_bytes(data)
+    assert C.cached_files("ts", False, lambda: {"a.ts": b"y"}) == {"a.ts": b"y"}
