@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """`codex mcp-server` start-up: spawn -> `initialize` answer, then `tools/list`.
 
-    python benchmarks/mcp_startup.py [--runs 30] [--server CMD ...] [--reference CMD ...]
+    python benchmarks/mcp_startup.py [--runs 30] [--server CMD ...] [--reference CMD ...] [--config TEXT]
 
 Defaults: ours as `codex mcp-server` (the CLI in front) and `python -m mcp_server` (the
 server alone), the reference as `codex-ref mcp-server` when it is on PATH. Each run spawns the
 command with a throw-away HOME / CODEX_HOME, writes one `initialize` line, times the answer,
 then sends `notifications/initialized` + `tools/list` and times that answer too, then closes
-stdin. Prints medians / p95 per command and ratios against the reference. Stdlib only.
+stdin. The config.toml is empty unless `--config TEXT` gives it settings. Prints medians / p95
+per command and ratios against the reference. Stdlib only.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ INIT = (
 LIST = b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n{"jsonrpc":"2.0","id":2,"method":"tools/list"}\n'
 
 
-def run_once(argv: list[str], timeout: float) -> tuple[float, float, int]:
+def run_once(argv: list[str], timeout: float, config: str = "") -> tuple[float, float, int]:
     scratch = tempfile.mkdtemp(prefix="mcp-startup-bench-")
     try:
-        proc, start = spawn_fresh(argv, scratch)
+        proc, start = spawn_fresh(argv, scratch, config=config)
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(INIT)
         proc.stdin.flush()
@@ -70,18 +71,24 @@ def main() -> int:
     )
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument(
+        "--config",
+        default="",
+        help="config.toml text for every run (default empty; e.g. 'model = \"o3\"' to time the check "
+        "of a config with settings)",
+    )
     args = parser.parse_args()
     ours = args.server or ["codex mcp-server", f"{sys.executable} -m mcp_server"]
     refs = args.reference or (["codex-ref mcp-server"] if shutil.which("codex-ref") else [])
     rows: list[tuple[str, float, float, float, float]] = []
     for command in refs + ours:
         argv = shlex.split(command)
-        run_once(argv, args.timeout)  # page cache
+        run_once(argv, args.timeout, args.config)  # page cache
         inits: list[float] = []
         lists: list[float] = []
         rss: list[int] = []
         for _ in range(args.runs):
-            init, listed, kib = run_once(argv, args.timeout)
+            init, listed, kib = run_once(argv, args.timeout, args.config)
             inits.append(init)
             lists.append(listed)
             rss.append(kib)

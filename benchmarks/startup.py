@@ -79,14 +79,16 @@ def _read_until_id(
 
 
 def spawn_fresh(
-    argv: list[str], scratch: str, extra_env: dict[str, str] | None = None
+    argv: list[str], scratch: str, extra_env: dict[str, str] | None = None, config: str = ""
 ) -> tuple[subprocess.Popen[bytes], float]:
-    """Start `argv` with a throw-away HOME / CODEX_HOME (an empty config) under `scratch`, as a
-    fresh install would (plus `extra_env`); returns the process and the moment it was spawned."""
+    """Start `argv` with a throw-away HOME / CODEX_HOME (config.toml holding `config`, empty by
+    default) under `scratch`, as a fresh install would (plus `extra_env`); returns the process
+    and the moment it was spawned."""
     home = os.path.join(scratch, "home")
     codex_home = os.path.join(home, ".codex")
     os.makedirs(codex_home)
-    open(os.path.join(codex_home, "config.toml"), "w").close()
+    with open(os.path.join(codex_home, "config.toml"), "w") as handle:
+        handle.write(config)
     env = {"HOME": home, "CODEX_HOME": codex_home, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     env.update(extra_env or {})
     start = time.perf_counter()
