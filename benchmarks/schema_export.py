@@ -44,7 +44,7 @@ def _has_prebuilt(command: str) -> str:
         return "unknown"
     probe = "from app_server.protocol.export import cache; print(any(cache.PREBUILT_DIR.glob('*.bin.z')))"
     found = subprocess.run(
-        [first[2:].decode().strip(), "-c", probe], capture_output=True, text=True, check=False
+        [first[2:].decode().strip(), "-I", "-c", probe], capture_output=True, text=True, check=False
     )
     return {"True": "yes", "False": "no (editable install: the cold runs render)"}.get(
         found.stdout.strip(), "unknown"
