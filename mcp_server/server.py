@@ -139,7 +139,7 @@ def _light_phase(stdio: Stdio, front: LightFront, loader: _Loader) -> bool:
     import select
 
     while True:
-        idle = None if loader.is_alive() or loader.ident is not None else 0.0
+        idle = None if loader.ident is not None else 0.0  # started: wait for input or its end
         readable, _, _ = select.select([stdio.in_fd, loader.wake_read], [], [], idle)
         if not readable:
             loader.start()
