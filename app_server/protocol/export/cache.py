@@ -105,8 +105,13 @@ def _prefix(kind: str, experimental: bool) -> str:
     return f"{kind}-{'experimental' if experimental else 'stable'}-"
 
 
+def _prebuilt_file(prefix: str, key: str) -> str:
+    return f"{prefix}{key}.bin.z"
+
+
 def prebuilt_name(kind: str, experimental: bool) -> str:
-    return f"{_prefix(kind, experimental)}{source_key(kind, experimental)}.bin.z"
+    """The file a wheel ships this kind's rendering in (what `cached_files` looks for)."""
+    return _prebuilt_file(_prefix(kind, experimental), source_key(kind, experimental))
 
 
 def pack_prebuilt(files: dict[str, bytes]) -> bytes:
@@ -133,7 +138,7 @@ def cached_files(kind: str, experimental: bool, render: Callable[[], dict[str, b
         key = source_key(kind, experimental)
     except OSError:
         return render()
-    shipped = _prebuilt(f"{prefix}{key}.bin.z")
+    shipped = _prebuilt(_prebuilt_file(prefix, key))
     if shipped is not None:
         return shipped
     path = folder / f"{prefix}{key}.bin" if folder is not None else None

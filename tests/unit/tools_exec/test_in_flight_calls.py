@@ -19,6 +19,9 @@ class ScriptedRouter:
         self.running: set[str] = set()
         self.overlaps: list[set[str]] = []
 
+    def release(self, call_id: str) -> None:
+        self.gates.setdefault(call_id, asyncio.Event()).set()
+
     def runs_in_parallel(self, name: str, context: ToolContext) -> bool:
         return name in self.parallel
 
@@ -49,9 +52,9 @@ def test_parallel_calls_overlap_and_outputs_keep_call_order() -> None:
         await calls.start(call("exec", "b"))
         assert router.started == ["a", "b"] and router.running == {"a", "b"}
         recorded: list[dict[str, Any]] = []
-        router.gates.setdefault("b", asyncio.Event()).set()  # the second finishes first
+        router.release("b")  # the second finishes first
         await asyncio.sleep(0)
-        router.gates.setdefault("a", asyncio.Event()).set()
+        router.release("a")
         await calls.drain(recorded.extend)
         assert [item["call_id"] for item in recorded] == ["a", "b"]
 
@@ -66,12 +69,12 @@ def test_an_exclusive_call_waits_for_earlier_calls_and_later_ones_wait_for_it() 
         await calls.start(call("patch", "b"))  # runs alone
         await calls.start(call("exec", "c"))
         assert router.started == ["a"]
-        router.gates.setdefault("a", asyncio.Event()).set()
+        router.release("a")
         for _ in range(5):
             await asyncio.sleep(0)
         assert router.started == ["a", "b"]
-        router.gates.setdefault("b", asyncio.Event()).set()
-        router.gates.setdefault("c", asyncio.Event()).set()
+        router.release("b")
+        router.release("c")
         recorded: list[dict[str, Any]] = []
         await calls.drain(recorded.extend)
         assert router.started == ["a", "b", "c"]
