@@ -7,12 +7,13 @@ configuration still fail with the precise error until the file is fixed.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger("codex.app_server")
+from codex_core.lazy_log import get_logger
+
+log = get_logger("codex.app_server")  # lazy: this module is on the start path
 
 INVALID_CONFIG_SUMMARY = "Invalid configuration; using defaults."
 INVALID_RULES_SUMMARY = "Error parsing rules; custom rules not applied."
@@ -39,7 +40,6 @@ def collect_startup_warnings(
     codex_home: Path, cli_overrides: Sequence[str], env: Mapping[str, str] | None
 ) -> list[dict[str, Any]]:
     """Every warning for the configuration as it is now (blocking: run it in a worker thread)."""
-    from codex_core.approvals.rules import check_rules
     from codex_core.config.errors import ConfigError
     from codex_core.config.loader import load_config
 
@@ -49,7 +49,11 @@ def collect_startup_warnings(
     except ConfigError as exc:
         text_range = _range(exc.line, exc.column, exc.line, exc.end_column) if exc.path else None
         warnings.append(_warning(INVALID_CONFIG_SUMMARY, exc.located(), exc.path, text_range))
-    rules_problem = check_rules(codex_home)
+    rules_problem = None
+    if (codex_home / "rules").is_dir():  # the approvals module only when there are rules to check
+        from codex_core.approvals.rules import check_rules
+
+        rules_problem = check_rules(codex_home)
     if rules_problem is not None:
         text_range = _range(
             rules_problem.line, rules_problem.column, rules_problem.end_line, rules_problem.end_column

@@ -17,7 +17,7 @@ import orjson
 
 from app_server import jsonrpc
 from app_server.connection import Connection
-from app_server.handlers import DEFERRED, RequestContext, lookup
+from app_server.handlers import DEFERRED, PLAIN_PARAMS_MODULES, RequestContext, lookup, lookup_plain
 from app_server.jsonrpc import JsonRpcError, RequestId
 from app_server.startup_policy import StartupPolicy
 from app_server.state import ServerState
@@ -186,6 +186,15 @@ class Dispatcher:
     async def _handle(
         self, connection: Connection, request_id: RequestId, method: str, raw_params: Any, started: float
     ) -> None:
+        if connection.initialized and method in PLAIN_PARAMS_MODULES:
+            # No warm-up, registry or pydantic for the common shapes of these (an IDE window's
+            # first thread/list); any other shape takes the full path below, errors and all.
+            entry = lookup_plain(method)
+            plain = entry.plain_params(raw_params) if entry is not None and entry.plain_params else None
+            if entry is not None and plain is not None:
+                context = RequestContext(self.state, connection, request_id, method)
+                await self._run(context, entry.fn, plain, started)
+                return
         await self.startup.wait_ready()
         from app_server.protocol import registry
 

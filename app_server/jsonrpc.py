@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import orjson
-
 # The reference answers every request-shaped problem with -32600 (not -32601/-32602).
 INVALID_REQUEST = -32600
 INTERNAL_ERROR = -32603
@@ -76,12 +74,10 @@ def leading_id(raw: bytes) -> RequestId | None:
     if match is None:
         return None
     token = match.group(1)
+    import orjson  # here: a rare path, and this module is on the start path (see fast_start)
+
     try:
         value = orjson.loads(token)
     except orjson.JSONDecodeError:
         return None
     return value if is_valid_id(value) else None
-
-
-def dumps(message: Any) -> bytes:
-    return orjson.dumps(message)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 TRACE = 5  # below DEBUG, as tracing's trace
 logging.addLevelName(TRACE, "TRACE")
@@ -66,8 +66,7 @@ def rust_target(logger_name: str) -> str:
     return logger_name.replace(".", "::")
 
 
-@dataclass(frozen=True)
-class LogFilter:
+class LogFilter(NamedTuple):
     default: int
     directives: tuple[tuple[str, int], ...]  # (target, level), longest target first
 

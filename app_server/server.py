@@ -95,24 +95,59 @@ def run(args: AppServerArgs, fast_stdio: bool = False) -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
 
-    fast_init = None
+    fast_init: object = None
     pending = b""
-    if kind == "stdio" and fast_stdio:
-        from app_server.fast_start import try_fast_initialize
-
-        fast_init, pending = try_fast_initialize()
+    config_warnings = None
+    try:
+        if kind == "stdio" and fast_stdio:
+            fast_init, pending, config_warnings = _answer_before_the_loop(codex_home, args)
+    except KeyboardInterrupt:
+        return 0
+    _configure_logging()
 
     import asyncio
 
-    from app_server.logging_setup import configure_logging
     from app_server.state import ServerOptions
-
-    configure_logging()
 
     options = ServerOptions(codex_home=codex_home, cli_overrides=list(args.cli_overrides))
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(kind, host, port, options, args, token, fast_init, pending))
+        asyncio.run(_serve(kind, host, port, options, args, token, fast_init, pending, config_warnings))
     return 0
+
+
+def _answer_before_the_loop(
+    codex_home: Path, args: AppServerArgs
+) -> tuple[object, bytes, list[dict[str, object]] | None]:
+    """On stdio, answer a first initialize and the thread/list requests right after it before
+    asyncio and the protocol load (see fast_start). Returns the initialize seen (or None), the
+    bytes read and not handled, and the configuration warnings if they were checked."""
+    from app_server.fast_start import serve_first_listings, try_fast_initialize
+
+    fast_init, pending = try_fast_initialize()
+    if fast_init is None:
+        return None, pending, None
+    from codex_core.lazy_log import before_first_use
+
+    # Logging is set up after this, unless something here logs first (it rarely does).
+    before_first_use(_configure_logging)
+    try:
+        first = serve_first_listings(codex_home, list(args.cli_overrides), pending=pending)
+    finally:
+        before_first_use(None)
+    if first.answered:
+        _configure_logging()
+        import logging
+
+        logging.getLogger("codex.app_server").debug(
+            "answered %d thread/list request(s) before the rest of the server loaded", first.answered
+        )
+    return fast_init, first.pending, first.config_warnings
+
+
+def _configure_logging() -> None:
+    from app_server.logging_setup import configure_logging
+
+    configure_logging()
 
 
 def _check_reconnect_settings() -> None:
@@ -139,6 +174,7 @@ async def _serve(
     token: str | None,
     fast_init: object,
     pending: bytes,
+    config_warnings: list[dict[str, object]] | None = None,
 ) -> None:
     import asyncio
     import signal
@@ -149,7 +185,7 @@ async def _serve(
 
     assert isinstance(options, ServerOptions)
     state = ServerState(options)
-    state.start_config_checks()
+    state.start_config_checks(config_warnings)
     dispatcher = Dispatcher(state)
     dispatcher.start_warm_up()
     stop = asyncio.Event()

@@ -218,10 +218,16 @@ class ServerState:
                 defaults_only=True,
             )
 
-    def start_config_checks(self) -> None:
-        """Check config.toml and the rules files once, off the loop, as the server starts."""
+    def start_config_checks(self, known: list[dict[str, Any]] | None = None) -> None:
+        """Check config.toml and the rules files once, off the loop, as the server starts
+        (`known`: the warnings already found before the loop started, by fast_start)."""
         from app_server.config_warnings import collect_startup_warnings
 
+        if known is not None:
+            done: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
+            done.set_result(known)
+            self._config_warnings = done
+            return
         self._config_warnings = asyncio.ensure_future(
             asyncio.to_thread(
                 collect_startup_warnings, self.codex_home, list(self.options.cli_overrides), self.options.env

@@ -66,6 +66,15 @@ class HandlerEntry:
     # Detached handlers run as their own task, so a long wait (turn/interrupt, a login) does not
     # hold up the connection's later requests.
     detached: bool = False
+    # Reads the raw params of the common, plainly valid shapes into an object the handler takes
+    # as it takes the params model, or returns None (then the params model decides, errors and
+    # all). Such a request needs neither pydantic nor the warm-up: see PLAIN_PARAMS_MODULES.
+    plain_params: Callable[[Any], Any] | None = None
+
+
+# Methods whose handler has `plain_params`, and the module holding it: the one module imported to
+# answer them on a fresh process (an IDE window lists threads first, before anything else loads).
+PLAIN_PARAMS_MODULES = {"thread/list": "app_server.handlers.thread_list"}
 
 
 _HANDLERS: dict[str, HandlerEntry] = {}
@@ -76,11 +85,13 @@ _loaded = False
 _F = TypeVar("_F", bound=Callable[..., Awaitable[Any]])
 
 
-def handler(method: str, *, detached: bool = False) -> Callable[[_F], _F]:
+def handler(
+    method: str, *, detached: bool = False, plain_params: Callable[[Any], Any] | None = None
+) -> Callable[[_F], _F]:
     def register(fn: _F) -> _F:
         if method in _HANDLERS:
             raise RuntimeError(f"two handlers for {method}")
-        _HANDLERS[method] = HandlerEntry(method, fn, detached)
+        _HANDLERS[method] = HandlerEntry(method, fn, detached, plain_params)
         return fn
 
     return register
@@ -93,3 +104,15 @@ def lookup(method: str) -> HandlerEntry | None:
             importlib.import_module(module)
         _loaded = True
     return _HANDLERS.get(method)
+
+
+def lookup_plain(method: str) -> HandlerEntry | None:
+    """The handler of a method listed in PLAIN_PARAMS_MODULES, importing only its own module."""
+    module = PLAIN_PARAMS_MODULES.get(method)
+    if module is None:
+        return None
+    entry = _HANDLERS.get(method)
+    if entry is None:
+        importlib.import_module(module)
+        entry = _HANDLERS.get(method)
+    return entry if entry is not None and entry.plain_params is not None else None

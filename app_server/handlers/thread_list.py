@@ -1,6 +1,6 @@
 """thread/list, thread/archive, thread/unarchive and their v1 forms (listConversations,
 archiveConversation): threads known from disk, served from the listing index
-(codex_core.rollout.index).
+(codex_core.rollout.index; the page and wire shapes are in app_server/thread_listing.py).
 
 Archive and unarchive move one file with a single no-replace rename(2) within CODEX_HOME, so a
 crash leaves the file either where it was or where it goes, never both and never neither; on
@@ -14,25 +14,22 @@ import contextlib
 import logging
 import os
 import uuid
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app_server.handlers import RequestContext, handler
 from app_server.jsonrpc import JsonRpcError
-from app_server.thread_wire import thread_object
-from codex_core.rollout.archive import MoveRefused, move_rollout
-from codex_core.rollout.index import (
-    IndexedThread,
-    InvalidCursor,
-    ListPage,
-    ListQuery,
-    SortKey,
-    ThreadIndex,
-    expand_source_kinds,
-    get_index,
-    parse_cursor,
+from app_server.thread_listing import (
+    DEFAULT_LIMIT,
+    PlainThreadListParams,
+    check_cursor,
+    conversation_summary_wire,
+    list_page,
+    plain_thread_list_params,
+    thread_list_result,
+    thread_wire_from_index,
 )
+from codex_core.rollout.index import IndexedThread, ThreadIndex, get_index
 from codex_core.rollout.paths import archived_dir, parse_rollout_file_name, sessions_dir, unarchived_path
 
 if TYPE_CHECKING:
@@ -53,56 +50,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("codex.app_server.thread_list")
 
-DEFAULT_LIMIT = 25
-MAX_LIMIT = 100
-
-
-# -- wire shapes --------------------------------------------------------------------------------
-
-
-def thread_wire_from_index(entry: IndexedThread, default_provider: str) -> dict[str, Any]:
-    """The v2 `Thread` of a thread known from the listing index."""
-    has_git = entry.git_sha is not None or entry.git_branch is not None or entry.git_origin_url is not None
-    return thread_object(
-        thread_id=entry.id,
-        preview=entry.preview,
-        model_provider=entry.model_provider or default_provider,
-        created_at=entry.created_at,
-        updated_at=entry.updated_at,
-        path=entry.path,
-        cwd=entry.cwd or "",
-        cli_version=entry.cli_version or "",
-        source=entry.source,
-        git_info={"sha": entry.git_sha, "branch": entry.git_branch, "originUrl": entry.git_origin_url}
-        if has_git
-        else None,
-    )
-
-
-def conversation_summary_wire(entry: IndexedThread, default_provider: str) -> dict[str, Any]:
-    """The v1 `ConversationSummary`."""
-    from datetime import UTC, datetime
-
-    has_git = entry.git_sha is not None or entry.git_branch is not None or entry.git_origin_url is not None
-    updated = datetime.fromtimestamp(entry.updated_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "conversationId": entry.id,
-        "path": entry.path,
-        "preview": entry.preview,
-        "timestamp": entry.meta_timestamp,
-        "updatedAt": updated,
-        "modelProvider": entry.model_provider or default_provider,
-        "cwd": entry.cwd or "",
-        "cliVersion": entry.cli_version or "",
-        "source": entry.source if entry.source is not None else "vscode",
-        "gitInfo": {"sha": entry.git_sha, "branch": entry.git_branch, "origin_url": entry.git_origin_url}
-        if has_git
-        else None,
-    }
-
-
-# -- listing ------------------------------------------------------------------------------------
-
 
 def _index(ctx: RequestContext) -> ThreadIndex:
     return get_index(ctx.state.codex_home)
@@ -119,71 +66,21 @@ def _default_provider(ctx: RequestContext) -> str:
     except Exception as exc:  # a broken config.toml must not break listing
         log.debug("config unavailable for thread listing: %s", exc)
         return "openai"
-    return loaded.typed.model_provider or "openai"
+    return loaded.model_provider_id or "openai"
 
 
-def _parse_cursor(cursor: str | None) -> Any:
-    if cursor is None:
-        return None
-    try:
-        return parse_cursor(cursor)
-    except InvalidCursor:
-        raise JsonRpcError.invalid_request(f"invalid cursor: {cursor}") from None
-
-
-def _provider_filter(model_providers: list[str] | None, default_provider: str) -> list[str] | None:
-    # The reference: omitted -> the configured provider only; [] -> every provider.
-    if model_providers is None:
-        return [default_provider]
-    return list(model_providers) or None
-
-
-async def _list(
-    ctx: RequestContext,
-    *,
-    limit: int,
-    cursor: str | None,
-    sort_key: SortKey,
-    archived: bool,
-    model_providers: list[str] | None,
-    source_kinds: Sequence[str] | None,
-) -> tuple[ListPage, str]:
-    parsed = _parse_cursor(cursor)
+@handler("thread/list", plain_params=plain_thread_list_params)
+async def thread_list(
+    ctx: RequestContext, params: ThreadListParams | PlainThreadListParams
+) -> ThreadListResponse:
+    check_cursor(params.cursor)  # a malformed cursor is refused before anything is read
     own = _own_rollouts(ctx)
     index = _index(ctx)
 
-    def run() -> tuple[ListPage, str]:
-        default_provider = _default_provider(ctx)
-        query = ListQuery(
-            limit=limit,
-            cursor=parsed,
-            sort_key=sort_key,
-            archived=archived,
-            model_providers=_provider_filter(model_providers, default_provider),
-            default_provider=default_provider,
-            source_kinds=expand_source_kinds(source_kinds),
-        )
-        return index.list_page(query, extra_paths=own), default_provider
+    def run() -> ThreadListResponse:
+        return thread_list_result(index, params, _default_provider(ctx), own)
 
     return await asyncio.to_thread(run)
-
-
-@handler("thread/list")
-async def thread_list(ctx: RequestContext, params: ThreadListParams) -> ThreadListResponse:
-    requested = params.limit if params.limit is not None else DEFAULT_LIMIT
-    page, default_provider = await _list(
-        ctx,
-        limit=max(1, min(MAX_LIMIT, requested)),
-        cursor=params.cursor,
-        sort_key=params.sort_key or "created_at",
-        archived=bool(params.archived),
-        model_providers=params.model_providers,
-        source_kinds=params.source_kinds,
-    )
-    return {
-        "data": [thread_wire_from_index(item, default_provider) for item in page.items],
-        "nextCursor": page.next_cursor,
-    }
 
 
 @handler("listConversations")
@@ -191,19 +88,29 @@ async def list_conversations(
     ctx: RequestContext, params: ListConversationsParams
 ) -> ListConversationsResponse:
     requested = params.page_size if params.page_size is not None else DEFAULT_LIMIT
-    page, default_provider = await _list(
-        ctx,
-        limit=max(1, requested),
-        cursor=params.cursor,
-        sort_key="updated_at",  # v1 lists the most recently used first, as the reference does
-        archived=False,
-        model_providers=params.model_providers,
-        source_kinds=None,
-    )
-    return {
-        "items": [conversation_summary_wire(item, default_provider) for item in page.items],
-        "nextCursor": page.next_cursor,
-    }
+    cursor = check_cursor(params.cursor)
+    own = _own_rollouts(ctx)
+    index = _index(ctx)
+
+    def run() -> ListConversationsResponse:
+        default_provider = _default_provider(ctx)
+        page = list_page(
+            index,
+            limit=max(1, requested),
+            cursor=cursor,
+            sort_key="updated_at",  # v1 lists the most recently used first, as the reference does
+            archived=False,
+            model_providers=params.model_providers,
+            source_kinds=None,
+            default_provider=default_provider,
+            own_paths=own,
+        )
+        return {
+            "items": [conversation_summary_wire(item, default_provider) for item in page.items],
+            "nextCursor": page.next_cursor,
+        }
+
+    return await asyncio.to_thread(run)
 
 
 # -- archive / unarchive ------------------------------------------------------------------------
@@ -245,6 +152,8 @@ async def _archive(ctx: RequestContext, thread_id: str, rollout: Path) -> None:
             f"cannot archive thread {thread_id}: {dest} already exists; refusing to overwrite it"
         )
     await _unload(ctx, thread_id)
+    from codex_core.rollout.archive import MoveRefused, move_rollout  # ctypes: not for thread/list
+
     try:
         await asyncio.to_thread(move_rollout, real, dest)
     except MoveRefused as exc:
@@ -303,6 +212,8 @@ async def thread_unarchive(ctx: RequestContext, params: ThreadUnarchiveParams) -
         raise JsonRpcError.invalid_request(
             f"cannot unarchive thread {thread_id}: {dest} already exists; refusing to overwrite it"
         )
+
+    from codex_core.rollout.archive import MoveRefused, move_rollout
 
     def restore() -> None:
         move_rollout(archived, dest)

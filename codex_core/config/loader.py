@@ -87,6 +87,15 @@ class LoadedConfig:
         return self._typed
 
     @property
+    def model_provider_id(self) -> str | None:
+        """`model_provider` as `typed` has it, without building the typed view when the quick check
+        vouched for `effective` (thread/list reads only this, on a fresh process's first call)."""
+        if self._typed is None:
+            value = self.effective.get("model_provider")
+            return value if isinstance(value, str) else None
+        return self._typed.model_provider
+
+    @property
     def user_layer(self) -> L.ConfigLayer:
         return next(layer for layer in self.layers if layer.source.type == L.USER)
 

@@ -38,15 +38,15 @@ methods block (file walks, sqlite): async callers run them in a worker thread.
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from codex_core.lazy_log import get_logger
 
 from .index_rows import (
     COLUMNS,
@@ -70,7 +70,7 @@ from .index_store import INDEX_FILE_NAME, check_ok, delete_files, open_checked
 from .index_walk import Changed, Listing, list_all, list_files, list_folders, read_heads
 from .session_index import latest_names, session_index_path
 
-log = logging.getLogger("codex.rollout.index")
+log = get_logger("codex.rollout.index")  # lazy: this module is on the start path
 
 # The listing API lives here; rows, cursors and head parsing are in index_rows, the SQLite file
 # in index_store, the walk of the rollout folders in index_walk.
@@ -99,8 +99,7 @@ _HOT_WINDOW_NS = 15 * 60 * 1_000_000_000
 _SETTLE_NS = 3 * 1_000_000_000
 
 
-@dataclass
-class _FileState:
+class _FileState(NamedTuple):
     size: int
     mtime_ns: int
     folder: str
@@ -139,8 +138,10 @@ class ThreadIndex:
         self._folder_mtimes: dict[str, int] = {}
         self._last_full: float | None = None
         self._last_full_cost = 0.0
-        self._names_stamp: tuple[int, int] | None = None
-        self.stats = {"heads_read": 0, "full_rescans": 0, "rebuilds": 0}
+        # (size, mtime) of session_index.jsonl the names table was built from; None = not yet
+        # read from the `meta` table, where it is kept for the next process.
+        self._names_stamp: str | None = None
+        self.stats = {"heads_read": 0, "full_rescans": 0, "rebuilds": 0, "names_read": 0}
 
     # -- opening ---------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -393,19 +394,26 @@ class ThreadIndex:
         return read_heads(changed)
 
     def _refresh_names(self, db: sqlite3.Connection) -> None:
+        """Rebuild the names table when session_index.jsonl changed since it was last built (by
+        this process or an earlier one: a fresh process does not re-read an unchanged file)."""
         path = session_index_path(self.codex_home)
         try:
             st = os.stat(path)
-            stamp: tuple[int, int] | None = (st.st_size, st.st_mtime_ns)
+            stamp = f"{st.st_size}:{st.st_mtime_ns}"
         except OSError:
-            stamp = None
-        if stamp == self._names_stamp and stamp is not None:
+            stamp = "missing"
+        if self._names_stamp is None:
+            row = db.execute("SELECT value FROM meta WHERE key = 'names_stamp'").fetchone()
+            self._names_stamp = row[0] if row is not None else ""
+        if stamp == self._names_stamp:
             return
-        names = latest_names(self.codex_home) if stamp is not None else {}
+        names = latest_names(self.codex_home) if stamp != "missing" else {}
+        self.stats["names_read"] += 1
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("DELETE FROM names")
             db.executemany("INSERT INTO names (id, name) VALUES (?, ?)", names.items())
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('names_stamp', ?)", (stamp,))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -11,7 +11,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .index_rows import FOLDERS_TABLE, SCHEMA
+from .index_rows import FOLDERS_TABLE, MTIME_INDEX, SCHEMA
 
 INDEX_FILE_NAME = "pycodex-threads.sqlite"
 SCHEMA_VERSION = 2  # 2: updated_ms holds whole seconds
@@ -36,8 +36,16 @@ def open_checked(db_path: Path, *, check: bool = True) -> sqlite3.Connection:
                 tag = found[0] if found else None
             if version != SCHEMA_VERSION or tag != FORMAT_TAG:
                 raise sqlite3.DatabaseError(f"schema version {version}/{tag}, want {SCHEMA_VERSION}")
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'folders'").fetchone() is None:
+            present = {
+                row[0]
+                for row in db.execute(
+                    "SELECT name FROM sqlite_master WHERE name IN ('folders', 'threads_mtime')"
+                )
+            }
+            if "folders" not in present:
                 db.execute(FOLDERS_TABLE)
+            if "threads_mtime" not in present:
+                db.execute(MTIME_INDEX)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         if fresh:

@@ -8,9 +8,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .index_rows import Row, head_row, subdirs
 from .paths import ARCHIVED_SESSIONS_SUBDIR, SESSIONS_SUBDIR
@@ -22,8 +21,7 @@ POOL_THRESHOLD = 64
 Changed = tuple[str, bool, int, str, int, int]
 
 
-@dataclass
-class Listing:
+class Listing(NamedTuple):
     """A full walk made without the lock: folders -> (archived, mtime_ns), folder -> its files."""
 
     folders: dict[str, tuple[bool, int]]
@@ -80,6 +78,8 @@ def read_heads(changed: list[Changed]) -> list[Row]:
     workers = min(4, (os.cpu_count() or 2))
     step = -(-len(changed) // (workers * 4))
     chunks = [changed[i : i + step] for i in range(0, len(changed), step)]
+    from concurrent.futures import ThreadPoolExecutor  # only for large batches: not on the start path
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="thread-index") as pool:
         results = pool.map(lambda chunk: [head_row(*item) for item in chunk], chunks)
         return [row for rows in results for row in rows]

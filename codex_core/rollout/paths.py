@@ -7,12 +7,14 @@ creation); archived files sit flat in `archived_sessions/` under the same name.
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .timefmt import format_file_stamp, parse_file_stamp
+
+if TYPE_CHECKING:
+    import uuid
 
 SESSIONS_SUBDIR = "sessions"
 ARCHIVED_SESSIONS_SUBDIR = "archived_sessions"
@@ -62,6 +64,8 @@ def parse_rollout_file_name(name: str) -> RolloutName | None:
     created = parse_file_stamp(core[:_STAMP_LEN])
     if created is None:
         return None
+    import uuid  # here: the listing index uses this module's folder names on its start path
+
     try:
         thread_id = uuid.UUID(core[_STAMP_LEN + 1 :])
     except ValueError:

@@ -11,6 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+# How much of a file's head is read to list it: the reference reads a few head records and then
+# keeps scanning a bounded number of lines for the first user message (list.rs HEAD_RECORD_LIMIT
+# / USER_EVENT_SCAN_LIMIT). Here, not in reader.py, so the listing index can use them without it.
+HEAD_RECORD_LIMIT = 10
+USER_EVENT_SCAN_LIMIT = 200
+
 # ResponseItem variants the reference writes; anything else (its `Other`) is dropped.
 PERSISTED_RESPONSE_ITEM_TYPES: frozenset[str] = frozenset(
     {

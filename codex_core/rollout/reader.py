@@ -7,7 +7,6 @@ lines and unknown line kinds (skipped, counted in `ReadStats`, logged once per f
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
@@ -19,14 +18,9 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from .policy import ROLLOUT_KINDS
+from .policy import HEAD_RECORD_LIMIT, ROLLOUT_KINDS, USER_EVENT_SCAN_LIMIT
 
 log = logging.getLogger("codex.rollout")
-
-# The reference reads a few head records and then keeps scanning a bounded number of lines
-# for the first user message (list.rs HEAD_RECORD_LIMIT / USER_EVENT_SCAN_LIMIT).
-HEAD_RECORD_LIMIT = 10
-USER_EVENT_SCAN_LIMIT = 200
 
 
 class RolloutRecord(NamedTuple):
@@ -226,4 +220,8 @@ def read_head(path: Path, max_records: int = HEAD_RECORD_LIMIT + USER_EVENT_SCAN
 
 
 async def read_head_async(path: Path) -> RolloutHead | None:
+    # asyncio here, not at the top: the listing index reads heads without an event loop, and a
+    # fresh process's first thread/list (app_server.fast_start) is answered before asyncio loads.
+    import asyncio
+
     return await asyncio.to_thread(read_head, path)

@@ -6,18 +6,16 @@ the latest line for an id wins. Reads stream the file and skip torn or invalid l
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import os
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-import orjson
+from codex_core.lazy_log import get_logger
 
 from .timefmt import format_rfc3339_nanos
 
-log = logging.getLogger("codex.rollout")
+log = get_logger("codex.rollout")  # lazy: this module is on the start path
 
 SESSION_INDEX_FILE = "session_index.jsonl"
 
@@ -34,6 +32,8 @@ def session_index_path(codex_home: Path) -> Path:
 
 def encode_entry(thread_id: str, thread_name: str, updated_at: str | None = None) -> bytes:
     stamp = updated_at if updated_at is not None else format_rfc3339_nanos()
+    import orjson  # here, not at the top: see iter_entries
+
     return orjson.dumps({"id": thread_id, "thread_name": thread_name, "updated_at": stamp}) + b"\n"
 
 
@@ -61,6 +61,8 @@ def append_thread_name(
 async def append_thread_name_async(
     codex_home: Path, thread_id: str, thread_name: str, updated_at: str | None = None
 ) -> SessionIndexEntry:
+    import asyncio  # here, not at the top: the listing index uses this module without a loop
+
     return await asyncio.to_thread(append_thread_name, codex_home, thread_id, thread_name, updated_at)
 
 
@@ -71,6 +73,8 @@ def iter_entries(codex_home: Path) -> Iterator[SessionIndexEntry]:
         handle = path.open("rb")
     except FileNotFoundError:
         return
+    import orjson  # only once the file exists: an unchanged one is not read at all by the index
+
     bad = 0
     with handle:
         for raw in handle:
@@ -109,4 +113,6 @@ def find_thread_name(codex_home: Path, thread_id: str) -> str | None:
 
 
 async def find_thread_name_async(codex_home: Path, thread_id: str) -> str | None:
+    import asyncio
+
     return await asyncio.to_thread(find_thread_name, codex_home, thread_id)

@@ -47,11 +47,15 @@ def _imported_names(module: Any) -> dict[str, tuple[str, str]]:
     return names
 
 
-def _params_annotation(fn: Any) -> Any:
-    """The object a handler's `params` annotation names (annotations are strings here)."""
+def _params_annotation(fn: Any, plain: bool = False) -> Any:
+    """The object a handler's `params` annotation names (annotations are strings here). A handler
+    that also takes plain params (`plain=True`) is annotated `<params model> | <plain params>`."""
     annotation = inspect.signature(fn).parameters["params"].annotation
     if not isinstance(annotation, str):
         return annotation
+    if plain:
+        annotation, _, plain_name = annotation.partition(" | ")
+        assert plain_name.startswith("Plain"), f"{fn.__qualname__}: annotate params as `Model | Plain...`"
     if annotation == "None":
         return None
     module = importlib.import_module(fn.__module__)
@@ -100,7 +104,11 @@ def test_each_method_resolves_to_its_named_handler(method: str) -> None:
     assert getattr(module, spec.handler_name, None) is entry.fn, f"{method}: not in {module.__name__}"
     assert spec.handler_ref == f"{module.__name__}.{spec.handler_name}"
     assert list(inspect.signature(entry.fn).parameters) == ["ctx", "params"]
-    assert _params_annotation(entry.fn) is spec.params, f"{method}: params is not {spec.params_ref}"
+    plain = entry.plain_params is not None
+    assert _params_annotation(entry.fn, plain) is spec.params, f"{method}: params is not {spec.params_ref}"
+    assert plain == (method in handlers.PLAIN_PARAMS_MODULES)
+    if plain:
+        assert handlers.PLAIN_PARAMS_MODULES[method] == module.__name__
     assert spec.result_ref is not None
     result_name = spec.result_ref.rsplit(".", 1)[1]
     assert inspect.signature(entry.fn).return_annotation in (result_name, f"{result_name} | Deferred")

@@ -354,3 +354,42 @@ def test_background_mode_rebuilds_a_damaged_index(home: Path) -> None:
     assert len(ids(again)) == 3
     assert again.wait_idle(20)
     assert again.stats["rebuilds"] == 1
+
+
+def test_a_new_process_does_not_reread_unchanged_names(home: Path) -> None:
+    tid = thread_uuid(BASE, 1)
+    write_rollout(home, BASE, tid)
+    append_thread_name(home, tid, "first")
+    first = ThreadIndex(home)
+    assert first.list_page(ListQuery(limit=5)).items[0].name == "first"
+    assert first.stats["names_read"] == 1
+    first.close()
+    second = ThreadIndex(home)
+    assert second.list_page(ListQuery(limit=5)).items[0].name == "first"
+    assert second.stats["names_read"] == 0  # the stamp of the names file it was built from is on disk
+    second.close()
+    append_thread_name(home, tid, "renamed elsewhere")  # another process, while none of ours runs
+    third = ThreadIndex(home)
+    assert third.list_page(ListQuery(limit=5)).items[0].name == "renamed elsewhere"
+    assert third.stats["names_read"] == 1
+    (home / "session_index.jsonl").unlink()
+    assert third.list_page(ListQuery(limit=5)).items[0].name is None
+    third.close()
+
+
+def test_an_index_file_without_the_mtime_index_gets_it(home: Path) -> None:
+    """Files written before the `threads_mtime` index existed: it is added on open, not rebuilt."""
+    write_rollout(home, BASE, thread_uuid(BASE, 1))
+    made = ThreadIndex(home)
+    assert len(ids(made)) == 1
+    made.close()
+    db = sqlite3.connect(home / INDEX_FILE_NAME)
+    db.execute("DROP INDEX threads_mtime")
+    db.commit()
+    db.close()
+    index = ThreadIndex(home)
+    assert len(ids(index)) == 1 and index.stats["rebuilds"] == 0 and index.stats["heads_read"] == 0
+    index.close()
+    db = sqlite3.connect(home / INDEX_FILE_NAME)
+    assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'threads_mtime'").fetchone() is not None
+    db.close()

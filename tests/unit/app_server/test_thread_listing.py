@@ -1,0 +1,117 @@
+"""thread/list params read without the params model, and the stdlib-json answers of the lane that
+serves a fresh process's first listing (app_server/fast_start.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+import pytest
+
+from app_server.fast_start import same_as_orjson
+from app_server.protocol import registry, validation
+from app_server.thread_listing import plain_thread_list_params
+
+FIELDS = ("cursor", "limit", "sort_key", "model_providers", "source_kinds", "archived")
+
+ACCEPTED: list[Any] = [
+    {},
+    {"limit": 0},
+    {"limit": 25, "sortKey": "updated_at"},
+    {"limit": 2**32 - 1},
+    {"cursor": "2026-01-01T00:00:00Z|0194f7f2-7ec1-7b53-9a7a-1e5b2a0b7c9d", "sortKey": "created_at"},
+    {"modelProviders": [], "sourceKinds": []},
+    {"modelProviders": ["openai", "mock"], "sourceKinds": ["cli", "subAgent", "appServer", "unknown"]},
+    {"archived": True},
+    {"archived": False, "cursor": None, "limit": None, "sortKey": None},
+    {"modelProviders": None, "sourceKinds": None, "archived": None},
+]
+# Shapes left to the params model: its errors, or its reading of names the plain reader does not
+# take (snake_case field names, unknown keys), decide.
+LEFT_TO_THE_MODEL: list[Any] = [
+    None,
+    [],
+    [None, 5],
+    "x",
+    {"limit": -1},
+    {"limit": 2**32},
+    {"limit": 2.0},
+    {"limit": True},
+    {"limit": "5"},
+    {"cursor": 5},
+    {"sortKey": "name"},
+    {"sortKey": ["created_at"]},
+    {"sortKey": {"x": 1}},
+    {"modelProviders": "openai"},
+    {"modelProviders": [1]},
+    {"sourceKinds": ["nope"]},
+    {"sourceKinds": [["cli"]]},
+    {"archived": 0},
+    {"archived": "true"},
+    {"sort_key": "updated_at"},
+    {"limit": 5, "extra": True},
+]
+
+
+@pytest.mark.parametrize("raw", ACCEPTED, ids=repr)
+def test_plain_params_are_the_models_values(raw: Any) -> None:
+    spec = registry.client_request("thread/list")
+    assert spec is not None
+    plain = plain_thread_list_params(raw)
+    model = validation.parse_params(spec, raw)
+    assert plain is not None and not isinstance(model, validation.ParamsError)
+    assert {f: getattr(plain, f) for f in FIELDS} == {f: getattr(model, f) for f in FIELDS}
+
+
+@pytest.mark.parametrize("raw", LEFT_TO_THE_MODEL, ids=repr)
+def test_other_shapes_are_left_to_the_model(raw: Any) -> None:
+    assert plain_thread_list_params(raw) is None
+
+
+def lane_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def test_the_lane_writes_what_orjson_writes() -> None:
+    every_char = "".join(chr(c) for c in range(0x3000)) + "😀\U0010ffff\u2028\u2029\x7f"
+    reply = {
+        "id": 9,
+        "result": {
+            "data": [{"preview": every_char, "createdAt": 2**63 - 1, "gitInfo": None, "ok": True, "n": -5}],
+            "nextCursor": "2026-01-01T00:00:00Z|x",
+        },
+    }
+    assert same_as_orjson(reply, floats=False)
+    assert lane_bytes(reply) == orjson.dumps(reply)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"x": 1.5}, {"x": [0.0]}],
+)
+def test_a_reply_with_a_float_is_left_to_orjson(value: Any) -> None:
+    assert same_as_orjson(value) and not same_as_orjson(value, floats=False)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"id":1,"method":"thread/list","params":{},"x":NaN}',
+        b'{"id":1,"method":"thread/list","params":{},"x":Infinity}',
+        b'{"id":1,"method":"thread/list","params":{},"x":1e400}',
+        b'{"id":1,"method":"thread/list","params":{"cursor":"\\ud800"}}',
+        b'{"id":1,"method":"thread/list","params":{},"\\udfff":1}',
+        b'{"id":1,"method":"thread/list","params":{},"x":18446744073709551616}',
+        b'{"id":1,"method":"thread/list","params":{},"x":-9223372036854775809}',
+    ],
+)
+def test_lines_orjson_reads_otherwise_are_not_answered_by_the_lane(line: bytes) -> None:
+    """What orjson refuses (or reads as another value) the dispatcher would treat differently."""
+    assert not same_as_orjson(json.loads(line))
+
+
+def test_lines_both_read_alike_are_accepted() -> None:
+    line = b'{"id":18446744073709551615,"method":"thread/list","params":{"cursor":"\\u00e9\\ud83d\\ude00"},"x":1.5}'
+    assert orjson.loads(line) == json.loads(line)
+    assert same_as_orjson(json.loads(line))
