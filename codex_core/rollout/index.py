@@ -125,6 +125,7 @@ class ThreadIndex:
         # a background thread; without it, they happen inline (the first call is a full rescan).
         self.background = background
         self._idle = threading.Event()
+        self._rescan_due = False
         self._idle.set()
         self._all_loaded = True  # whether _files mirrors every row (else folders load on demand)
         self._loaded_folders: set[str] = set()
@@ -209,6 +210,12 @@ class ThreadIndex:
     # -- refreshing ------------------------------------------------------------------------------
     def refresh(self, *, full: bool = False, extra_paths: Iterable[str | os.PathLike[str]] = ()) -> None:
         """Bring the index up to date with the files (see the module docstring for what is checked)."""
+        self._refresh_guarded(full, extra_paths)
+        self._start_due_rescan()
+
+    def _refresh_guarded(
+        self, full: bool = False, extra_paths: Iterable[str | os.PathLike[str]] = ()
+    ) -> None:
         with self._lock:
             try:
                 self._refresh(full, extra_paths)
@@ -233,7 +240,7 @@ class ThreadIndex:
         interval = max(self.full_rescan_interval, 20 * self._last_full_cost)
         if not full and (self._last_full is None or started - self._last_full >= interval):
             if self.background and prelisted is None:
-                self._revalidate_in_background()
+                self._rescan_due = True  # started once the caller has its answer
             else:
                 full = True
         wall_ns = time.time_ns()
@@ -332,6 +339,14 @@ class ThreadIndex:
             del self._persisted_folders[folder]
 
     # -- background revalidation -------------------------------------------------------------
+    def _start_due_rescan(self) -> None:
+        """Start the background rescan a refresh found due, after the call that found it has its
+        answer: started before, the walk shared the interpreter lock with that answer."""
+        with self._lock:
+            due, self._rescan_due = self._rescan_due, False
+        if due:
+            self._revalidate_in_background()
+
     def _revalidate_in_background(self) -> None:
         if not self._idle.is_set():
             return
@@ -424,8 +439,10 @@ class ThreadIndex:
     def list_page(self, query: ListQuery, *, extra_paths: Iterable[str | os.PathLike[str]] = ()) -> ListPage:
         """Refresh, then one page newest first (keyset pagination on (sort key, id))."""
         with self._lock:
-            self.refresh(extra_paths=extra_paths)
-            return self._query(query)
+            self._refresh_guarded(extra_paths=extra_paths)
+            page = self._query(query)
+        self._start_due_rescan()
+        return page
 
     def _query(self, query: ListQuery) -> ListPage:
         db = self._connect()
@@ -464,12 +481,13 @@ class ThreadIndex:
         """The indexed file of a thread (after a refresh), checked to still exist."""
         key = thread_id.lower()
         with self._lock:
-            self.refresh()
+            self._refresh_guarded()
             db = self._connect()
             rows = db.execute(
                 f"{SELECT} WHERE t.id = ? AND t.archived = ? ORDER BY t.created_ms DESC",
                 (key, int(archived)),
             ).fetchall()
+        self._start_due_rescan()
         for row in rows:
             if os.path.exists(row[0]):
                 return to_thread(row)
@@ -479,7 +497,7 @@ class ThreadIndex:
         """Re-index specific files right away (our own writes: archive/unarchive moves)."""
         wanted = [os.fspath(p) for p in paths]
         with self._lock:
-            self.refresh(extra_paths=wanted)
+            self._refresh_guarded(extra_paths=wanted)
             db = self._connect()
             found = []
             for path in wanted:
@@ -489,7 +507,8 @@ class ThreadIndex:
                 ).fetchone()
                 if row is not None:
                     found.append(to_thread(row))
-            return found
+        self._start_due_rescan()
+        return found
 
     def count(self, *, archived: bool | None = None) -> int:
         with self._lock:

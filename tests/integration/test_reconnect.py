@@ -11,7 +11,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from mock_model.server import MockModelServer, function_call_response, message_response
+from mock_model.server import MockModelServer, function_call_response, message_response, stall
 from support.appserver import DEFAULT_TIMEOUT, WebsocketAppServer
 from support.turns import model_env, write_mock_config
 
@@ -305,7 +305,11 @@ def wait_for_line(server: WebsocketAppServer, text: str) -> None:
 def test_clients_that_do_not_opt_in_see_nothing_new(
     codex_bin: str, isolated_env: dict[str, str], mock: MockModelServer, workspace: Path
 ) -> None:
-    mock.enqueue(message_response("hello there", deltas=5))
+    # Held open before `response.completed` until the second client has joined: otherwise the
+    # turn could end before its thread/resume, and it would wait for a turn/completed in vain.
+    events = message_response("hello there", deltas=5)
+    held = stall(after_events=events[:-1], then=events[-1:])
+    mock.enqueue(held)
     with serve(codex_bin, isolated_env, mock) as server:
         opted = Client(server.url)
         opted.initialize()
@@ -314,6 +318,7 @@ def test_clients_that_do_not_opt_in_see_nothing_new(
         assert answer["result"] == {"userAgent": answer["result"]["userAgent"]}
         thread_id, _ = start_turn(opted, workspace)
         assert "result" in plain.request("thread/resume", {"threadId": thread_id})
+        held.release.set()
         opted.until(is_turn_completed)
         plain.until(is_turn_completed)
         # Every message of the thread is numbered for the client that opted in (only messages
