@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codex_core.config.toml_file import parse_toml_text, read_toml_file
+
+if TYPE_CHECKING:
+    from codex_core.config.parse_cache import ParseCache
 
 __all__ = ["ConfigLayer", "LayerSource", "file_layer", "layer_version", "parse_toml_text", "read_toml_file"]
 
@@ -94,9 +97,9 @@ class ConfigLayer:
         return wire
 
 
-def file_layer(source: LayerSource, path: Path) -> ConfigLayer:
+def file_layer(source: LayerSource, path: Path, cache: ParseCache | None = None) -> ConfigLayer:
     """One config file's layer: its table as the reference holds it (see `reference_shape`)."""
     from codex_core.config.reference_shape import reference_shape
 
-    config, text = read_toml_file(path)
+    config, text = read_toml_file(path, cache)
     return ConfigLayer(source=source, config=reference_shape(config, path.parent), path=path, text=text)

@@ -19,6 +19,7 @@ from codex_core.config.home import SYSTEM_CONFIG_PATH, find_codex_home, user_con
 from codex_core.config.keypath import join_key_path, split_key_path
 from codex_core.config.merge import deep_merge, iter_origin_leaves, set_path
 from codex_core.config.overrides import overrides_table
+from codex_core.config.parse_cache import ParseCache
 from codex_core.config.quick_check import surely_valid
 from codex_core.config.validation import validate_config
 
@@ -159,15 +160,19 @@ def load_config(
     work_dir = (cwd if cwd is not None else Path(os.getcwd())).absolute()
 
     stack: list[L.ConfigLayer] = []
+    cache = ParseCache(home)
     if not defaults_only:
-        stack.append(L.file_layer(L.LayerSource(L.SYSTEM, system_config_path), system_config_path))
-        stack.append(L.file_layer(L.LayerSource(L.USER, user_config_path(home)), user_config_path(home)))
+        stack.append(L.file_layer(L.LayerSource(L.SYSTEM, system_config_path), system_config_path, cache))
+        stack.append(
+            L.file_layer(L.LayerSource(L.USER, user_config_path(home)), user_config_path(home), cache)
+        )
     session = overrides_table(cli_overrides)
     session_layer = L.ConfigLayer(source=L.LayerSource(L.SESSION_FLAGS), config=session) if session else None
 
     base = _merge_layers(stack + ([session_layer] if session_layer else []))
     if not defaults_only:
-        stack.extend(_project_layers(work_dir, home, base))
+        stack.extend(_project_layers(work_dir, home, base, cache))
+        cache.save()
     if session_layer is not None:
         stack.append(session_layer)
 
@@ -224,7 +229,9 @@ def _apply_profile(
     return effective, name
 
 
-def _project_layers(cwd: Path, codex_home: Path, base: dict[str, Any]) -> list[L.ConfigLayer]:
+def _project_layers(
+    cwd: Path, codex_home: Path, base: dict[str, Any], cache: ParseCache | None = None
+) -> list[L.ConfigLayer]:
     """`.codex/config.toml` from the project root down to cwd, only when the project is trusted."""
     markers = base.get("project_root_markers")
     marker_names = tuple(markers) if isinstance(markers, list) else DEFAULT_PROJECT_ROOT_MARKERS
@@ -240,7 +247,7 @@ def _project_layers(cwd: Path, codex_home: Path, base: dict[str, Any]) -> list[L
             continue  # that is the user layer, not a project one
         path = folder / "config.toml"
         if path.is_file():
-            layer = L.file_layer(L.LayerSource(L.PROJECT, folder), path)
+            layer = L.file_layer(L.LayerSource(L.PROJECT, folder), path, cache)
             found.append(layer)
     return found
 

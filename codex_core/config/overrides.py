@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +15,8 @@ def parse_toml_value(text: str) -> Any:
 
     The fallback is what lets `-c model=o3` work without quoting, as in the reference.
     """
+    import tomllib  # here: only `-c` needs it, and config loading without `-c` can skip it
+
     stripped = text.strip()
     try:
         return tomllib.loads(f"__v__ = {stripped}")["__v__"]

@@ -6,18 +6,27 @@ Kept free of heavier imports: `codex app-server` checks config syntax on its sta
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codex_core.config.errors import ConfigError, ConfigSyntaxError
+
+if TYPE_CHECKING:
+    from codex_core.config.parse_cache import ParseCache
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def parse_toml_text(text: str, path: Path | None) -> dict[str, Any]:
+def parse_toml_text(text: str, path: Path | None, cache: ParseCache | None = None) -> dict[str, Any]:
+    """The table of a config file's text; `cache` keeps it for the next process (parse_cache)."""
+    if cache is not None:
+        cached = cache.get(text)
+        if cached is not None:
+            return cached
+    import tomllib  # here: a cached text needs no parser (see parse_cache)
+
     try:
-        return tomllib.loads(text)
+        table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_POSITION.search(message)
@@ -28,9 +37,12 @@ def parse_toml_text(text: str, path: Path | None) -> dict[str, Any]:
             line, column = len(lines), len(lines[-1]) + 1
         detail = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
         raise ConfigSyntaxError(f"invalid TOML: {detail}", path=path, line=line, column=column) from None
+    if cache is not None:
+        cache.put(text, table)
+    return table
 
 
-def read_toml_file(path: Path) -> tuple[dict[str, Any], str | None]:
+def read_toml_file(path: Path, cache: ParseCache | None = None) -> tuple[dict[str, Any], str | None]:
     """The file's table and text; an absent file is an empty table (the reference reports it anyway)."""
     try:
         raw = path.read_bytes()
@@ -44,4 +56,4 @@ def read_toml_file(path: Path) -> tuple[dict[str, Any], str | None]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigSyntaxError(f"config is not valid UTF-8 (byte {exc.start})", path=path) from None
-    return parse_toml_text(text, path), text
+    return parse_toml_text(text, path, cache), text
