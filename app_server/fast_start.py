@@ -180,8 +180,11 @@ def serve_first_listings(
         del buffer[: len(line) + 1]
         if response:
             view = memoryview(response)
-            while view:
-                view = view[os.write(out_fd, view) :]
+            try:
+                while view:
+                    view = view[os.write(out_fd, view) :]
+            except OSError:
+                break  # the client is gone: the full server notices and stops as it always does
             answered += 1
     return FirstListings(bytes(buffer), warnings, answered)
 

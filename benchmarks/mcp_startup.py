@@ -2,13 +2,16 @@
 """`codex mcp-server` start-up: spawn -> `initialize` answer, then `tools/list`.
 
     python benchmarks/mcp_startup.py [--runs 30] [--server CMD ...] [--reference CMD ...] [--config TEXT]
+                                     [--keep-home]
 
 Defaults: ours as `codex mcp-server` (the CLI in front) and `python -m mcp_server` (the
 server alone), the reference as `codex-ref mcp-server` when it is on PATH. Each run spawns the
 command with a throw-away HOME / CODEX_HOME, writes one `initialize` line, times the answer,
 then sends `notifications/initialized` + `tools/list` and times that answer too, then closes
-stdin. The config.toml is empty unless `--config TEXT` gives it settings. Prints medians / p95
-per command and ratios against the reference. Stdlib only.
+stdin. The config.toml is empty unless `--config TEXT` gives it settings. With `--keep-home`
+the runs of one command share one HOME / CODEX_HOME (as a user's later starts do: whatever an
+earlier start left there, such as our parsed-config cache, is used), else each run has a new one
+(a first start). Prints medians / p95 per command and ratios against the reference. Stdlib only.
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ INIT = (
 LIST = b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n{"jsonrpc":"2.0","id":2,"method":"tools/list"}\n'
 
 
-def run_once(argv: list[str], timeout: float, config: str = "") -> tuple[float, float, int]:
-    scratch = tempfile.mkdtemp(prefix="mcp-startup-bench-")
+def run_once(
+    argv: list[str], timeout: float, config: str = "", home: str | None = None
+) -> tuple[float, float, int]:
+    scratch = home or tempfile.mkdtemp(prefix="mcp-startup-bench-")
     try:
         proc, start = spawn_fresh(argv, scratch, config=config)
         assert proc.stdin is not None and proc.stdout is not None
@@ -58,7 +63,8 @@ def run_once(argv: list[str], timeout: float, config: str = "") -> tuple[float, 
         proc.stdout.close()
         return init, listed, rss
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if home is None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main() -> int:
@@ -77,21 +83,29 @@ def main() -> int:
         help="config.toml text for every run (default empty; e.g. 'model = \"o3\"' to time the check "
         "of a config with settings)",
     )
+    parser.add_argument(
+        "--keep-home",
+        action="store_true",
+        help="one HOME / CODEX_HOME for all the runs of a command (later starts, not first ones)",
+    )
     args = parser.parse_args()
     ours = args.server or ["codex mcp-server", f"{sys.executable} -m mcp_server"]
     refs = args.reference or (["codex-ref mcp-server"] if shutil.which("codex-ref") else [])
     rows: list[tuple[str, float, float, float, float]] = []
     for command in refs + ours:
         argv = shlex.split(command)
-        run_once(argv, args.timeout, args.config)  # page cache
+        home = tempfile.mkdtemp(prefix="mcp-startup-bench-") if args.keep_home else None
+        run_once(argv, args.timeout, args.config, home)  # page cache (and, kept, the home's caches)
         inits: list[float] = []
         lists: list[float] = []
         rss: list[int] = []
         for _ in range(args.runs):
-            init, listed, kib = run_once(argv, args.timeout, args.config)
+            init, listed, kib = run_once(argv, args.timeout, args.config, home)
             inits.append(init)
             lists.append(listed)
             rss.append(kib)
+        if home is not None:
+            shutil.rmtree(home, ignore_errors=True)
         rows.append(
             (
                 command,

@@ -86,7 +86,7 @@ def spawn_fresh(
     and the moment it was spawned."""
     home = os.path.join(scratch, "home")
     codex_home = os.path.join(home, ".codex")
-    os.makedirs(codex_home)
+    os.makedirs(codex_home, exist_ok=True)  # exists when a caller reuses one home (--keep-home)
     with open(os.path.join(codex_home, "config.toml"), "w") as handle:
         handle.write(config)
     env = {"HOME": home, "CODEX_HOME": codex_home, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
