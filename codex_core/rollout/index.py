@@ -126,6 +126,7 @@ class ThreadIndex:
         self.background = background
         self._idle = threading.Event()
         self._rescan_due = False
+        self._created = False  # whether this process created the index file
         self._idle.set()
         self._all_loaded = True  # whether _files mirrors every row (else folders load on demand)
         self._loaded_folders: set[str] = set()
@@ -149,12 +150,14 @@ class ThreadIndex:
         if self._db is not None:
             return self._db
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._created = not self.db_path.exists()
         try:
             db = open_checked(self.db_path, check=not self.background)
         except sqlite3.DatabaseError as exc:
             log.warning("thread index %s unusable (%s); rebuilding it", self.db_path, exc)
             self._delete_files()
             self.stats["rebuilds"] += 1
+            self._created = True
             db = open_checked(self.db_path)
         self._db = db
         self._files, self._by_folder, self._hot = {}, {}, set()
@@ -318,6 +321,13 @@ class ThreadIndex:
             self._last_full = started
             self._last_full_cost = self._clock() - started
             self.stats["full_rescans"] += 1
+        elif self._created and self._last_full is None and len(listed) == len(folders):
+            # A new index file, filled by listing every folder: that was a full rescan already
+            # (and a new file needs no integrity check), so none is due in the background,
+            # where it would compete with the requests that follow this first one.
+            self._last_full = started
+            self._last_full_cost = self._clock() - started
+            self._rescan_due = False
         self._refresh_names(db)
 
     def _persist_folders(self, db: sqlite3.Connection, folders: dict[str, tuple[bool, int]]) -> None:

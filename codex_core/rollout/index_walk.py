@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -64,8 +65,14 @@ def list_files(folder: str, archived: bool) -> Iterator[tuple[str, tuple[int, in
 
 
 def list_all(codex_home: Path) -> Listing:
+    """Every folder and file (the background rescan's walk, made without the index's lock)."""
     folders = list_folders(codex_home)
-    files = {folder: dict(list_files(folder, archived)) for folder, (archived, _) in folders.items()}
+    files: dict[str, dict[str, tuple[int, int, bool]]] = {}
+    for folder, (archived, _) in folders.items():
+        files[folder] = dict(list_files(folder, archived))
+        # Between folders, hand the interpreter lock to a request waiting for it: otherwise
+        # each waits out the switch interval, and pages served during the walk took 2-3x longer.
+        time.sleep(0)
     return Listing(folders, files)
 
 

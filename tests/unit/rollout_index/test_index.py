@@ -394,3 +394,19 @@ def test_an_index_file_without_the_mtime_index_gets_it(home: Path) -> None:
     db = sqlite3.connect(home / INDEX_FILE_NAME)
     assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'threads_mtime'").fetchone() is not None
     db.close()
+
+
+def test_a_new_index_filled_on_the_first_call_needs_no_background_rescan(home: Path) -> None:
+    """Creating the file lists every folder: a full rescan already, so none follows in the
+    background (where it would compete with the next requests). An existing file gets one."""
+    for n in range(3):
+        write_rollout(home, BASE, thread_uuid(BASE, n))
+    new = ThreadIndex(home, background=True)
+    assert len(ids(new)) == 3
+    assert new.wait_idle(20) and new.stats["full_rescans"] == 0 and new.stats["heads_read"] == 3
+    new.close()
+    reopened = ThreadIndex(home, background=True)
+    assert len(ids(reopened)) == 3
+    _until(lambda: reopened.stats["full_rescans"] == 1)
+    assert reopened.wait_idle(20) and reopened.stats["heads_read"] == 0
+    reopened.close()
