@@ -73,7 +73,6 @@ def _default_provider(ctx: RequestContext) -> str:
 async def thread_list(
     ctx: RequestContext, params: ThreadListParams | PlainThreadListParams
 ) -> ThreadListResponse:
-    check_cursor(params.cursor)  # a malformed cursor is refused before anything is read
     own = _own_rollouts(ctx)
     index = _index(ctx)
 
