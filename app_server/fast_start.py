@@ -117,9 +117,10 @@ class FirstListings:
 
     __slots__ = ("answered", "config_warnings", "pending")
 
-    def __init__(self, pending: bytes, config_warnings: list[dict[str, Any]], answered: int) -> None:
+    def __init__(self, pending: bytes, config_warnings: list[dict[str, Any]] | None, answered: int) -> None:
         self.pending = pending  # bytes read from stdin and not handled
-        self.config_warnings = config_warnings  # checked here: the server sends them, not again
+        # Checked here, so the server sends these instead of checking again (None: not checked).
+        self.config_warnings = config_warnings
         self.answered = answered
 
 
@@ -164,7 +165,10 @@ def serve_first_listings(
     """
     from app_server.config_warnings import collect_startup_warnings
 
-    warnings = collect_startup_warnings(codex_home, cli_overrides, env)
+    try:
+        warnings = collect_startup_warnings(codex_home, cli_overrides, env)
+    except Exception:  # not expected; the server checks again, logs, and answers everything
+        return FirstListings(pending, None, 0)
     buffer = bytearray(pending)
     answered = 0
     if warnings:

@@ -115,3 +115,52 @@ def test_lines_both_read_alike_are_accepted() -> None:
     line = b'{"id":18446744073709551615,"method":"thread/list","params":{"cursor":"\\u00e9\\ud83d\\ude00"},"x":1.5}'
     assert orjson.loads(line) == json.loads(line)
     assert same_as_orjson(json.loads(line))
+
+
+def test_the_lane_hands_everything_over_when_the_config_check_itself_fails(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from app_server import config_warnings, fast_start
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(config_warnings, "collect_startup_warnings", broken)
+    read_end, write_end = os.pipe()
+    pending = b'{"id":5,"method":"thread/list","params":{}}\n'
+    try:
+        first = fast_start.serve_first_listings(
+            tmp_path, [], pending=pending, in_fd=read_end, out_fd=write_end
+        )
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    # Nothing answered, nothing consumed, and no warnings claimed: the server checks again.
+    assert (first.pending, first.config_warnings, first.answered) == (pending, None, 0)
+
+
+def test_the_lane_answers_what_is_waiting_and_leaves_the_rest(tmp_path: Any) -> None:
+    import os
+
+    from app_server import fast_start
+
+    lines = [
+        b'{"method":"initialized"}',
+        b'{"id":5,"method":"thread/list","params":{"limit":2}}',
+        b'{"id":6,"method":"thread/start","params":{}}',
+        b'{"id":7,"method":"thread/list","params":{}}',
+    ]
+    stdin_read, stdin_write = os.pipe()
+    stdout_read, stdout_write = os.pipe()
+    os.write(stdin_write, b"\n".join(lines) + b"\n")
+    try:
+        first = fast_start.serve_first_listings(tmp_path, [], in_fd=stdin_read, out_fd=stdout_write)
+        answer = json.loads(os.read(stdout_read, 1 << 16))
+    finally:
+        for fd in (stdin_read, stdin_write, stdout_read, stdout_write):
+            os.close(fd)
+    assert answer == {"id": 5, "result": {"data": [], "nextCursor": None}}
+    assert (first.answered, first.config_warnings) == (1, [])
+    assert first.pending == b"\n".join(lines[2:]) + b"\n"  # thread/start and all after it
