@@ -11,7 +11,7 @@ import pytest
 
 from app_server.fast_start import same_as_orjson
 from app_server.protocol import registry, validation
-from app_server.thread_listing import plain_thread_list_params
+from app_server.thread_listing import SORT_KEYS, SOURCE_KINDS, THREAD_LIST_FIELDS, plain_thread_list_params
 
 FIELDS = ("cursor", "limit", "sort_key", "model_providers", "source_kinds", "archived")
 
@@ -52,6 +52,18 @@ LEFT_TO_THE_MODEL: list[Any] = [
     {"sort_key": "updated_at"},
     {"limit": 5, "extra": True},
 ]
+
+
+def test_the_plain_reader_knows_what_the_params_model_knows() -> None:
+    """Its field names, sort keys and source kinds are written out (the model is not imported on
+    its path): they must stay those of ThreadListParams, ThreadSortKey and ThreadSourceKind."""
+    from typing import get_args
+
+    from app_server.protocol.threads import ThreadListParams, ThreadSortKey, ThreadSourceKind
+
+    assert {f.wire for f in validation.model_fields(ThreadListParams)} == THREAD_LIST_FIELDS
+    assert set(SORT_KEYS) == set(get_args(get_args(ThreadSortKey)[0]))
+    assert frozenset(get_args(get_args(ThreadSourceKind)[0])) == SOURCE_KINDS
 
 
 @pytest.mark.parametrize("raw", ACCEPTED, ids=repr)
