@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 
@@ -173,12 +174,24 @@ def serve_first_listings(
     answered = 0
     if warnings:
         return FirstListings(bytes(buffer), warnings, answered)
+    provider: str | None = None
+
+    def default_provider() -> str:
+        # Once per lane: the configuration it just checked, as the server's own config.
+        nonlocal provider
+        if provider is None:
+            from codex_core.config.loader import load_config
+
+            loaded = load_config(codex_home=codex_home, cli_overrides=cli_overrides, env=env)
+            provider = loaded.model_provider_id or "openai"
+        return provider
+
     while True:
         # Wait for the first request; after an answer, take only what already arrived.
         line = _next_line(in_fd, buffer, FIRST_REQUEST_WAIT_SECONDS if answered == 0 else 0.0)
         if line is None:
             break
-        response = _answer_plain_listing(line, codex_home, cli_overrides, env)
+        response = _answer_plain_listing(line, codex_home, default_provider)
         if response is None:
             break
         del buffer[: len(line) + 1]
@@ -193,7 +206,7 @@ def serve_first_listings(
     return FirstListings(bytes(buffer), warnings, answered)
 
 
-def _answer_plain_listing(line: bytes, codex_home: Any, cli_overrides: list[str], env: Any) -> bytes | None:
+def _answer_plain_listing(line: bytes, codex_home: Any, default_provider: Callable[[], str]) -> bytes | None:
     """The encoded answer to a plain thread/list line, b"" for the `initialized` notification (no
     answer), None for anything this lane leaves to the full server."""
     from app_server import jsonrpc
@@ -214,13 +227,10 @@ def _answer_plain_listing(line: bytes, codex_home: Any, cli_overrides: list[str]
     params = plain_thread_list_params(message.get("params"))
     if params is None:
         return None
-    from codex_core.config.loader import load_config
     from codex_core.rollout.index import get_index
 
     try:
-        # The configuration loaded without a warning just now: the server's own config.
-        provider = load_config(codex_home=codex_home, cli_overrides=cli_overrides, env=env).model_provider_id
-        result: Any = thread_list_result(get_index(codex_home), params, provider or "openai")
+        result: Any = thread_list_result(get_index(codex_home), params, default_provider())
         reply = jsonrpc.result_message(request_id, result)
     except jsonrpc.JsonRpcError as exc:
         reply = jsonrpc.error_message(request_id, exc.code, exc.message, exc.data)
@@ -243,7 +253,7 @@ def same_as_orjson(value: Any, *, floats: bool = True, depth: int = 0) -> bool:
     if depth > 100:
         return False
     if isinstance(value, str):
-        return not any("\ud800" <= ch <= "\udfff" for ch in value) if not value.isascii() else True
+        return value.isascii() or not any("\ud800" <= ch <= "\udfff" for ch in value)
     if value is None or isinstance(value, bool):
         return True
     if isinstance(value, int):

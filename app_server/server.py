@@ -98,12 +98,19 @@ def run(args: AppServerArgs, fast_stdio: bool = False) -> int:
     fast_init: object = None
     pending = b""
     config_warnings = None
+    answered = 0
     try:
         if kind == "stdio" and fast_stdio:
-            fast_init, pending, config_warnings = _answer_before_the_loop(codex_home, args)
+            fast_init, pending, config_warnings, answered = _answer_before_the_loop(codex_home, args)
     except KeyboardInterrupt:
         return 0
     _configure_logging()
+    if fast_init is not None and answered:
+        import logging
+
+        logging.getLogger("codex.app_server").debug(
+            "answered %d thread/list request(s) before the rest of the server loaded", answered
+        )
 
     import asyncio
 
@@ -117,15 +124,16 @@ def run(args: AppServerArgs, fast_stdio: bool = False) -> int:
 
 def _answer_before_the_loop(
     codex_home: Path, args: AppServerArgs
-) -> tuple[object, bytes, list[dict[str, object]] | None]:
+) -> tuple[object, bytes, list[dict[str, object]] | None, int]:
     """On stdio, answer a first initialize and the thread/list requests right after it before
     asyncio and the protocol load (see fast_start). Returns the initialize seen (or None), the
-    bytes read and not handled, and the configuration warnings if they were checked."""
+    bytes read and not handled, the configuration warnings if they were checked, and how many
+    thread/list requests were answered."""
     from app_server.fast_start import serve_first_listings, try_fast_initialize
 
     fast_init, pending = try_fast_initialize()
     if fast_init is None:
-        return None, pending, None
+        return None, pending, None, 0
     from codex_core.lazy_log import before_first_use
 
     # Logging is set up after this, unless something here logs first (it rarely does).
@@ -134,14 +142,7 @@ def _answer_before_the_loop(
         first = serve_first_listings(codex_home, list(args.cli_overrides), pending=pending)
     finally:
         before_first_use(None)
-    if first.answered:
-        _configure_logging()
-        import logging
-
-        logging.getLogger("codex.app_server").debug(
-            "answered %d thread/list request(s) before the rest of the server loaded", first.answered
-        )
-    return fast_init, first.pending, first.config_warnings
+    return fast_init, first.pending, first.config_warnings, first.answered
 
 
 def _configure_logging() -> None:
