@@ -252,15 +252,11 @@ def _mcp_server(root: Found, args: list[str]) -> int | None:
     from codex_core.config.locations import config_is_empty
 
     if specs or not config_is_empty():
-        from codex_core.config.errors import ConfigError
-        from codex_core.config.home import find_codex_home
-        from codex_core.config.loader import load_config
+        from codex_core.config.known_good import config_loads
 
-        try:
-            # Fail before serving when the user's config (with -c overrides) does not load;
-            # with no setting anywhere there is nothing that could fail.
-            load_config(codex_home=find_codex_home(), cli_overrides=specs)
-        except (ConfigError, OSError):
+        # Fail before serving when the user's config (with -c overrides) does not load; with no
+        # setting anywhere there is nothing that could fail.
+        if not config_loads(specs):
             return None
     from mcp_server.server import McpServerArgs, run
 

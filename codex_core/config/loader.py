@@ -9,7 +9,7 @@ overrides (thread/start `config` and friends).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from codex_core.config.quick_check import surely_valid
 from codex_core.config.validation import validate_config
 
 if TYPE_CHECKING:
+    from codex_core.config.known_good import Observations
     from codex_core.config.typed import ConfigToml
 
 DEFAULT_PROJECT_ROOT_MARKERS = (".git",)
@@ -154,24 +155,28 @@ def load_config(
     system_config_path: Path = SYSTEM_CONFIG_PATH,
     env: Mapping[str, str] | None = None,
     defaults_only: bool = False,
+    observations: Observations | None = None,
 ) -> LoadedConfig:
-    """The layered configuration; `defaults_only` skips every file (built-in defaults plus flags)."""
+    """The layered configuration; `defaults_only` skips every file (built-in defaults plus flags).
+
+    `observations`, when given, records every file and path the load depended on (known_good).
+    """
     home = codex_home if codex_home is not None else find_codex_home(env)
     work_dir = (cwd if cwd is not None else Path(os.getcwd())).absolute()
 
     stack: list[L.ConfigLayer] = []
     cache = ParseCache(home)
     if not defaults_only:
-        stack.append(L.file_layer(L.LayerSource(L.SYSTEM, system_config_path), system_config_path, cache))
-        stack.append(
-            L.file_layer(L.LayerSource(L.USER, user_config_path(home)), user_config_path(home), cache)
-        )
+        for source_type, path in ((L.SYSTEM, system_config_path), (L.USER, user_config_path(home))):
+            if observations is not None:
+                observations.file(path)
+            stack.append(L.file_layer(L.LayerSource(source_type, path), path, cache))
     session = overrides_table(cli_overrides)
     session_layer = L.ConfigLayer(source=L.LayerSource(L.SESSION_FLAGS), config=session) if session else None
 
     base = _merge_layers(stack + ([session_layer] if session_layer else []))
     if not defaults_only:
-        stack.extend(_project_layers(work_dir, home, base, cache))
+        stack.extend(_project_layers(work_dir, home, base, cache, observations))
         cache.save()
     if session_layer is not None:
         stack.append(session_layer)
@@ -230,26 +235,42 @@ def _apply_profile(
 
 
 def _project_layers(
-    cwd: Path, codex_home: Path, base: dict[str, Any], cache: ParseCache | None = None
+    cwd: Path,
+    codex_home: Path,
+    base: dict[str, Any],
+    cache: ParseCache | None = None,
+    observations: Observations | None = None,
 ) -> list[L.ConfigLayer]:
     """`.codex/config.toml` from the project root down to cwd, only when the project is trusted."""
+    exists, is_file, resolve = _file_questions(observations)
     markers = base.get("project_root_markers")
     marker_names = tuple(markers) if isinstance(markers, list) else DEFAULT_PROJECT_ROOT_MARKERS
     ancestors = [cwd, *cwd.parents]
-    root = next((d for d in ancestors if any((d / m).exists() for m in marker_names)), cwd)
+    root = next((d for d in ancestors if any(exists(d / m) for m in marker_names)), cwd)
     chain = [d for d in ancestors if d == root or root in d.parents]
     if not _is_trusted(chain, base):
         return []
     found: list[L.ConfigLayer] = []
     for directory in reversed(chain):  # root first, so deeper folders win
         folder = directory / ".codex"
-        if folder.resolve() == codex_home.resolve():
+        if resolve(folder) == resolve(codex_home):
             continue  # that is the user layer, not a project one
         path = folder / "config.toml"
-        if path.is_file():
+        if is_file(path):
+            if observations is not None:
+                observations.file(path)
             layer = L.file_layer(L.LayerSource(L.PROJECT, folder), path, cache)
             found.append(layer)
     return found
+
+
+def _file_questions(
+    observations: Observations | None,
+) -> tuple[Callable[[Path], bool], Callable[[Path], bool], Callable[[Path], str]]:
+    """exists / is_file / resolve, asked through `observations` when a load is being recorded."""
+    if observations is not None:
+        return observations.exists, observations.is_file, observations.realpath
+    return Path.exists, Path.is_file, lambda path: str(path.resolve())
 
 
 def _is_trusted(chain: Sequence[Path], base: dict[str, Any]) -> bool:

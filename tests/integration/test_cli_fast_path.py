@@ -210,3 +210,18 @@ def test_mcp_server_checks_any_config_with_content_before_serving(
     fast = _run("fast", ["mcp-server"], isolated_env, tmp_path)
     assert fast[:3] == _run("typer", ["mcp-server"], isolated_env, tmp_path)[:3]
     assert (fast[0] == 0) == (config == "") and fast[1] == ""
+
+
+def test_mcp_server_checks_again_when_a_config_it_checked_before_changes(
+    isolated_env: dict[str, str], tmp_path: Path
+) -> None:
+    # A start that found the config good records what it read (known_good.py); an edit that
+    # breaks the file must still fail the next start before its first answer.
+    config = Path(isolated_env["CODEX_HOME"], "config.toml")
+    config.write_text('model = "o3"\n')
+    assert _run("fast", ["mcp-server"], isolated_env, tmp_path)[0] == 0
+    assert Path(isolated_env["CODEX_HOME"], "pycodex-config-checked.json").is_file()
+    config.write_text('model = "o3"\nmodel_reasoning_effort = "bogus"\n')
+    fast = _run("fast", ["mcp-server"], isolated_env, tmp_path)
+    assert fast[0] != 0 and fast[1] == ""
+    assert fast[:3] == _run("typer", ["mcp-server"], isolated_env, tmp_path)[:3]
