@@ -52,6 +52,21 @@ def _file_print(path: str) -> list[int] | None:
     return [len(data), zlib.crc32(data), zlib.adler32(data)]
 
 
+def _code_print() -> list[int]:
+    """Which loader judged: another Python or another version of this package (any change to the
+    config modules' source) may judge the same files otherwise, so its records do not count."""
+    import sys
+    import zlib
+
+    folder = os.path.dirname(os.path.abspath(__file__))
+    checksum = 0
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".py"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                checksum = zlib.crc32(handle.read(), checksum)
+    return [sys.hexversion, checksum]
+
+
 def _answer(kind: str, path: str) -> object:
     if kind == _FILE:
         return _file_print(path)
@@ -114,19 +129,24 @@ def _read_records(codex_home: str) -> list[dict[str, object]]:
     return [record for record in records if isinstance(record, dict)]
 
 
-def _same_load(record: dict[str, object], codex_home: str, cwd: str, overrides: Sequence[str]) -> bool:
-    return (
-        record.get("codex_home") == codex_home
-        and record.get("cwd") == cwd
-        and record.get("overrides") == list(overrides)
-    )
+def _load_key(codex_home: str, cwd: str, overrides: Sequence[str]) -> dict[str, object]:
+    """What a record is for: this loader, this CODEX_HOME and working folder, these `-c` overrides."""
+    return {"code": _code_print(), "codex_home": codex_home, "cwd": cwd, "overrides": list(overrides)}
+
+
+def _is_for(record: dict[str, object], key: dict[str, object]) -> bool:
+    return all(record.get(name) == value for name, value in key.items())
 
 
 def known_good(codex_home: str, cwd: str, overrides: Sequence[str]) -> bool:
     """Whether a load of this CODEX_HOME from this cwd with these `-c` overrides succeeded before
     and every file and path it depended on still answers the same."""
+    try:
+        key = _load_key(codex_home, cwd, overrides)
+    except OSError:
+        return False  # the loader's own source cannot be read: nothing to vouch with
     for record in _read_records(codex_home):
-        if not _same_load(record, codex_home, cwd, overrides):
+        if not _is_for(record, key):
             continue
         seen = record.get("seen")
         if not isinstance(seen, list):
@@ -151,10 +171,13 @@ def remember(codex_home: str, cwd: str, overrides: Sequence[str], observations: 
 
     if any(entry[2] == "unreadable" for entry in observations.seen):
         return  # the load read what this could not: nothing to compare with next time
-    records = [r for r in _read_records(codex_home) if not _same_load(r, codex_home, cwd, overrides)]
-    records.append(
-        {"codex_home": codex_home, "cwd": cwd, "overrides": list(overrides), "seen": observations.seen}
-    )
+    try:
+        key = _load_key(codex_home, cwd, overrides)
+    except OSError:
+        return
+    # Records of another loader can never count again; those of other places are kept.
+    records = [r for r in _read_records(codex_home) if r.get("code") == key["code"] and not _is_for(r, key)]
+    records.append({**key, "seen": observations.seen})
     data = json.dumps({"format": FORMAT, "records": records[-MAX_RECORDS:]})
     target = os.path.join(codex_home, RECORD_FILE)
     scratch = os.path.join(codex_home, f".{RECORD_FILE}.{os.getpid()}")

@@ -183,3 +183,19 @@ def test_a_hit_imports_neither_the_loader_nor_pathlib(places: tuple[Path, Path, 
         check=True,
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_records_of_another_loader_or_python_do_not_count(places: tuple[Path, Path, Path]) -> None:
+    home, work, system = places
+    record_a_load(home, work, system)
+    path = home / RECORD_FILE
+    stored = json.loads(path.read_text())
+    python, source = stored["records"][0]["code"]
+    for code in ([python + 1, source], [python, source ^ 1]):
+        stored["records"][0]["code"] = code
+        path.write_text(json.dumps(stored))
+        assert not still_good(home, work)
+    # and a new record replaces them rather than sitting beside them
+    record_a_load(home, work, system)
+    assert len(json.loads(path.read_text())["records"]) == 1
+    assert still_good(home, work)
