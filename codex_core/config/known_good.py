@@ -11,8 +11,8 @@ same questions again with plain `os` calls (`known_good`). Only when every answe
 the same is the load known to succeed again; any difference, or a record that cannot be read,
 means "load it", so a broken config still fails before serving.
 
-A record holds paths, checksums and the `-c` overrides as given; it is kept 0600 beside
-the parsed-config cache because overrides may carry values a user would not share.
+A record holds paths and checksums only: the `-c` overrides, which may carry a secret, are kept
+as a checksum too, so that no value is copied from a command line into a file (0600 anyway).
 This module stays free of pathlib and typing: the start path it serves must not import them.
 """
 
@@ -35,6 +35,12 @@ _EXISTS = "exists"
 _REALPATH = "realpath"
 
 
+def _bytes_print(data: bytes) -> list[int]:
+    import zlib
+
+    return [len(data), zlib.crc32(data), zlib.adler32(data)]
+
+
 def _file_print(path: str) -> list[int] | None:
     """What a load saw of a config file: length and two checksums of its bytes, None when absent.
 
@@ -42,14 +48,12 @@ def _file_print(path: str) -> list[int] | None:
     and whoever can write config.toml on purpose gains nothing by fooling a pre-check.
     Raises OSError for anything but absence, as reading it for the load would.
     """
-    import zlib
-
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except FileNotFoundError:
         return None
-    return [len(data), zlib.crc32(data), zlib.adler32(data)]
+    return _bytes_print(data)
 
 
 def _code_print() -> list[int]:
@@ -131,7 +135,9 @@ def _read_records(codex_home: str) -> list[dict[str, object]]:
 
 def _load_key(codex_home: str, cwd: str, overrides: Sequence[str]) -> dict[str, object]:
     """What a record is for: this loader, this CODEX_HOME and working folder, these `-c` overrides."""
-    return {"code": _code_print(), "codex_home": codex_home, "cwd": cwd, "overrides": list(overrides)}
+    # NUL cannot occur in an argument, so with the count first the joined list tells lists apart.
+    joined = "\0".join([str(len(overrides)), *overrides]).encode("utf-8", "surrogatepass")
+    return {"code": _code_print(), "codex_home": codex_home, "cwd": cwd, "overrides": _bytes_print(joined)}
 
 
 def _is_for(record: dict[str, object], key: dict[str, object]) -> bool:

@@ -199,3 +199,12 @@ def test_records_of_another_loader_or_python_do_not_count(places: tuple[Path, Pa
     record_a_load(home, work, system)
     assert len(json.loads(path.read_text())["records"]) == 1
     assert still_good(home, work)
+
+
+def test_no_override_value_is_copied_into_the_record(places: tuple[Path, Path, Path]) -> None:
+    home, work, system = places
+    secret = 'mcp_servers.x.url="http://127.0.0.1:9/?token=s3cr3t-value"'
+    record_a_load(home, work, system, [secret])
+    assert still_good(home, work, [secret])
+    assert not still_good(home, work, [secret, ""])
+    assert "s3cr3t" not in (home / RECORD_FILE).read_text()
