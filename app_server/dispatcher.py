@@ -220,7 +220,7 @@ class Dispatcher:
             return
         problem = (
             (None if connection.experimental_api else experimental_gate(spec, parsed))
-            or invalid_thread_id(spec, parsed)
+            or check_thread_id(spec, parsed)
             or unusable_path(raw_params)
         )
         if problem is not None:
@@ -344,17 +344,21 @@ def experimental_gate(spec: Any, params: Any) -> str | None:
     return None if usage is None else f"{usage} requires experimentalApi capability"
 
 
-def invalid_thread_id(spec: Any, params: Any) -> str | None:
-    """Every v2 `threadId` is a UUID; a malformed one is refused before any handler sees it."""
+def check_thread_id(spec: Any, params: Any) -> str | None:
+    """Every v2 `threadId` is a UUID: a malformed one is refused before any handler sees it, and
+    any other form of one (braced, `urn:uuid:`, simple, upper case) reaches the handler in the
+    canonical form, as the reference's parsed id prints in its answers."""
     thread_id = getattr(params, "thread_id", None)
     if spec.version != "v2" or not isinstance(thread_id, str):
         return None
     from codex_core.ids import InvalidId, parse_thread_id
 
     try:
-        parse_thread_id(thread_id)
+        canonical = parse_thread_id(thread_id)
     except InvalidId as exc:
         return str(exc)
+    if canonical != thread_id:
+        object.__setattr__(params, "thread_id", canonical)
     return None
 
 

@@ -38,19 +38,21 @@ def _well_formed(body: str) -> bool:
 
 def _diagnose(text: str) -> str:
     if text.startswith("{") and text.endswith("}") and len(text) >= 2:
-        body, offset, simple = text[1:-1], 1, False
+        body, simple = text[1:-1], False
     elif text.startswith("urn:uuid:"):
-        body, offset, simple = text[9:], 9, False
+        body, simple = text[9:], False
     else:
-        body, offset, simple = text, 0, True
+        body, simple = text, True
     hyphens = 0
     bounds = [0, 0, 0, 0]
     # Everything before the first non-ASCII character is ASCII, so character and byte indices agree.
+    # The position counts from the start of the UUID itself, after any `{` or `urn:uuid:` (as
+    # 0.100.0 reports it: `{0123456g-...}` and `urn:uuid:0123456g-...` both say "at 8").
     for byte_index, ch in enumerate(body):
         if ord(ch) > 0x7F or (ch != "-" and ch not in _HEX):
             return (
                 "invalid character: expected an optional prefix of `urn:uuid:` followed by "
-                f"[0-9a-fA-F-], found `{ch}` at {byte_index + offset + 1}"
+                f"[0-9a-fA-F-], found `{ch}` at {byte_index + 1}"
             )
         if ch == "-":
             if hyphens < 4:

@@ -249,9 +249,15 @@ async def account_login_start(ctx: RequestContext, params: LoginAccountParams) -
 async def account_login_cancel(
     ctx: RequestContext, params: CancelLoginAccountParams
 ) -> CancelLoginAccountResponse:
+    from codex_core.ids import InvalidId, parse_uuid
+
+    try:
+        login_id = str(parse_uuid(params.login_id))
+    except InvalidId:
+        raise _bad(f"invalid login id: {params.login_id}") from None
     account = ctx.state.store("account", _AccountState)
     login = account.login
-    if login is None or login.login_id != params.login_id:
+    if login is None or login.login_id != login_id:
         return {"status": "notFound"}
     login.cancel()
     return {"status": "canceled"}

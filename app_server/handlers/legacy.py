@@ -178,29 +178,54 @@ async def _v1_open(
         path = await fork_rollout(state.codex_home, path, thread_id, state.originator or DEFAULT_ORIGINATOR)
     else:
         thread_id = str(meta.get("id") or params.conversation_id)
-        existing = state.threads.get(thread_id)
-        if existing is not None:
-            return {
-                "conversationId": thread_id,
-                "model": existing.settings.model,
-                "initialMessages": await _initial_messages(path),
-                "rolloutPath": str(path),
-            }
-    session = await load_session(
-        state.threads,
-        path,
-        settings,
-        thread_id=thread_id,
-        keep_requested_instructions=overrides.base_instructions is not None,
-        **thread_wiring(ctx, thread_id, "v1"),
-    )
-    wire_thread(ctx, session)
+    existing = None if fork else state.threads.get(thread_id)
+    if existing is not None:
+        # The reference opens the conversation afresh from its rollout with this request's settings;
+        # the loaded thread takes them on for its next turns instead.
+        existing.settings = settings
+        session = existing
+    else:
+        session = await load_session(
+            state.threads,
+            path,
+            settings,
+            thread_id=thread_id,
+            keep_requested_instructions=overrides.base_instructions is not None,
+            **thread_wiring(ctx, thread_id, "v1"),
+        )
+        wire_thread(ctx, session)
+    initial_messages = await _initial_messages(path)
+    await _announce_session(ctx, session, initial_messages, path)
     return {
         "conversationId": thread_id,
         "model": session.settings.model,
-        "initialMessages": await _initial_messages(path),
+        "initialMessages": initial_messages,
         "rolloutPath": str(path),
     }
+
+
+async def _announce_session(
+    ctx: RequestContext, session: Any, initial_messages: list[Any], path: Any
+) -> None:
+    """`sessionConfigured`, which 0.100.0 sends every initialized client before answering a v1
+    resume or fork (clients take the session id from it)."""
+    import asyncio
+
+    from codex_core.history_file import history_metadata
+
+    log_id, entry_count = await asyncio.to_thread(history_metadata, ctx.state.codex_home)
+    ctx.state.broadcast(
+        "sessionConfigured",
+        {
+            "sessionId": session.thread_id,
+            "model": session.settings.model,
+            "reasoningEffort": session.settings.reasoning_effort,
+            "historyLogId": log_id,
+            "historyEntryCount": entry_count,
+            "initialMessages": initial_messages,
+            "rolloutPath": str(path),
+        },
+    )
 
 
 async def _v1_from_history(
@@ -213,11 +238,13 @@ async def _v1_from_history(
     session = await thread_from_history(
         ctx, overrides, params.history or [], api_version="v1", profile=overrides.profile
     )
+    rollout_path = str(session.rollout_path) if session.rollout_path is not None else ""
+    await _announce_session(ctx, session, [], rollout_path)
     return {
         "conversationId": session.thread_id,
         "model": session.settings.model,
         "initialMessages": [],
-        "rolloutPath": str(session.rollout_path) if session.rollout_path is not None else "",
+        "rolloutPath": rollout_path,
     }
 
 

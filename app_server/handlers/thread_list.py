@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,13 +114,6 @@ async def list_conversations(
 # -- archive / unarchive ------------------------------------------------------------------------
 
 
-def _check_thread_id(raw: str, noun: str = "thread") -> str:
-    try:
-        return str(uuid.UUID(raw))
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise JsonRpcError.invalid_request(f"invalid {noun} id: {exc}") from None
-
-
 async def _unload(ctx: RequestContext, thread_id: str) -> None:
     """A loaded thread being archived is shut down first (as the reference does): its rollout is
     flushed and closed, so nothing appends to the file after it moves."""
@@ -137,7 +129,12 @@ async def _unload(ctx: RequestContext, thread_id: str) -> None:
 
 async def _archive(ctx: RequestContext, thread_id: str, rollout: Path) -> None:
     codex_home = ctx.state.codex_home
-    sessions = Path(os.path.realpath(sessions_dir(codex_home)))
+    try:
+        sessions = Path(os.path.realpath(sessions_dir(codex_home), strict=True))
+    except OSError as exc:
+        raise JsonRpcError.internal(
+            f"failed to archive thread: unable to resolve sessions directory: {exc.strerror} (os error {exc.errno})"
+        ) from None
     real = Path(os.path.realpath(rollout))
     if not real.is_relative_to(sessions) or real == sessions:
         raise JsonRpcError.invalid_request(f"rollout path `{rollout}` must be in sessions directory")
@@ -181,7 +178,7 @@ async def _find(ctx: RequestContext, thread_id: str, *, archived: bool) -> Path 
 
 @handler("thread/archive")
 async def thread_archive(ctx: RequestContext, params: ThreadArchiveParams) -> ThreadArchiveResponse:
-    thread_id = _check_thread_id(params.thread_id)
+    thread_id = params.thread_id  # a UUID in canonical form (the dispatcher checked it)
     rollout = await _find(ctx, thread_id, archived=False)
     if rollout is None:
         raise JsonRpcError.invalid_request(f"no rollout found for thread id {thread_id}")
@@ -193,7 +190,7 @@ async def thread_archive(ctx: RequestContext, params: ThreadArchiveParams) -> Th
 async def archive_conversation(
     ctx: RequestContext, params: ArchiveConversationParams
 ) -> ArchiveConversationResponse:
-    thread_id = _check_thread_id(str(params.conversation_id), "conversation")
+    thread_id = params.conversation_id  # canonical: read as a UUID with the params
     raw = Path(params.rollout_path)
     rollout = raw if raw.is_absolute() else ctx.state.codex_home / raw
     await _archive(ctx, thread_id, rollout)
@@ -202,7 +199,7 @@ async def archive_conversation(
 
 @handler("thread/unarchive")
 async def thread_unarchive(ctx: RequestContext, params: ThreadUnarchiveParams) -> ThreadUnarchiveResponse:
-    thread_id = _check_thread_id(params.thread_id)
+    thread_id = params.thread_id
     archived = await _find(ctx, thread_id, archived=True)
     if archived is None:
         raise JsonRpcError.invalid_request(f"no archived rollout found for thread id {thread_id}")
@@ -254,7 +251,7 @@ async def get_conversation_summary(
         if entry is None:
             raise JsonRpcError.invalid_request(f"failed to load conversation summary from {path}")
     else:
-        conversation_id = _check_thread_id(params.conversation_id, "conversation")
+        conversation_id = params.conversation_id
         await _session_flush(ctx, conversation_id)
         # By id only live threads are found, as in the reference (an archived one needs its path).
         entry = await asyncio.to_thread(index.find, conversation_id, archived=False)

@@ -186,6 +186,42 @@ class Num:
 # the validation error type of a `Num` field (ctx `expected`: the serde type name)
 SERDE_NUMBER = "serde_number"
 
+# the validation error type whose ctx `message` is already serde's whole text
+SERDE_MESSAGE = "serde_message"
+
+
+class UuidText:
+    """A string field the reference reads as a UUID: accepted in every form its parser takes
+    (simple, hyphenated, braced, `urn:uuid:`), passed on in canonical form, refused with the
+    parser's own diagnosis. `prefix` is what the reference's deserializer puts before it:
+    "UUID parsing failed: " for a plain `Uuid`, nothing for a `ThreadId`. The JSON Schema and
+    TypeScript exports still see a plain string.
+    """
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import PydanticCustomError, core_schema
+
+        from codex_core.ids import InvalidId, parse_uuid
+
+        prefix = self.prefix
+
+        def canonical(value: str) -> str:
+            try:
+                return str(parse_uuid(value))
+            except InvalidId as exc:
+                raise PydanticCustomError(SERDE_MESSAGE, "{message}", {"message": f"{prefix}{exc}"}) from None
+
+        return core_schema.no_info_after_validator_function(canonical, handler(source))
+
+    def __repr__(self) -> str:
+        return f"UuidText({self.prefix!r})"
+
+
 OMIT = W(omit=True, ts_null=False)
 OMIT_NULLABLE = W(omit=True)
 EXPERIMENTAL = W(experimental=True)

@@ -16,6 +16,7 @@ from ._base import (
     OptN,
     U64Big,
     Usize,
+    UuidText,
     V1Model,
     W,
 )
@@ -41,9 +42,14 @@ from .event_payloads import (
 )
 from .events import EventMsg
 
+# A conversation id the client sends, read as the reference reads its ThreadId (a UUID).
+ThreadIdParam = Annotated[ThreadId, UuidText()]
+# A plain `Uuid` field (login and subscription ids): serde words its failures this way.
+UuidParam = Annotated[str, UuidText("UUID parsing failed: ")]
+
 
 class AddConversationListenerParams(V1Model):
-    conversation_id: ThreadId
+    conversation_id: ThreadIdParam
     experimental_raw_events: bool = False
 
 
@@ -64,7 +70,7 @@ class ApplyPatchApprovalResponse(CoreModel):
 
 
 class ArchiveConversationParams(V1Model):
-    conversation_id: ThreadId
+    conversation_id: ThreadIdParam
     rollout_path: str
 
 
@@ -84,7 +90,7 @@ class V1ByteRange(CoreModel):
 
 
 class CancelLoginChatGptParams(V1Model):
-    login_id: str
+    login_id: UuidParam
 
 
 class CancelLoginChatGptResponse(CoreModel):
@@ -144,7 +150,7 @@ class ExecOneOffCommandResponse(V1Model):
 
 class ForkConversationParams(V1Model):
     path: str | None = None
-    conversation_id: ThreadId | None = None
+    conversation_id: ThreadIdParam | None = None
     overrides: "NewConversationParams | None" = None
 
 
@@ -191,7 +197,7 @@ class RolloutPathGetConversationSummaryParams(V1Model):
 
 class ConversationIdGetConversationSummaryParams(V1Model):
     wire_inline = True
-    conversation_id: ThreadId
+    conversation_id: ThreadIdParam
 
 
 class GetConversationSummaryResponse(CoreModel):
@@ -287,7 +293,7 @@ class LocalImageInputItem(CoreModel):
 
 
 class InterruptConversationParams(V1Model):
-    conversation_id: ThreadId
+    conversation_id: ThreadIdParam
 
 
 class InterruptConversationResponse(V1Model):
@@ -360,7 +366,7 @@ class Profile(V1Model):
 
 
 class RemoveConversationListenerParams(V1Model):
-    subscription_id: str
+    subscription_id: UuidParam
 
 
 class RemoveConversationSubscriptionResponse(CoreModel):
@@ -369,7 +375,7 @@ class RemoveConversationSubscriptionResponse(CoreModel):
 
 class ResumeConversationParams(V1Model):
     path: str | None = None
-    conversation_id: ThreadId | None = None
+    conversation_id: ThreadIdParam | None = None
     history: list[ResponseItem] | None = None
     overrides: NewConversationParams | None = None
 
@@ -389,7 +395,7 @@ class SandboxSettings(V1Model):
 
 
 class SendUserMessageParams(V1Model):
-    conversation_id: ThreadId
+    conversation_id: ThreadIdParam
     items: "list[InputItem]"
 
 
@@ -398,7 +404,7 @@ class SendUserMessageResponse(CoreModel):
 
 
 class SendUserTurnParams(V1Model):
-    conversation_id: ThreadId
+    conversation_id: ThreadIdParam
     items: "list[InputItem]"
     cwd: str
     approval_policy: CoreAskForApproval

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from codex_core.serde_text import unexpected
 
-from ._base import SERDE_NUMBER
+from ._base import SERDE_MESSAGE, SERDE_NUMBER
 from .export.walk import is_model, is_union, model_fields, named_of, split_annotated
 from .registry import MethodSpec
 
@@ -119,6 +119,8 @@ def _message(err: Any) -> str:
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return f"missing field `{err['loc'][-1]}`"
+    if kind == SERDE_MESSAGE:
+        return str(ctx.get("message", ""))
     if kind == SERDE_NUMBER:
         return _number_message(value, str(ctx.get("expected", "a number")))
     if kind in _EXPECTED:

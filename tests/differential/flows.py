@@ -218,6 +218,14 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_output_schema": simple_turn("answer MESSAGE", {"outputSchema": OUTPUT_SCHEMA}),
         "flow_surface_methods": surface_methods(),
         "flow_thread_start_overrides": thread_start_overrides(),
+        "flow_fork_and_name": fork_and_name(),
+        "flow_resume_loaded_thread": resume_loaded_thread(),
+        "flow_config_writes": config_writes(),
+        "flow_v1_fork_resume": v1_fork_resume(),
+        "flow_model_list_pages": model_list_pages(),
+        "flow_account_methods": account_methods(),
+        "flow_v1_resume_from_disk": v1_resume_from_disk(),
+        "flow_bad_ids": bad_ids(),
     }
 
 
@@ -513,4 +521,202 @@ def thread_start_overrides() -> dict[str, Any]:
         _turn_done(),
     ]
     steps += _req(4, "thread/read", {"threadId": "${thread}", "includeTurns": True})
+    return {"steps": steps}
+
+
+def fork_and_name() -> dict[str, Any]:
+    """A named thread forked and continued: the notifications, the fork's history and the lists."""
+    steps = handshake() + v2_start() + v2_turn(3, "Hello MESSAGE")
+    steps.append(_turn_done())
+    steps += _req(4, "thread/name/set", {"threadId": "${thread}", "name": "First one"})
+    steps += _req(5, "thread/fork", {"threadId": "${thread}"}, {"fork": "result.thread.id"})
+    steps += [
+        {
+            "send": {
+                "id": 6,
+                "method": "turn/start",
+                "params": {"threadId": "${fork}", "input": [{"type": "text", "text": "in the fork MESSAGE"}]},
+            }
+        },
+        {"expect_response": 6, "capture": {"forkturn": "result.turn.id"}},
+        _turn_done("forkturn"),
+    ]
+    steps += _req(7, "thread/read", {"threadId": "${fork}", "includeTurns": True})
+    steps += _req(8, "thread/read", {"threadId": "${thread}", "includeTurns": False})
+    steps += _req(9, "thread/list", {})
+    steps += _req(10, "thread/loaded/list", {})
+    steps += _req(11, "thread/name/set", {"threadId": "${thread}", "name": ""})
+    steps += _req(12, "thread/name/set", {"threadId": "not-a-thread", "name": "x"})
+    return {"steps": steps}
+
+
+def resume_loaded_thread() -> dict[str, Any]:
+    """thread/resume of a thread this server has loaded, then another turn on it."""
+    steps = handshake() + v2_start() + v2_turn(3, "Hello MESSAGE")
+    steps.append(_turn_done())
+    steps += _req(4, "thread/resume", {"threadId": "${thread}"})
+    steps += v2_turn(5, "again MESSAGE", "second")
+    steps.append(_turn_done("second"))
+    steps += _req(6, "thread/read", {"threadId": "${thread}", "includeTurns": True})
+    steps += _req(7, "thread/resume", {"threadId": "00000000-0000-7000-8000-000000000000"})
+    return {"steps": steps}
+
+
+def config_writes() -> dict[str, Any]:
+    """Writes through config/value/write and config/batchWrite, their errors, and what reads see."""
+    steps = handshake()
+    steps += _req(2, "config/value/write", {"keyPath": "model", "value": "o3", "mergeStrategy": "replace"})
+    steps += _req(
+        3,
+        "config/batchWrite",
+        {
+            "edits": [
+                {"keyPath": "model_reasoning_effort", "value": "high", "mergeStrategy": "replace"},
+                {"keyPath": "tools.web_search", "value": True, "mergeStrategy": "upsert"},
+            ]
+        },
+    )
+    steps += _req(4, "config/read", {"includeLayers": False})
+    steps += _req(
+        5,
+        "config/value/write",
+        {"keyPath": "model", "value": "o4", "mergeStrategy": "replace", "expectedVersion": "sha256:nope"},
+    )
+    steps += _req(6, "config/value/write", {"keyPath": "", "value": 1, "mergeStrategy": "replace"})
+    steps += _req(
+        7, "config/value/write", {"keyPath": "approval_policy", "value": "bogus", "mergeStrategy": "replace"}
+    )
+    steps += _req(8, "setDefaultModel", {"model": "gpt-5.2-codex", "reasoningEffort": "low"})
+    steps += _req(9, "getUserSavedConfig", {})
+    steps += _req(10, "config/value/write", {"keyPath": "model", "value": None, "mergeStrategy": "replace"})
+    steps += _req(11, "config/read", {"includeLayers": False})
+    return {"steps": steps}
+
+
+def v1_fork_resume() -> dict[str, Any]:
+    """The legacy API around a conversation: fork it, resume it, list it, summarise it."""
+    steps = handshake()
+    steps += _req(2, "newConversation", {}, {"conv": "result.conversationId", "path": "result.rolloutPath"})
+    steps += _req(3, "addConversationListener", {"conversationId": "${conv}"})
+    steps += _req(
+        4,
+        "sendUserMessage",
+        {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": "Hello MESSAGE"}}]},
+    )
+    steps.append({"wait": "codex/event/task_complete"})
+    steps += _req(5, "forkConversation", {"conversationId": "${conv}"}, {"fork": "result.conversationId"})
+    steps += _req(6, "getConversationSummary", {"conversationId": "${fork}"})
+    steps += _req(7, "resumeConversation", {"conversationId": "${conv}"})
+    steps += _req(8, "listConversations", {"pageSize": 10})
+    steps += _req(9, "getConversationSummary", {"rolloutPath": "${path}"})
+    steps += _req(10, "resumeConversation", {"conversationId": "00000000-0000-7000-8000-000000000000"})
+    return {"steps": steps}
+
+
+def model_list_pages() -> dict[str, Any]:
+    steps = handshake()
+    steps += _req(2, "model/list", {"limit": 2}, {"cursor": "result.nextCursor"})
+    steps += _req(3, "model/list", {"limit": 2, "cursor": "${cursor}"})
+    steps += _req(4, "model/list", {"cursor": "bogus"})
+    steps += _req(5, "model/list", {"limit": 0})
+    return {"steps": steps}
+
+
+def account_methods() -> dict[str, Any]:
+    """What a client asks about the account with no login (the mock provider needs none)."""
+    steps = handshake()
+    steps += _req(2, "account/read", {})
+    steps += _req(3, "account/read", {"refreshToken": True})
+    steps += _req(4, "getAuthStatus", {"includeToken": True, "refreshToken": False})
+    steps += _req(5, "account/rateLimits/read", {})
+    steps += _req(6, "userInfo", {})
+    steps += _req(7, "account/logout", {})
+    steps += _req(8, "account/login/cancel", {"loginId": "nope"})
+    steps += _req(9, "account/login/cancel", {"loginId": "00000000-0000-4000-8000-000000000000"})
+    steps += _req(10, "cancelLoginChatGpt", {"loginId": "nope"})
+    steps += _req(11, "cancelLoginChatGpt", {"loginId": "00000000-0000-4000-8000-000000000000"})
+    return {"steps": steps}
+
+
+def v1_resume_from_disk() -> dict[str, Any]:
+    """The legacy resume and fork of a conversation no server has loaded: by path, by id, from
+    history; then a turn on the resumed one."""
+    steps = handshake()
+    steps += _req(2, "newConversation", {}, {"conv": "result.conversationId", "path": "result.rolloutPath"})
+    steps += _req(3, "addConversationListener", {"conversationId": "${conv}"})
+    steps += _req(
+        4,
+        "sendUserMessage",
+        {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": "Hello MESSAGE"}}]},
+    )
+    steps.append({"wait": "codex/event/task_complete"})
+    steps.append({"restart": True})
+    steps += [
+        {
+            "send": {
+                "id": 10,
+                "method": "initialize",
+                "params": {"clientInfo": {"name": "diff", "version": "1.0"}},
+            }
+        },
+        {"expect_response": 10},
+        {"send": {"method": "initialized"}},
+    ]
+    steps += _req(11, "forkConversation", {"path": "${path}"}, {"fork": "result.conversationId"})
+    steps += _req(12, "resumeConversation", {"path": "${path}", "overrides": {"model": "o3"}})
+    steps += _req(13, "resumeConversation", {"conversationId": "${conv}"})
+    history = [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "earlier"}]}]
+    steps += _req(14, "resumeConversation", {"history": history}, {"fromhistory": "result.conversationId"})
+    steps += _req(15, "addConversationListener", {"conversationId": "${conv}"})
+    steps += _req(
+        16,
+        "sendUserMessage",
+        {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": "again MESSAGE"}}]},
+    )
+    steps.append({"wait": "codex/event/task_complete"})
+    return {"steps": steps}
+
+
+# Ids that are not UUIDs, each failing a different check of the parser (character, simple length,
+# group count, a group's length, the last group's length, braces and URN prefixes).
+BAD_IDS = [
+    "nope",
+    "0123456789abcdef",
+    "01234567-89ab-cdef",
+    "0123456-789ab-cdef-0123-456789abcdef",
+    "01234567-89ab-cdef-0123-456789abcdef0",
+    "{01234567-89ab-cdef-0123-456789abcdeg}",
+    "urn:uuid:01234567-89ab-cdef-0123-45678",
+    "01234567-89ab-cdef-0123-45678\u00e99abcd",
+    "",
+    "urn:uuid:0123456g-89ab-cdef-0123-456789abcdef",
+    "{0123456g-89ab-cdef-0123-456789abcdef}",
+    "{abc}",
+    "urn:uuid:abc",
+    "{0123-4567}",
+    "{0123456-789ab-cdef-0123-456789abcdef}",
+    "{01234567-89ab-cdef-0123-456789abcdef}",
+    "0123456789ABCDEF0123456789ABCDEF",
+]
+
+
+def bad_ids() -> dict[str, Any]:
+    """Malformed ids in the v1 and v2 requests that take one: the parser's own error texts."""
+    steps = handshake()
+    rid = 2
+    for bad in BAD_IDS:
+        for method, params in (
+            ("cancelLoginChatGpt", {"loginId": bad}),
+            ("account/login/cancel", {"loginId": bad}),
+            ("getConversationSummary", {"conversationId": bad}),
+            ("resumeConversation", {"conversationId": bad}),
+            ("sendUserMessage", {"conversationId": bad, "items": []}),
+            ("thread/read", {"threadId": bad}),
+            ("thread/resume", {"threadId": bad}),
+            ("turn/interrupt", {"threadId": bad, "turnId": "t"}),
+            ("removeConversationListener", {"subscriptionId": bad}),
+            ("archiveConversation", {"conversationId": bad, "rolloutPath": "/nowhere.jsonl"}),
+        ):
+            steps += _req(rid, method, params)
+            rid += 1
     return {"steps": steps}

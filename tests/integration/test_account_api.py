@@ -154,8 +154,17 @@ def test_chatgpt_browser_login_account_and_rate_limits(
 def test_chatgpt_login_cancel(codex_bin: str, env: dict[str, str]) -> None:
     with serve(codex_bin, env) as server:
         login_id = server.request("account/login/start", {"type": "chatgpt"})["result"]["loginId"]
-        assert server.request("account/login/cancel", {"loginId": "nope"})["result"] == {"status": "notFound"}
-        assert server.request("account/login/cancel", {"loginId": login_id})["result"] == {
+        # As 0.100.0: an id that is not a UUID is refused, an unknown one is not found, and any
+        # form of the right one (here upper case) cancels it.
+        assert server.request("account/login/cancel", {"loginId": "nope"})["error"] == {
+            "code": -32600,
+            "message": "invalid login id: nope",
+        }
+        unknown = "00000000-0000-4000-8000-000000000000"
+        assert server.request("account/login/cancel", {"loginId": unknown})["result"] == {
+            "status": "notFound"
+        }
+        assert server.request("account/login/cancel", {"loginId": login_id.upper()})["result"] == {
             "status": "canceled"
         }
         assert server.notification("account/login/completed")["params"] == {

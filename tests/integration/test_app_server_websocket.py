@@ -128,3 +128,37 @@ def test_health_endpoints_answer_plain_http(
         with pytest.raises(urllib.error.HTTPError) as other:
             urllib.request.urlopen(base + "/other", timeout=10)
         assert other.value.code != 200  # any other plain request is answered as before
+
+
+def test_a_v1_resume_announces_the_session_to_every_client(
+    codex_bin: str, isolated_env: dict[str, str]
+) -> None:
+    # 0.100.0 sends `sessionConfigured` to every initialized connection before it answers a v1
+    # resume or fork, with the terminal UI's history file as its inode and line count.
+    history = Path(isolated_env["CODEX_HOME"], "history.jsonl")
+    history.write_text('{"a":1}\n{"b":2}\n{"c":3}\n')
+    with WebsocketAppServer(codex_bin, isolated_env) as server:
+        a, b, late = server.connect(), server.connect(), server.connect()
+        a.initialize("a")
+        b.initialize("b")
+        earlier = [
+            {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "earlier"}]}
+        ]
+        a.send({"id": 7, "method": "resumeConversation", "params": {"history": earlier}})
+        announced = a.wait_for(lambda m: m.get("method") == "sessionConfigured")
+        answer = a.response(7)["result"]
+        assert announced["params"] == {
+            "sessionId": answer["conversationId"],
+            "model": answer["model"],
+            "reasoningEffort": None,
+            "historyLogId": history.stat().st_ino,
+            "historyEntryCount": 3,
+            "initialMessages": [],
+            "rolloutPath": answer["rolloutPath"],
+        }
+        assert b.wait_for(lambda m: m.get("method") == "sessionConfigured")["params"] == announced["params"]
+        # A connection that has not initialized hears nothing.
+        late.send({"id": 1, "method": "getUserAgent"})
+        assert late.wait_for(lambda m: True)["id"] == 1
+        for client in (a, b, late):
+            client.close()

@@ -26,10 +26,17 @@ def test_every_form_of_a_uuid_parses(value: uuid.UUID) -> None:
         ("0191-2", "invalid group count: expected 5, found 2"),
         ("0191a-000-0000-0000-000000000000", "invalid group length in group 0: expected 8, found 5"),
         ("01912345-0000-0000-0000-0000000000000", "invalid group length in group 4: expected 12, found 13"),
+        # Positions count from the UUID itself, after `{` or `urn:uuid:` (recorded from 0.100.0).
         (
             "{0191234x-0000-0000-0000-000000000000}",
-            "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `x` at 9",
+            "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `x` at 8",
         ),
+        (
+            "urn:uuid:0191234x-0000-0000-0000-000000000000",
+            "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `x` at 8",
+        ),
+        ("{abc}", "invalid group count: expected 5, found 1"),
+        ("urn:uuid:01234567-89ab-cdef-0123-45678", "invalid group length in group 4: expected 12, found 14"),
         ("", "invalid length: expected length 32 for simple format, found 0"),
     ],
 )
