@@ -25,3 +25,26 @@ def unexpected(value: Any) -> str:
     if isinstance(value, dict):
         return "map"
     return type(value).__name__
+
+
+def expected_variants(names: list[str] | tuple[str, ...]) -> str:
+    """serde's list of the variants an enum takes, after "unknown variant `x`, ": `expected `a``,
+    `expected `a` or `b``, `expected one of `a`, `b`, `c``."""
+    quoted = [f"`{name}`" for name in names]
+    if not quoted:
+        return "there are no variants"
+    if len(quoted) == 1:
+        return f"expected {quoted[0]}"
+    if len(quoted) == 2:
+        return f"expected {quoted[0]} or {quoted[1]}"
+    return f"expected one of {', '.join(quoted)}"
+
+
+def io_error_text(exc: OSError) -> str:
+    """An OS error as Rust's `io::Error` displays it (`No such file or directory (os error 2)`),
+    the wording the reference's messages embed."""
+    if exc.errno is None:
+        return str(exc)
+    import os
+
+    return f"{exc.strerror or os.strerror(exc.errno)} (os error {exc.errno})"

@@ -39,7 +39,7 @@ def _check_values(
     maps: tuple[str, ...] = (),
     required: tuple[str, ...] = (),
 ) -> None:
-    from codex_core.serde_text import unexpected
+    from codex_core.serde_text import expected_variants, unexpected
 
     choices = choices or {}
     for key, value in arguments.items():
@@ -50,8 +50,7 @@ def _check_values(
             if not isinstance(value, str):
                 raise ToolArgumentError(f"invalid type: {unexpected(value)}, expected string or map")
             if value not in choices[key]:
-                expected = ", ".join(f"`{v}`" for v in choices[key])
-                raise ToolArgumentError(f"unknown variant `{value}`, expected one of {expected}")
+                raise ToolArgumentError(f"unknown variant `{value}`, {expected_variants(list(choices[key]))}")
         elif key in maps and not isinstance(value, dict):
             raise ToolArgumentError(f"invalid type: {unexpected(value)}, expected a map")
         elif key in strings and not isinstance(value, str):

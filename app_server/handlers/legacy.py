@@ -146,15 +146,15 @@ async def _v1_open(
     ctx: RequestContext, params: ResumeConversationParams | ForkConversationParams, *, fork: bool
 ) -> ResumeConversationResponse:
     """resumeConversation and forkConversation (their answers have one shape)."""
-    from app_server.handlers.thread_history import rollout_of, safe_path, settings_for
+    from app_server.handlers.thread_history import rollout_of, settings_for
     from app_server.protocol.legacy_v1 import ResumeConversationParams
     from codex_core.agent.manager import fork_rollout, load_session
     from codex_core.rollout.reader import read_session_meta
     from codex_core.uuid7 import uuid7_str
 
     state = ctx.state
-    if params.path:
-        path = safe_path(ctx, params.path)
+    if params.path is not None:
+        path = _rollout_to_open(ctx, params.path)
     elif params.conversation_id:
         found = rollout_of(ctx, params.conversation_id)
         if found is None:
@@ -226,6 +226,25 @@ async def _announce_session(
             "rolloutPath": str(path),
         },
     )
+
+
+def _rollout_to_open(ctx: RequestContext, raw: str) -> Any:
+    """The rollout a v1 resume or fork names by path (inside CODEX_HOME); one that is not there
+    is refused as the reference words it, with the path as the client gave it."""
+    from app_server.handlers.thread_history import safe_path
+    from codex_core.serde_text import io_error_text
+
+    if not raw:
+        raise JsonRpcError.invalid_request(
+            "failed to load rollout ``: No such file or directory (os error 2)"
+        )
+    path = safe_path(ctx, raw)
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise JsonRpcError.invalid_request(f"failed to load rollout `{raw}`: {io_error_text(exc)}") from None
+    return path
 
 
 async def _v1_from_history(

@@ -244,7 +244,16 @@ async def thread_rollback(ctx: RequestContext, params: ThreadRollbackParams) -> 
 
     session = loaded_session(ctx, params.thread_id)
     if session.running:
-        raise JsonRpcError.invalid_request("Cannot rollback while a turn is in progress.")
+        message = "Cannot rollback while a turn is in progress."
+        # The thread's listeners hear of it too, as the legacy error event of the refused rollback
+        # (no v2 `error`, nothing in the rollout, as in the reference).
+        event = {"type": "error", "message": message, "codex_error_info": "thread_rollback_failed"}
+        ctx.state.notify_thread(
+            session.thread_id,
+            "codex/event/error",
+            {"id": uuid7_str(), "msg": event, "conversationId": session.thread_id},
+        )
+        raise JsonRpcError.invalid_request(message)
     if params.num_turns < 1:
         raise JsonRpcError.invalid_request("numTurns must be >= 1")
     session.history = drop_last_user_turns(session.history, int(params.num_turns))

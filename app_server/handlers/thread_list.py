@@ -30,6 +30,7 @@ from app_server.thread_listing import (
 )
 from codex_core.rollout.index import IndexedThread, ThreadIndex, get_index
 from codex_core.rollout.paths import archived_dir, parse_rollout_file_name, sessions_dir, unarchived_path
+from codex_core.serde_text import io_error_text
 
 if TYPE_CHECKING:
     from app_server.protocol.legacy_v1 import (
@@ -133,7 +134,7 @@ async def _archive(ctx: RequestContext, thread_id: str, rollout: Path) -> None:
         sessions = Path(os.path.realpath(sessions_dir(codex_home), strict=True))
     except OSError as exc:
         raise JsonRpcError.internal(
-            f"failed to archive thread: unable to resolve sessions directory: {exc.strerror} (os error {exc.errno})"
+            f"failed to archive thread: unable to resolve sessions directory: {io_error_text(exc)}"
         ) from None
     real = Path(os.path.realpath(rollout))
     if not real.is_relative_to(sessions) or real == sessions:
@@ -241,11 +242,20 @@ async def get_conversation_summary(
     index = _index(ctx)
     from app_server.protocol.legacy_v1 import RolloutPathGetConversationSummaryParams
 
-    if isinstance(params, RolloutPathGetConversationSummaryParams):  # an empty path is refused below
+    if isinstance(params, RolloutPathGetConversationSummaryParams):
+        # A relative path is taken inside CODEX_HOME, so an empty one names CODEX_HOME itself.
+        shown = os.path.join(ctx.state.codex_home, params.rollout_path)
+        if not params.rollout_path:
+            raise JsonRpcError.internal(
+                f"failed to load conversation summary from {shown}: Is a directory (os error 21)"
+            )
         try:
             path = resolve_inside(ctx.state.codex_home, params.rollout_path)
         except RolloutPathError as exc:
             raise JsonRpcError.invalid_request(str(exc)) from None
+        unreadable = _unreadable(path)
+        if unreadable is not None:
+            raise JsonRpcError.internal(f"failed to load conversation summary from {shown}: {unreadable}")
         entries = await asyncio.to_thread(index.update_paths, [path])
         entry = entries[0] if entries else None
         if entry is None:
@@ -268,3 +278,12 @@ async def _session_flush(ctx: RequestContext, thread_id: str) -> None:
         await asyncio.to_thread(
             _index(ctx).update_paths, [session.rollout_path] if session.rollout_path else []
         )
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a rollout file cannot be read, as the reference words it; None when it can."""
+    try:
+        with open(path, "rb"):
+            return None
+    except OSError as exc:
+        return io_error_text(exc)

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from pydantic import TypeAdapter, ValidationError
 
-from codex_core.serde_text import unexpected
+from codex_core.serde_text import expected_variants, unexpected
 
 from ._base import SERDE_MESSAGE, SERDE_NUMBER
 from .export.walk import is_model, is_union, model_fields, named_of, split_annotated
@@ -109,8 +109,7 @@ _EXPECTED = {
 
 
 def _variants(text: str) -> str:
-    names = [p.strip().strip("'") for p in text.split(",") if p.strip()]
-    return ", ".join(f"`{n}`" for n in names)
+    return expected_variants([p.strip().strip("'") for p in text.split(",") if p.strip()])
 
 
 def _message(err: Any) -> str:
@@ -127,12 +126,10 @@ def _message(err: Any) -> str:
         return f"invalid type: {_unexpected(value)}, expected {_EXPECTED[kind]}"
     if kind == "literal_error":
         if isinstance(value, str):
-            return f"unknown variant `{value}`, expected one of {_variants(ctx.get('expected', '').replace(' or ', ', '))}"
+            return f"unknown variant `{value}`, {_variants(ctx.get('expected', '').replace(' or ', ', '))}"
         return f"invalid type: {_unexpected(value)}, expected a string"
     if kind == "union_tag_invalid":
-        return (
-            f"unknown variant `{ctx.get('tag')}`, expected one of {_variants(ctx.get('expected_tags', ''))}"
-        )
+        return f"unknown variant `{ctx.get('tag')}`, {_variants(ctx.get('expected_tags', ''))}"
     if kind == "union_tag_not_found":
         return f"missing field `{ctx.get('discriminator', 'type').strip(chr(39))}`"
     return str(err.get("msg", "invalid value"))

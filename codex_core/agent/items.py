@@ -78,7 +78,9 @@ def local_image_data_url(path: str) -> str | LocalImageError:
         with open(path, "rb") as handle:
             data = handle.read(MAX_IMAGE_BYTES + 1)
     except OSError as exc:
-        return refused(f"{exc.strerror or exc} (os error {exc.errno})")
+        from codex_core.serde_text import io_error_text
+
+        return refused(io_error_text(exc))
     mime = guessed or _sniff_image(data)
     if mime is None:
         return refused("unsupported MIME type `application/octet-stream`")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from codex_core.config.errors import ConfigValidationError
 from codex_core.config.keypath import join_key_path
 from codex_core.config.locate import locate_value
-from codex_core.serde_text import unexpected
+from codex_core.serde_text import expected_variants, unexpected
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -40,8 +40,7 @@ def describe_error(error: Any) -> str:
     ctx = error.get("ctx") or {}
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        options = ", ".join(f"`{a}`" for a in allowed)
-        return f"unknown variant `{value}`, expected one of {options}"
+        return f"unknown variant `{value}`, {expected_variants(allowed)}"
     if kind in _EXPECTED_BY_TYPE:
         return f"invalid type: {describe_value(value)}, expected {_EXPECTED_BY_TYPE[kind]}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):

@@ -313,7 +313,9 @@ def _spawn_message(exc: BaseException, request: SpawnRequest) -> str:
 
 def _os_reason(exc: BaseException) -> str | None:
     if isinstance(exc, OSError) and exc.errno is not None and exc.strerror:
-        return f"{exc.strerror} (os error {exc.errno})"
+        from codex_core.serde_text import io_error_text
+
+        return io_error_text(exc)
     return None
 
 

@@ -226,6 +226,10 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_account_methods": account_methods(),
         "flow_v1_resume_from_disk": v1_resume_from_disk(),
         "flow_bad_ids": bad_ids(),
+        "flow_v2_error_edges": v2_error_edges(),
+        "flow_v1_error_edges": v1_error_edges(),
+        "flow_busy_thread": busy_thread(),
+        "flow_v1_login_api_key": v1_login_api_key(),
     }
 
 
@@ -719,4 +723,112 @@ def bad_ids() -> dict[str, Any]:
         ):
             steps += _req(rid, method, params)
             rid += 1
+    return {"steps": steps}
+
+
+UNKNOWN_THREAD = "00000000-0000-7000-8000-000000000000"
+
+
+def v2_error_edges() -> dict[str, Any]:
+    """What each v2 method answers off its happy path: unknown threads, empty or odd input,
+    a busy thread, rollbacks and compactions that cannot be, paging edges."""
+    steps: list[dict[str, Any]] = [{"write_file": "notes.txt", "content": "x\n"}]
+    steps += handshake() + v2_start()
+    rid = 3
+    for method, params in (
+        # (empty turn input is left out: refusing it is a documented difference)
+        ("turn/start", {"threadId": UNKNOWN_THREAD, "input": [{"type": "text", "text": "hi"}]}),
+        (
+            "turn/steer",
+            {"threadId": "${thread}", "input": [{"type": "text", "text": "x"}], "expectedTurnId": "t"},
+        ),
+        # (turn/interrupt of an idle thread is left out: 0.100.0 never answers it)
+        ("thread/rollback", {"threadId": "${thread}", "numTurns": 0}),
+        ("thread/rollback", {"threadId": "${thread}", "numTurns": 3}),
+        ("thread/compact/start", {"threadId": UNKNOWN_THREAD}),
+        ("thread/read", {"threadId": UNKNOWN_THREAD, "includeTurns": True}),
+        ("thread/fork", {"threadId": UNKNOWN_THREAD}),
+        ("thread/archive", {"threadId": UNKNOWN_THREAD}),
+        ("thread/unarchive", {"threadId": UNKNOWN_THREAD}),
+        ("thread/name/set", {"threadId": UNKNOWN_THREAD, "name": "x"}),
+        ("thread/list", {"limit": 0}),
+        ("thread/list", {"cursor": "garbage"}),
+        ("thread/list", {"sortKey": "bogus"}),
+        ("thread/loaded/list", {"limit": 0}),
+        ("thread/loaded/list", {"cursor": "garbage"}),
+        ("review/start", {"threadId": UNKNOWN_THREAD, "target": {"type": "uncommittedChanges"}}),
+        ("review/start", {"threadId": "${thread}", "target": {"type": "custom", "instructions": ""}}),
+        # (sandboxed commands are left out: under a CODEX_HOME in /tmp 0.100.0 cannot set up its
+        # sandbox helper and fails every one; flow_command_exec runs them unsandboxed)
+        ("command/exec", {"command": []}),
+        ("config/read", {"includeLayers": True, "cwd": "/nonexistent/dir"}),
+        ("config/value/write", {"keyPath": "model", "value": "o3", "mergeStrategy": "bogus"}),
+        ("config/batchWrite", {"edits": []}),
+        ("fuzzyFileSearch", {"query": "", "roots": ["${WORKSPACE}"], "cancellationToken": None}),
+        ("fuzzyFileSearch", {"query": "notes", "roots": ["/nonexistent/dir"], "cancellationToken": None}),
+        ("gitDiffToRemote", {"cwd": "${WORKSPACE}"}),
+        ("mcpServerStatus/list", {}),
+        ("config/mcpServer/reload", {}),
+        ("skills/config/write", {"path": "/nonexistent/SKILL.md", "enabled": False}),
+    ):
+        steps += _req(rid, method, params)
+        rid += 1
+    return {"steps": steps, "ignored": ESTIMATED_USAGE}
+
+
+def busy_thread() -> dict[str, Any]:
+    """Requests that meet a running turn: rollback, then interrupt."""
+    steps = handshake() + v2_start() + v2_turn(3, "go SLOW", "slow")
+    steps.append({"wait": "item/agentMessage/delta"})
+    steps += _req(4, "thread/rollback", {"threadId": "${thread}", "numTurns": 1})
+    steps += _req(5, "turn/interrupt", {"threadId": "${thread}", "turnId": "${slow}"})
+    steps.append(_turn_done("slow"))
+    return {"steps": steps}
+
+
+def v1_error_edges() -> dict[str, Any]:
+    """The legacy API off its happy path."""
+    steps = handshake()
+    steps += _req(2, "newConversation", {}, {"conv": "result.conversationId"})
+    rid = 3
+    for method, params in (
+        (
+            "sendUserMessage",
+            {"conversationId": UNKNOWN_THREAD, "items": [{"type": "text", "data": {"text": "x"}}]},
+        ),
+        # (empty input is left out: refusing it is a documented difference)
+        ("interruptConversation", {"conversationId": UNKNOWN_THREAD}),
+        ("addConversationListener", {"conversationId": UNKNOWN_THREAD}),
+        ("removeConversationListener", {"subscriptionId": UNKNOWN_THREAD}),
+        ("archiveConversation", {"conversationId": "${conv}", "rolloutPath": "relative/nowhere.jsonl"}),
+        ("getConversationSummary", {"rolloutPath": "sessions/nowhere.jsonl"}),
+        ("getConversationSummary", {"rolloutPath": ""}),
+        ("listConversations", {"pageSize": 0}),
+        ("listConversations", {"cursor": "garbage"}),
+        ("resumeConversation", {}),
+        ("forkConversation", {}),
+        ("resumeConversation", {"path": ""}),
+        ("resumeConversation", {"path": "sessions/nope.jsonl"}),
+        ("forkConversation", {"path": "sessions/nope.jsonl"}),
+        ("forkConversation", {"path": ""}),
+        ("archiveConversation", {"conversationId": "${conv}", "rolloutPath": ""}),
+        ("execOneOffCommand", {"command": []}),
+        ("setDefaultModel", {}),
+        ("gitDiffToRemote", {"cwd": "/nonexistent/dir"}),
+    ):
+        steps += _req(rid, method, params)
+        rid += 1
+    return {"steps": steps}
+
+
+def v1_login_api_key() -> dict[str, Any]:
+    """loginApiKey with a key and with an empty one, and what the account methods say after."""
+    steps = handshake()
+    steps += _req(2, "loginApiKey", {"apiKey": "sk-test-key-1234567890"})
+    steps += _req(3, "getAuthStatus", {"includeToken": False})
+    steps += _req(4, "account/read", {})
+    steps += _req(5, "loginApiKey", {"apiKey": ""})
+    steps += _req(6, "getAuthStatus", {"includeToken": False})
+    steps += _req(7, "logoutChatGpt", {})
+    steps += _req(8, "getAuthStatus", {})
     return {"steps": steps}

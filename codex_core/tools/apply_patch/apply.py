@@ -34,7 +34,9 @@ def io_message(exc: BaseException) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return "stream did not contain valid UTF-8"
     if isinstance(exc, OSError) and exc.errno is not None:
-        return f"{os.strerror(exc.errno)} (os error {exc.errno})"
+        from codex_core.serde_text import io_error_text
+
+        return io_error_text(exc)
     return str(exc)
 
 
