@@ -22,7 +22,10 @@ def _serde_detail(exc: ConfigError) -> str:
 
 
 def deriving_error(exc: ConfigError) -> JsonRpcError:
-    """thread/start, thread/resume, thread/fork, newConversation, ..."""
+    """thread/start, thread/resume, thread/fork, newConversation, ...: a bad value from the
+    request's own overrides reads as serde words it (no file to point at)."""
+    if _is_validation(exc) and exc.path is None:
+        return JsonRpcError.invalid_request(f"error deriving config: {_serde_detail(exc)}")
     return JsonRpcError.invalid_request(f"error deriving config: {exc.located()}")
 
 

@@ -222,6 +222,34 @@ class UuidText:
         return f"UuidText({self.prefix!r})"
 
 
+class AbsolutePathText:
+    """A string field the reference reads as an `AbsolutePathBuf`: a request has no base folder
+    to resolve a relative path against, so one is refused as serde reports it; an absolute one
+    is passed on with `.` and `..` resolved lexically, as the reference normalizes it."""
+
+    __slots__ = ()
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        import posixpath
+
+        from pydantic_core import PydanticCustomError, core_schema
+
+        def normalized(value: str) -> str:
+            if not value.startswith("/"):
+                raise PydanticCustomError(
+                    SERDE_MESSAGE,
+                    "{message}",
+                    {"message": "AbsolutePathBuf deserialized without a base path"},
+                )
+            clean = posixpath.normpath(value)
+            return "/" + clean.lstrip("/")  # normpath keeps a leading `//`; a path has one root
+
+        return core_schema.no_info_after_validator_function(normalized, handler(source))
+
+    def __repr__(self) -> str:
+        return "AbsolutePathText()"
+
+
 OMIT = W(omit=True, ts_null=False)
 OMIT_NULLABLE = W(omit=True)
 EXPERIMENTAL = W(experimental=True)

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import F64, I32, I64, U16, CoreModel, JsonValue, Named, Opt, Usize, V1Model, W
+from ._base import F64, I32, I64, U16, AbsolutePathText, CoreModel, JsonValue, Named, Opt, Usize, V1Model, W
 
 
 class CoreByteRange(CoreModel):
@@ -332,7 +332,7 @@ class CoreMentionUserInput(CoreModel):
     path: str
 
 
-AbsolutePathBuf = Annotated[str, Named("AbsolutePathBuf")]
+AbsolutePathBuf = Annotated[str, Named("AbsolutePathBuf"), AbsolutePathText()]
 
 
 CoreAskForApproval = Annotated[

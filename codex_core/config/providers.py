@@ -114,6 +114,6 @@ def resolve_provider(config: ConfigToml, env: Mapping[str, str] | None = None) -
     if provider_id not in providers:
         from codex_core.config.errors import ConfigError
 
-        known = ", ".join(sorted(providers))
-        raise ConfigError(f"model provider `{provider_id}` not found (known: {known})", key="model_provider")
+        # The reference's words (thread/start answers "error deriving config: " and this).
+        raise ConfigError(f"Model provider `{provider_id}` not found", key="model_provider")
     return providers[provider_id]

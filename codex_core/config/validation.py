@@ -40,6 +40,12 @@ def describe_error(error: Any) -> str:
     ctx = error.get("ctx") or {}
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        # As the TOML deserializer reads an enum (recorded from 0.100.0): a table names its
+        # variant by its first key; any other non-string is refused whole.
+        if isinstance(value, dict) and value:
+            value = next(iter(value))
+        elif not isinstance(value, str):
+            return "invalid type: unit variant, expected string only"
         return f"unknown variant `{value}`, {expected_variants(allowed)}"
     if kind in _EXPECTED_BY_TYPE:
         return f"invalid type: {describe_value(value)}, expected {_EXPECTED_BY_TYPE[kind]}"
@@ -91,6 +97,10 @@ def _to_config_error(
     extra = len(exc.errors()) - 1
     if extra:
         message += f" (and {extra} more problem{'s' if extra > 1 else ''})"
+    source = next((layer for layer in reversed(layers) if _defines(layer.config, key_path)), None)
+    if source is None or _value_at(source.config, key_path) != _value_at(effective, key_path):
+        # The bad value came from above every layer (a request's own overrides): no file to point at.
+        return ConfigValidationError(message, key=join_key_path(key_path) or None)
     for layer in reversed(layers):
         if layer.path is None or not _defines(layer.config, key_path):
             continue
@@ -103,9 +113,20 @@ def _to_config_error(
             end_column=span.end_column if span else None,
             key=join_key_path(key_path) or None,
         )
-    source = next((layer for layer in reversed(layers) if _defines(layer.config, key_path)), None)
-    origin = f"in {source.source.type} overrides: " if source is not None else ""
+    origin = f"in {source.source.type} overrides: "
     return ConfigValidationError(origin + message, key=join_key_path(key_path) or None)
+
+
+def _value_at(config: dict[str, Any], path: Sequence[str]) -> Any:
+    node: Any = config
+    for segment in path:
+        if isinstance(node, dict) and segment in node:
+            node = node[segment]
+        elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
+            node = node[int(segment)]
+        else:
+            return None
+    return node
 
 
 def _defines(config: dict[str, Any], path: Sequence[str]) -> bool:

@@ -230,6 +230,7 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_v1_error_edges": v1_error_edges(),
         "flow_busy_thread": busy_thread(),
         "flow_v1_login_api_key": v1_login_api_key(),
+        "flow_start_param_edges": start_param_edges(),
     }
 
 
@@ -831,4 +832,55 @@ def v1_login_api_key() -> dict[str, Any]:
     steps += _req(6, "getAuthStatus", {"includeToken": False})
     steps += _req(7, "logoutChatGpt", {})
     steps += _req(8, "getAuthStatus", {})
+    return {"steps": steps}
+
+
+def start_param_edges() -> dict[str, Any]:
+    """thread/start, turn/start and newConversation with settings that cannot be used."""
+    steps = handshake()
+    rid = 2
+    for method, params in (
+        ("thread/start", {"sandbox": "bogus"}),
+        ("thread/start", {"approvalPolicy": "sometimes"}),
+        ("thread/start", {"cwd": "/nonexistent/dir"}),
+        ("thread/start", {"cwd": "relative/dir"}),
+        ("thread/start", {"modelProvider": "nope"}),
+        ("thread/start", {"config": {"model_reasoning_effort": "extreme"}}),
+        # an enum given a non-string (the TOML deserializer's texts), or a table naming a variant
+        ("thread/start", {"config": {"sandbox_mode": 5}}),
+        ("thread/start", {"config": {"sandbox_mode": True}}),
+        ("thread/start", {"config": {"sandbox_mode": [1]}}),
+        ("thread/start", {"config": {"sandbox_mode": {"a": 1}}}),
+        ("thread/start", {"config": {"model": 5}}),
+        ("thread/start", {"config": {"hide_agent_reasoning": "yes"}}),
+        ("thread/start", {"config": {"not.a.known.key": 1}}),
+        ("newConversation", {"sandbox": "bogus"}),
+        ("newConversation", {"cwd": "/nonexistent/dir"}),
+        ("newConversation", {"modelProvider": "nope"}),
+        ("newConversation", {"config": {"approval_policy": "sometimes"}}),
+    ):
+        steps += _req(rid, method, params)
+        rid += 1
+    steps += _req(rid, "thread/start", {}, {"thread": "result.thread.id"})
+    rid += 1
+    text = [{"type": "text", "text": "hi MESSAGE"}]
+    for params in (
+        {"effort": "extreme"},
+        {"summary": "sometimes"},
+        {"approvalPolicy": "sometimes"},
+        {"sandboxPolicy": {"type": "bogus"}},
+        {"sandboxPolicy": {"type": "workspaceWrite", "writableRoots": ["relative/root"]}},
+        {"input": [{"type": "bogus"}]},
+        {"input": [{"type": "image"}]},
+    ):
+        steps += _req(rid, "turn/start", {"threadId": "${thread}", "input": text, **params})
+        rid += 1
+    # One turn that starts: a relative cwd and an output schema that is not one are both taken.
+    # (A second turn/start while it runs is left out: it is a documented difference.)
+    params = {"threadId": "${thread}", "input": text, "cwd": "relative/dir", "outputSchema": "not a schema"}
+    steps += [
+        {"send": {"id": rid, "method": "turn/start", "params": params}},
+        {"expect_response": rid, "capture": {"turn": "result.turn.id"}},
+        _turn_done(),
+    ]
     return {"steps": steps}

@@ -159,6 +159,8 @@ def from_schema(root: dict[str, Any]) -> st.SearchStrategy[Any]:
             return st.none() | st.integers() | st.text(max_size=4)
         if "$ref" in node:
             name = node["$ref"].split("/")[-1]
+            if name == "AbsolutePathBuf":  # a string to the schema; absolute to the reference's serde
+                return st.text(max_size=6).map(lambda text: "/" + text.replace("\x00", ""))
             if name not in cache:
                 cache[name] = st.deferred(lambda: build(defs[name]))
             return cache[name]
@@ -231,3 +233,49 @@ def test_wrong_types_name_the_field(field: str, bad: Any) -> None:
     err = parse_params(spec("turn/start"), raw)
     assert isinstance(err, ParamsError)
     assert err.path[:1] == (field,)
+
+
+@pytest.mark.parametrize(
+    ("roots", "outcome"),
+    [
+        (["relative/root"], "Invalid request: AbsolutePathBuf deserialized without a base path"),
+        ([""], "Invalid request: AbsolutePathBuf deserialized without a base path"),
+        (["/a/./b/../c/", "//x"], ["/a/c", "/x"]),
+    ],
+)
+def test_absolute_paths_are_refused_relative_and_normalized(roots: list[str], outcome: Any) -> None:
+    params = {
+        "threadId": "00000000-0000-7000-8000-000000000000",
+        "input": [{"type": "text", "text": "x"}],
+        "sandboxPolicy": {"type": "workspaceWrite", "writableRoots": roots},
+    }
+    parsed = parse_params(spec("turn/start"), params)
+    if isinstance(outcome, str):
+        assert isinstance(parsed, ParamsError) and parsed.wire_message == outcome
+    else:
+        assert not isinstance(parsed, ParamsError)
+        assert list(parsed.sandbox_policy.writable_roots) == outcome
+
+
+@pytest.mark.parametrize(
+    ("given", "outcome"),
+    [
+        ("{01234567-89AB-cdef-0123-456789abcdef}", "01234567-89ab-cdef-0123-456789abcdef"),
+        ("urn:uuid:01234567-89ab-cdef-0123-456789ABCDEF", "01234567-89ab-cdef-0123-456789abcdef"),
+        (
+            "urn:uuid:0123456789abcdef0123456789abcdef",
+            "Invalid request: UUID parsing failed: invalid group count: expected 5, found 1",
+        ),
+        (
+            "nope",
+            "Invalid request: UUID parsing failed: invalid character: expected an optional prefix "
+            "of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1",
+        ),
+    ],
+)
+def test_v1_uuid_fields_take_every_form_and_word_failures_as_serde(given: str, outcome: str) -> None:
+    parsed = parse_params(spec("cancelLoginChatGpt"), {"loginId": given})
+    if isinstance(parsed, ParamsError):
+        assert parsed.wire_message == outcome
+    else:
+        assert parsed.login_id == outcome
