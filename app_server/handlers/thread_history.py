@@ -134,12 +134,41 @@ async def thread_resume(ctx: RequestContext, params: ThreadResumeParams) -> Thre
             **thread_wiring(ctx, thread_id),
         )
         wire_thread(ctx, session)
+    else:
+        # As the reference, which opens the thread afresh with this request's settings: they are
+        # the loaded thread's from its next turn on (its base instructions stay).
+        settings = await settings_for(ctx, params, str(session.settings.cwd))
+        if params.base_instructions is None:
+            settings = settings.with_overrides(base_instructions=session.settings.base_instructions)
+        session.settings = settings
     state.subscribe(ctx.connection, session.thread_id)
+    _warn_of_another_model(ctx, session)
     await session.flush()
     response = start_response(session)
     if session.rollout_path is not None and session.rollout_path.exists():
         response["thread"]["turns"] = await build_turns_async(session.rollout_path, running_turn_id(session))
     return response
+
+
+def _warn_of_another_model(ctx: RequestContext, session: Any) -> None:
+    """The reference's warning (a legacy event, under its start-up id) when a thread resumes with
+    another model than its last turn ran with."""
+    recorded, model = session.recorded_model, session.settings.model
+    if recorded is None or recorded == model:
+        return
+    message = (
+        f"This session was recorded with model `{recorded}` but is resuming with `{model}`. "
+        f"Consider switching back to `{recorded}` as it may affect Codex performance."
+    )
+    ctx.state.notify_thread(
+        session.thread_id,
+        "codex/event/warning",
+        {
+            "id": "auto-compact-0",
+            "msg": {"type": "warning", "message": message},
+            "conversationId": session.thread_id,
+        },
+    )
 
 
 async def thread_from_history(

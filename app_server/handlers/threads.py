@@ -185,11 +185,18 @@ def loaded_session(ctx: RequestContext, thread_id: str, *, not_found: str = "thr
 
 @handler("thread/loaded/list")
 async def thread_loaded_list(ctx: RequestContext, params: ThreadLoadedListParams) -> ThreadLoadedListResponse:
-    from codex_core.models_catalog import InvalidCursorError, paginate
+    from codex_core.ids import InvalidId, parse_thread_id
 
-    ids = [{"id": thread_id} for thread_id in ctx.state.threads.loaded_ids()]
-    try:
-        page, next_cursor = paginate(ids, params.cursor, params.limit, noun="threads")
-    except InvalidCursorError as exc:
-        raise JsonRpcError.invalid_request(str(exc)) from None
-    return {"data": [entry["id"] for entry in page], "nextCursor": next_cursor}
+    # In id order (for uuid7 ids, creation order), whatever order they were loaded in; a page's
+    # cursor is its last id and the next page starts after it (as 0.100.0 pages them).
+    ids = sorted(ctx.state.threads.loaded_ids())
+    if params.cursor is not None:
+        try:
+            after = parse_thread_id(params.cursor)
+        except InvalidId:
+            raise JsonRpcError.invalid_request(f"invalid cursor: {params.cursor}") from None
+        ids = [thread_id for thread_id in ids if thread_id > after]
+    size = max(params.limit, 1) if params.limit is not None else len(ids)
+    page = ids[:size]
+    next_cursor = page[-1] if page and len(ids) > size else None
+    return {"data": page, "nextCursor": next_cursor}

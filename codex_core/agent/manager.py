@@ -165,6 +165,8 @@ async def load_session(
         approver=approver,
     )
     session.preview = head.preview if head is not None and head.preview else ""
+    recorded = (state.turn_context or {}).get("model")
+    session.recorded_model = recorded if isinstance(recorded, str) else None
     git = meta.get("git")
     session.git = git if isinstance(git, dict) else None
     manager.threads[new_id] = session

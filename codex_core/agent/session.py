@@ -97,6 +97,8 @@ class Session:
         # session, the client's tools, MCP start-up reports), by name: see `store`.
         self.stores: dict[str, Any] = {}
         self.preview = ""  # the first user message, as thread lists show it
+        # The model of the rollout's last turn_context: a resume with another one is warned about.
+        self.recorded_model: str | None = None
         from codex_core.agent.approver import DenyAll
 
         # Who answers this thread's approvals (the app-server's clients, the mcp-server's
@@ -175,6 +177,8 @@ class Session:
             self.preview = first_user_text(items)
 
     def persist(self, kind: str, payload: dict[str, Any]) -> None:
+        if kind == "turn_context" and isinstance(payload.get("model"), str):
+            self.recorded_model = payload["model"]
         if self.rollout is not None:
             self.rollout.append(kind, payload)
 

@@ -231,6 +231,8 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_busy_thread": busy_thread(),
         "flow_v1_login_api_key": v1_login_api_key(),
         "flow_start_param_edges": start_param_edges(),
+        "flow_resume_fork_overrides": resume_fork_overrides(),
+        "flow_loaded_list_pages": loaded_list_pages(),
     }
 
 
@@ -883,4 +885,71 @@ def start_param_edges() -> dict[str, Any]:
         {"expect_response": rid, "capture": {"turn": "result.turn.id"}},
         _turn_done(),
     ]
+    return {"steps": steps}
+
+
+def resume_fork_overrides() -> dict[str, Any]:
+    """thread/resume and thread/fork with the settings SDKs pass, after a restart."""
+    steps = handshake() + v2_start() + v2_turn(3, "Hello MESSAGE")
+    steps.append(_turn_done())
+    steps.append({"restart": True})
+    steps += [
+        {
+            "send": {
+                "id": 10,
+                "method": "initialize",
+                "params": {"clientInfo": {"name": "diff", "version": "1.0"}},
+            }
+        },
+        {"expect_response": 10},
+        {"send": {"method": "initialized"}},
+    ]
+    overrides = {
+        "model": "o3",
+        "approvalPolicy": "never",
+        "sandbox": "workspace-write",
+        "cwd": "${WORKSPACE}",
+    }
+    steps += _req(11, "thread/fork", {"threadId": "${thread}", **overrides}, {"fork": "result.thread.id"})
+    steps += _req(
+        12,
+        "thread/resume",
+        {"threadId": "${thread}", **overrides, "config": {"model_reasoning_effort": "low"}},
+    )
+    steps += _req(13, "thread/resume", {"threadId": "${thread}", "model": "gpt-5.2-codex"})
+    steps += _req(14, "thread/loaded/list", {})
+    return {"steps": steps}
+
+
+def loaded_list_pages() -> dict[str, Any]:
+    """thread/loaded/list after threads were loaded out of order: id order, id cursors."""
+    steps = handshake()
+    names = ["a", "b", "c", "d"]
+    for i, name in enumerate(names):
+        steps += _req(2 + i * 2, "thread/start", {}, {name: "result.thread.id"})
+        turn = {"threadId": "${" + name + "}", "input": [{"type": "text", "text": "hi MESSAGE"}]}
+        steps += [
+            {"send": {"id": 3 + i * 2, "method": "turn/start", "params": turn}},
+            {"expect_response": 3 + i * 2, "capture": {"t" + name: "result.turn.id"}},
+            _turn_done("t" + name),
+        ]
+    steps.append({"restart": True})
+    steps += [
+        {
+            "send": {
+                "id": 20,
+                "method": "initialize",
+                "params": {"clientInfo": {"name": "diff", "version": "1.0"}},
+            }
+        },
+        {"expect_response": 20},
+        {"send": {"method": "initialized"}},
+    ]
+    for i, name in enumerate(["d", "b", "a", "c"]):
+        steps += _req(21 + i, "thread/resume", {"threadId": "${" + name + "}"})
+    steps += _req(30, "thread/loaded/list", {})
+    steps += _req(31, "thread/loaded/list", {"limit": 2}, {"cursor": "result.nextCursor"})
+    steps += _req(32, "thread/loaded/list", {"limit": 2, "cursor": "${cursor}"})
+    steps += _req(33, "thread/loaded/list", {"cursor": UNKNOWN_THREAD})
+    steps += _req(34, "thread/loaded/list", {"cursor": "7"})
     return {"steps": steps}
