@@ -181,7 +181,9 @@ async def _v1_open(
     existing = None if fork else state.threads.get(thread_id)
     if existing is not None:
         # The reference opens the conversation afresh from its rollout with this request's settings;
-        # the loaded thread takes them on for its next turns instead.
+        # the loaded thread takes them on for its next turns instead (its base instructions stay).
+        if overrides.base_instructions is None:
+            settings = settings.with_overrides(base_instructions=existing.settings.base_instructions)
         existing.settings = settings
         session = existing
     else:

@@ -75,6 +75,26 @@ def test_resumed_thread_keeps_its_base_instructions(
     assert mock.requests[2].body["instructions"] == "FORKED"
 
 
+def test_resuming_a_loaded_thread_takes_the_request_settings_and_keeps_its_instructions(
+    codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
+) -> None:
+    # As 0.100.0 re-derives a loaded thread's settings on resume (v2 and v1), ours takes the
+    # request's model from the next turn on; the thread's own base instructions stay.
+    mock.enqueue(message_response("one"), message_response("two"), message_response("three"))
+    with serve(codex_bin, isolated_env) as server:
+        thread_id = start_thread(server, baseInstructions="THE THREAD'S OWN INSTRUCTIONS")
+        run_turn(server, thread_id, "hello")
+        resumed = server.request("thread/resume", {"threadId": thread_id, "model": "gpt-5.2-codex"})
+        assert resumed["result"]["model"] == "gpt-5.2-codex"
+        warning = server.notification("codex/event/warning")["params"]["msg"]["message"]
+        assert warning.startswith("This session was recorded with model `") and "`gpt-5.2-codex`" in warning
+        run_turn(server, thread_id, "again")
+        server.request("resumeConversation", {"conversationId": thread_id, "overrides": {"model": "o3"}})
+        run_turn(server, thread_id, "and again")
+    assert [r.body["model"] for r in mock.requests[1:3]] == ["gpt-5.2-codex", "o3"]
+    assert {r.body["instructions"] for r in mock.requests} == {"THE THREAD'S OWN INSTRUCTIONS"}
+
+
 def test_read_from_disk_and_unknown_thread(
     codex_bin: str, isolated_env: dict[str, str], codex_home: Path, mock: MockModelServer
 ) -> None:
