@@ -175,6 +175,30 @@ def start_turn_checked(session: Any, *, kind: str) -> str:
     return str(session.start_turn(uuid7_str(), [], session.settings, kind=kind).id)
 
 
+async def _fork_for_review(ctx: RequestContext, parent: Any) -> Any:
+    """A detached review's thread: a fork of the thread's rollout (as 0.100.0 makes it, so a
+    thread with none yet is refused), announced with `thread/started` before the answer."""
+    from app_server.handlers.threads import start_response
+    from codex_core.agent.manager import fork_rollout, load_session
+    from codex_core.user_agent import DEFAULT_ORIGINATOR
+    from codex_core.uuid7 import uuid7_str
+
+    state = ctx.state
+    await parent.flush()
+    source = parent.rollout_path
+    if source is None or not source.exists():
+        raise JsonRpcError.invalid_request(f"no rollout found for thread id {parent.thread_id}")
+    review_id = uuid7_str()
+    path = await fork_rollout(state.codex_home, source, review_id, state.originator or DEFAULT_ORIGINATOR)
+    review = await load_session(
+        state.threads, path, parent.settings, thread_id=review_id, **thread_wiring(ctx, review_id)
+    )
+    wire_thread(ctx, review)
+    state.subscribe(ctx.connection, review_id)
+    state.broadcast("thread/started", {"thread": start_response(review)["thread"]})
+    return review
+
+
 @handler("review/start")
 async def review_start(ctx: RequestContext, params: ReviewStartParams) -> ReviewStartResponse:
     """A review turn: inline on the thread, or `detached` on a new thread that starts from the same settings."""
@@ -189,12 +213,7 @@ async def review_start(ctx: RequestContext, params: ReviewStartParams) -> Review
         if target.get("type") == kind and not str(target.get(field) or "").strip():
             raise JsonRpcError.invalid_request(f"{field} must not be empty")
     if params.delivery == "detached":
-        review_id = uuid7_str()
-        session = await state.threads.create(
-            session.settings, thread_id=review_id, **thread_wiring(ctx, review_id)
-        )
-        wire_thread(ctx, session)
-        state.subscribe(ctx.connection, review_id)
+        session = await _fork_for_review(ctx, session)
     if session.running:
         raise JsonRpcError.invalid_request(str(ThreadBusy("a turn is already running on this thread")))
     from codex_core.agent.review import review_prompt

@@ -233,6 +233,7 @@ def flows() -> dict[str, dict[str, Any]]:
         "flow_start_param_edges": start_param_edges(),
         "flow_resume_fork_overrides": resume_fork_overrides(),
         "flow_loaded_list_pages": loaded_list_pages(),
+        "flow_review_detached": review_detached(),
     }
 
 
@@ -952,4 +953,22 @@ def loaded_list_pages() -> dict[str, Any]:
     steps += _req(32, "thread/loaded/list", {"limit": 2, "cursor": "${cursor}"})
     steps += _req(33, "thread/loaded/list", {"cursor": UNKNOWN_THREAD})
     steps += _req(34, "thread/loaded/list", {"cursor": "7"})
+    return {"steps": steps}
+
+
+def review_detached() -> dict[str, Any]:
+    """A review delivered on a thread of its own: refused before the thread has a rollout, then
+    run after a turn."""
+    steps = handshake() + v2_start()
+    target = {"type": "custom", "instructions": "Check the MESSAGE handling"}
+    steps += _req(3, "review/start", {"threadId": "${thread}", "target": target, "delivery": "detached"})
+    steps += v2_turn(4, "Hello MESSAGE")
+    steps.append(_turn_done())
+    steps += _req(
+        5,
+        "review/start",
+        {"threadId": "${thread}", "target": target, "delivery": "detached"},
+        {"review": "result.turn.id"},
+    )
+    steps.append(_turn_done("review"))
     return {"steps": steps}
