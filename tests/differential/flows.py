@@ -31,6 +31,22 @@ def _req(
     return [{"send": {"id": rid, "method": method, "params": params}}, expect]
 
 
+def _restart(initialize_id: int) -> list[dict[str, Any]]:
+    """The server restarted, and the client's handshake with the new process."""
+    return [{"restart": True}, *handshake(initialize_id)]
+
+
+def _v1_conversation(text: str) -> list[dict[str, Any]]:
+    """A v1 conversation (`${conv}`, its rollout `${path}`) that has run one turn, listened to."""
+    steps = handshake()
+    steps += _req(2, "newConversation", {}, {"conv": "result.conversationId", "path": "result.rolloutPath"})
+    steps += _req(3, "addConversationListener", {"conversationId": "${conv}"})
+    message = {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": text}}]}
+    steps += _req(4, "sendUserMessage", message)
+    steps.append({"wait": "codex/event/task_complete"})
+    return steps
+
+
 def interrupt_running_command() -> dict[str, Any]:
     steps = handshake() + v2_start()
     steps += v2_turn(3, _call({"cmd": "echo started && sleep 30", "yield_time_ms": 20000}))
@@ -142,15 +158,7 @@ def archive_loaded_v2() -> dict[str, Any]:
 
 
 def archive_loaded_v1() -> dict[str, Any]:
-    steps = handshake()
-    steps += _req(2, "newConversation", {}, {"conv": "result.conversationId", "path": "result.rolloutPath"})
-    steps += _req(3, "addConversationListener", {"conversationId": "${conv}"})
-    steps += _req(
-        4,
-        "sendUserMessage",
-        {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": "Hi MESSAGE"}}]},
-    )
-    steps.append({"wait": "codex/event/task_complete"})
+    steps = _v1_conversation("Hi MESSAGE")
     steps += _req(5, "archiveConversation", {"conversationId": "${conv}", "rolloutPath": "${path}"})
     return {"steps": steps}
 
@@ -603,15 +611,7 @@ def config_writes() -> dict[str, Any]:
 
 def v1_fork_resume() -> dict[str, Any]:
     """The legacy API around a conversation: fork it, resume it, list it, summarise it."""
-    steps = handshake()
-    steps += _req(2, "newConversation", {}, {"conv": "result.conversationId", "path": "result.rolloutPath"})
-    steps += _req(3, "addConversationListener", {"conversationId": "${conv}"})
-    steps += _req(
-        4,
-        "sendUserMessage",
-        {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": "Hello MESSAGE"}}]},
-    )
-    steps.append({"wait": "codex/event/task_complete"})
+    steps = _v1_conversation("Hello MESSAGE")
     steps += _req(5, "forkConversation", {"conversationId": "${conv}"}, {"fork": "result.conversationId"})
     steps += _req(6, "getConversationSummary", {"conversationId": "${fork}"})
     steps += _req(7, "resumeConversation", {"conversationId": "${conv}"})
@@ -649,27 +649,8 @@ def account_methods() -> dict[str, Any]:
 def v1_resume_from_disk() -> dict[str, Any]:
     """The legacy resume and fork of a conversation no server has loaded: by path, by id, from
     history; then a turn on the resumed one."""
-    steps = handshake()
-    steps += _req(2, "newConversation", {}, {"conv": "result.conversationId", "path": "result.rolloutPath"})
-    steps += _req(3, "addConversationListener", {"conversationId": "${conv}"})
-    steps += _req(
-        4,
-        "sendUserMessage",
-        {"conversationId": "${conv}", "items": [{"type": "text", "data": {"text": "Hello MESSAGE"}}]},
-    )
-    steps.append({"wait": "codex/event/task_complete"})
-    steps.append({"restart": True})
-    steps += [
-        {
-            "send": {
-                "id": 10,
-                "method": "initialize",
-                "params": {"clientInfo": {"name": "diff", "version": "1.0"}},
-            }
-        },
-        {"expect_response": 10},
-        {"send": {"method": "initialized"}},
-    ]
+    steps = _v1_conversation("Hello MESSAGE")
+    steps += _restart(10)
     steps += _req(11, "forkConversation", {"path": "${path}"}, {"fork": "result.conversationId"})
     steps += _req(12, "resumeConversation", {"path": "${path}", "overrides": {"model": "o3"}})
     steps += _req(13, "resumeConversation", {"conversationId": "${conv}"})
@@ -893,18 +874,7 @@ def resume_fork_overrides() -> dict[str, Any]:
     """thread/resume and thread/fork with the settings SDKs pass, after a restart."""
     steps = handshake() + v2_start() + v2_turn(3, "Hello MESSAGE")
     steps.append(_turn_done())
-    steps.append({"restart": True})
-    steps += [
-        {
-            "send": {
-                "id": 10,
-                "method": "initialize",
-                "params": {"clientInfo": {"name": "diff", "version": "1.0"}},
-            }
-        },
-        {"expect_response": 10},
-        {"send": {"method": "initialized"}},
-    ]
+    steps += _restart(10)
     overrides = {
         "model": "o3",
         "approvalPolicy": "never",
@@ -934,18 +904,7 @@ def loaded_list_pages() -> dict[str, Any]:
             {"expect_response": 3 + i * 2, "capture": {"t" + name: "result.turn.id"}},
             _turn_done("t" + name),
         ]
-    steps.append({"restart": True})
-    steps += [
-        {
-            "send": {
-                "id": 20,
-                "method": "initialize",
-                "params": {"clientInfo": {"name": "diff", "version": "1.0"}},
-            }
-        },
-        {"expect_response": 20},
-        {"send": {"method": "initialized"}},
-    ]
+    steps += _restart(20)
     for i, name in enumerate(["d", "b", "a", "c"]):
         steps += _req(21 + i, "thread/resume", {"threadId": "${" + name + "}"})
     steps += _req(30, "thread/loaded/list", {})

@@ -104,16 +104,16 @@ def _call_text(args: dict[str, Any]) -> str:
     return "CALL exec_command " + json.dumps(args)
 
 
-def handshake() -> list[dict[str, Any]]:
+def handshake(request_id: int = 1) -> list[dict[str, Any]]:
     return [
         {
             "send": {
-                "id": 1,
+                "id": request_id,
                 "method": "initialize",
                 "params": {"clientInfo": {"name": "diff", "version": "1.0"}},
             }
         },
-        {"expect_response": 1},
+        {"expect_response": request_id},
         {"send": {"method": "initialized"}},
     ]
 
