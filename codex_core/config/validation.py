@@ -117,7 +117,11 @@ def _to_config_error(
     return ConfigValidationError(origin + message, key=join_key_path(key_path) or None)
 
 
+_ABSENT = object()
+
+
 def _value_at(config: dict[str, Any], path: Sequence[str]) -> Any:
+    """The value at a dotted key path (list indices as digits), or `_ABSENT`."""
     node: Any = config
     for segment in path:
         if isinstance(node, dict) and segment in node:
@@ -125,17 +129,9 @@ def _value_at(config: dict[str, Any], path: Sequence[str]) -> Any:
         elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
             node = node[int(segment)]
         else:
-            return None
+            return _ABSENT
     return node
 
 
 def _defines(config: dict[str, Any], path: Sequence[str]) -> bool:
-    node: Any = config
-    for segment in path:
-        if isinstance(node, dict) and segment in node:
-            node = node[segment]
-        elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
-            node = node[int(segment)]
-        else:
-            return False
-    return True
+    return _value_at(config, path) is not _ABSENT
