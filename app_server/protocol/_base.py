@@ -190,61 +190,65 @@ SERDE_NUMBER = "serde_number"
 SERDE_MESSAGE = "serde_message"
 
 
-class UuidText:
-    """A string field the reference reads as a UUID: accepted in every form its parser takes
-    (simple, hyphenated, braced, `urn:uuid:`), passed on in canonical form, refused with the
-    parser's own diagnosis. `prefix` is what the reference's deserializer puts before it:
-    "UUID parsing failed: " for a plain `Uuid`, nothing for a `ThreadId`. The JSON Schema and
-    TypeScript exports still see a plain string.
-    """
+class SerdeRead:
+    """A string field the reference reads into a richer type: `read` returns what is passed on,
+    or raises ValueError with the whole message serde gives (a `serde_message` error, which
+    `validation` reports as is). The JSON Schema and TypeScript exports still see a string."""
+
+    __slots__ = ()
+
+    def read(self, value: str) -> str:
+        raise NotImplementedError
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import PydanticCustomError, core_schema
+
+        def read(value: str) -> str:
+            try:
+                return self.read(value)
+            except ValueError as exc:
+                raise PydanticCustomError(SERDE_MESSAGE, "{message}", {"message": str(exc)}) from None
+
+        return core_schema.no_info_after_validator_function(read, handler(source))
+
+
+class UuidText(SerdeRead):
+    """A UUID: accepted in every form the reference's parser takes (simple, hyphenated, braced,
+    `urn:uuid:`), passed on in canonical form, refused with the parser's own diagnosis. `prefix`
+    is what the reference's deserializer puts before it: "UUID parsing failed: " for a plain
+    `Uuid`, nothing for a `ThreadId`."""
 
     __slots__ = ("prefix",)
 
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import PydanticCustomError, core_schema
-
+    def read(self, value: str) -> str:
         from codex_core.ids import InvalidId, parse_uuid
 
-        prefix = self.prefix
-
-        def canonical(value: str) -> str:
-            try:
-                return str(parse_uuid(value))
-            except InvalidId as exc:
-                raise PydanticCustomError(SERDE_MESSAGE, "{message}", {"message": f"{prefix}{exc}"}) from None
-
-        return core_schema.no_info_after_validator_function(canonical, handler(source))
+        try:
+            return str(parse_uuid(value))
+        except InvalidId as exc:
+            raise ValueError(f"{self.prefix}{exc}") from None
 
     def __repr__(self) -> str:
         return f"UuidText({self.prefix!r})"
 
 
-class AbsolutePathText:
-    """A string field the reference reads as an `AbsolutePathBuf`: a request has no base folder
-    to resolve a relative path against, so one is refused as serde reports it; an absolute one
-    is passed on with `.` and `..` resolved lexically, as the reference normalizes it."""
+class AbsolutePathText(SerdeRead):
+    """An `AbsolutePathBuf`: a request has no base folder to resolve a relative path against, so
+    one is refused as serde reports it; an absolute one is passed on with `.` and `..` resolved
+    lexically, as the reference normalizes it."""
 
     __slots__ = ()
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+    def read(self, value: str) -> str:
         import posixpath
 
-        from pydantic_core import PydanticCustomError, core_schema
-
-        def normalized(value: str) -> str:
-            if not value.startswith("/"):
-                raise PydanticCustomError(
-                    SERDE_MESSAGE,
-                    "{message}",
-                    {"message": "AbsolutePathBuf deserialized without a base path"},
-                )
-            clean = posixpath.normpath(value)
-            return "/" + clean.lstrip("/")  # normpath keeps a leading `//`; a path has one root
-
-        return core_schema.no_info_after_validator_function(normalized, handler(source))
+        if not value.startswith("/"):
+            raise ValueError("AbsolutePathBuf deserialized without a base path")
+        clean = posixpath.normpath(value)
+        return "/" + clean.lstrip("/")  # normpath keeps a leading `//`; a path has one root
 
     def __repr__(self) -> str:
         return "AbsolutePathText()"
