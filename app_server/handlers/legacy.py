@@ -234,18 +234,16 @@ def _rollout_to_open(ctx: RequestContext, raw: str) -> Any:
     """The rollout a v1 resume or fork names by path (inside CODEX_HOME); one that is not there
     is refused as the reference words it, with the path as the client gave it."""
     from app_server.handlers.thread_history import safe_path
-    from codex_core.serde_text import io_error_text
+    from codex_core.rollout.paths import unreadable_reason
 
     if not raw:
         raise JsonRpcError.invalid_request(
             "failed to load rollout ``: No such file or directory (os error 2)"
         )
     path = safe_path(ctx, raw)
-    try:
-        with open(path, "rb"):
-            pass
-    except OSError as exc:
-        raise JsonRpcError.invalid_request(f"failed to load rollout `{raw}`: {io_error_text(exc)}") from None
+    unreadable = unreadable_reason(path)
+    if unreadable is not None:
+        raise JsonRpcError.invalid_request(f"failed to load rollout `{raw}`: {unreadable}")
     return path
 
 

@@ -29,7 +29,13 @@ from app_server.thread_listing import (
     thread_wire_from_index,
 )
 from codex_core.rollout.index import IndexedThread, ThreadIndex, get_index
-from codex_core.rollout.paths import archived_dir, parse_rollout_file_name, sessions_dir, unarchived_path
+from codex_core.rollout.paths import (
+    archived_dir,
+    parse_rollout_file_name,
+    sessions_dir,
+    unarchived_path,
+    unreadable_reason,
+)
 from codex_core.serde_text import io_error_text
 
 if TYPE_CHECKING:
@@ -253,7 +259,7 @@ async def get_conversation_summary(
             path = resolve_inside(ctx.state.codex_home, params.rollout_path)
         except RolloutPathError as exc:
             raise JsonRpcError.invalid_request(str(exc)) from None
-        unreadable = _unreadable(path)
+        unreadable = unreadable_reason(path)
         if unreadable is not None:
             raise JsonRpcError.internal(f"failed to load conversation summary from {shown}: {unreadable}")
         entries = await asyncio.to_thread(index.update_paths, [path])
@@ -278,12 +284,3 @@ async def _session_flush(ctx: RequestContext, thread_id: str) -> None:
         await asyncio.to_thread(
             _index(ctx).update_paths, [session.rollout_path] if session.rollout_path else []
         )
-
-
-def _unreadable(path: Path) -> str | None:
-    """Why a rollout file cannot be read, as the reference words it; None when it can."""
-    try:
-        with open(path, "rb"):
-            return None
-    except OSError as exc:
-        return io_error_text(exc)

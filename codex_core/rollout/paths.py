@@ -113,3 +113,15 @@ def resolve_inside(codex_home: Path, path: str | os.PathLike[str]) -> Path:
     raise RolloutPathError(
         f"rollout path {raw} is outside {roots[0]} and {roots[1]}; refusing to read or write it"
     )
+
+
+def unreadable_reason(path: str | os.PathLike[str]) -> str | None:
+    """Why a rollout file cannot be opened for reading, worded as the reference's messages embed
+    it (`No such file or directory (os error 2)`); None when it can."""
+    from codex_core.serde_text import io_error_text
+
+    try:
+        with open(path, "rb"):
+            return None
+    except OSError as exc:
+        return io_error_text(exc)
