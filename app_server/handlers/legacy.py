@@ -182,9 +182,7 @@ async def _v1_open(
     if existing is not None:
         # The reference opens the conversation afresh from its rollout with this request's settings;
         # the loaded thread takes them on for its next turns instead (its base instructions stay).
-        if overrides.base_instructions is None:
-            settings = settings.with_overrides(base_instructions=existing.settings.base_instructions)
-        existing.settings = settings
+        existing.take_settings(settings, keep_requested_instructions=overrides.base_instructions is not None)
         session = existing
     else:
         session = await load_session(

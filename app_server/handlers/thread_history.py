@@ -138,9 +138,7 @@ async def thread_resume(ctx: RequestContext, params: ThreadResumeParams) -> Thre
         # As the reference, which opens the thread afresh with this request's settings: they are
         # the loaded thread's from its next turn on (its base instructions stay).
         settings = await settings_for(ctx, params, str(session.settings.cwd))
-        if params.base_instructions is None:
-            settings = settings.with_overrides(base_instructions=session.settings.base_instructions)
-        session.settings = settings
+        session.take_settings(settings, keep_requested_instructions=params.base_instructions is not None)
     state.subscribe(ctx.connection, session.thread_id)
     _warn_of_another_model(ctx, session)
     await session.flush()

@@ -176,6 +176,13 @@ class Session:
         if not self.preview:
             self.preview = first_user_text(items)
 
+    def take_settings(self, settings: SessionSettings, *, keep_requested_instructions: bool = False) -> None:
+        """Settings for the next turns of a loaded thread that is resumed again. As `load_session`,
+        the thread keeps the base instructions it runs with unless the request named its own."""
+        if not keep_requested_instructions:
+            settings = settings.with_overrides(base_instructions=self.settings.base_instructions)
+        self.settings = settings
+
     def persist(self, kind: str, payload: dict[str, Any]) -> None:
         if kind == "turn_context" and isinstance(payload.get("model"), str):
             self.recorded_model = payload["model"]
