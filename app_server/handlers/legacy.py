@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import Deferred, RequestContext, handler
-from app_server.handlers.threads import create_thread_for, loaded_session, thread_wiring, wire_thread
+from app_server.handlers.threads import create_thread_for, load_thread, loaded_session
 from app_server.handlers.turns import interrupt, start_turn, turn_settings
 from app_server.jsonrpc import JsonRpcError
 from codex_core.user_agent import DEFAULT_ORIGINATOR
@@ -148,7 +148,7 @@ async def _v1_open(
     """resumeConversation and forkConversation (their answers have one shape)."""
     from app_server.handlers.thread_history import rollout_of, settings_for
     from app_server.protocol.legacy_v1 import ResumeConversationParams
-    from codex_core.agent.manager import fork_rollout, load_session
+    from codex_core.agent.manager import fork_rollout
     from codex_core.rollout.reader import read_session_meta
     from codex_core.uuid7 import uuid7_str
 
@@ -185,15 +185,14 @@ async def _v1_open(
         existing.take_settings(settings, keep_requested_instructions=overrides.base_instructions is not None)
         session = existing
     else:
-        session = await load_session(
-            state.threads,
+        session = await load_thread(
+            ctx,
             path,
             settings,
             thread_id=thread_id,
             keep_requested_instructions=overrides.base_instructions is not None,
-            **thread_wiring(ctx, thread_id, "v1"),
+            api_version="v1",
         )
-        wire_thread(ctx, session)
     initial_messages = await _initial_messages(path)
     await _announce_session(ctx, session, initial_messages, path)
     return {

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app_server.handlers import RequestContext, config_errors, handler
-from app_server.handlers.threads import loaded_session, start_response, thread_wiring, wire_thread
+from app_server.handlers.threads import load_thread, loaded_session, start_response
 from app_server.jsonrpc import JsonRpcError
 from app_server.thread_wire import config_overrides, resolve_cwd, thread_wire
 from codex_core.user_agent import DEFAULT_ORIGINATOR
@@ -110,7 +110,6 @@ async def thread_read(ctx: RequestContext, params: ThreadReadParams) -> ThreadRe
 
 @handler("thread/resume")
 async def thread_resume(ctx: RequestContext, params: ThreadResumeParams) -> ThreadResumeResponse:
-    from codex_core.agent.manager import load_session
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_session_meta
 
@@ -125,15 +124,13 @@ async def thread_resume(ctx: RequestContext, params: ThreadResumeParams) -> Thre
         meta = read_session_meta(path) or {}
         settings = await settings_for(ctx, params, meta.get("cwd"))
         thread_id = str(meta.get("id") or params.thread_id)
-        session = await load_session(
-            state.threads,
+        session = await load_thread(
+            ctx,
             path,
             settings,
             thread_id=thread_id,
             keep_requested_instructions=params.base_instructions is not None,
-            **thread_wiring(ctx, thread_id),
         )
-        wire_thread(ctx, session)
     else:
         # As the reference, which opens the thread afresh with this request's settings: they are
         # the loaded thread's from its next turn on (its base instructions stay).
@@ -201,7 +198,7 @@ async def _resume_from_history(ctx: RequestContext, params: ThreadResumeParams) 
 
 @handler("thread/fork")
 async def thread_fork(ctx: RequestContext, params: ThreadForkParams) -> ThreadForkResponse:
-    from codex_core.agent.manager import fork_rollout, load_session
+    from codex_core.agent.manager import fork_rollout
     from codex_core.rollout.history import build_turns_async
     from codex_core.rollout.reader import read_session_meta
     from codex_core.uuid7 import uuid7_str
@@ -217,15 +214,13 @@ async def thread_fork(ctx: RequestContext, params: ThreadForkParams) -> ThreadFo
     settings = await settings_for(ctx, params, meta.get("cwd"))
     new_id = uuid7_str()
     path = await fork_rollout(state.codex_home, source, new_id, state.originator or DEFAULT_ORIGINATOR)
-    session = await load_session(
-        state.threads,
+    session = await load_thread(
+        ctx,
         path,
         settings,
         thread_id=new_id,
         keep_requested_instructions=params.base_instructions is not None,
-        **thread_wiring(ctx, new_id),
     )
-    wire_thread(ctx, session)
     state.subscribe(ctx.connection, new_id)
     response = start_response(session)
     response["thread"]["turns"] = await build_turns_async(path)

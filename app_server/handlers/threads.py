@@ -99,6 +99,31 @@ def thread_wiring(ctx: RequestContext, thread_id: str, api_version: str = "v2") 
     }
 
 
+async def load_thread(
+    ctx: RequestContext,
+    path: Any,
+    settings: Any,
+    *,
+    thread_id: str,
+    keep_requested_instructions: bool = False,
+    api_version: str = "v2",
+) -> Any:
+    """A thread this server loads from a rollout (resume, fork, v1, detached review): built with
+    `thread_wiring` and wired with `wire_thread`."""
+    from codex_core.agent.manager import load_session
+
+    session = await load_session(
+        ctx.state.threads,
+        path,
+        settings,
+        thread_id=thread_id,
+        keep_requested_instructions=keep_requested_instructions,
+        **thread_wiring(ctx, thread_id, api_version),
+    )
+    wire_thread(ctx, session)
+    return session
+
+
 def wire_thread(
     ctx: RequestContext,
     session: Any,

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app_server.handlers import DEFERRED, Deferred, RequestContext, handler
-from app_server.handlers.threads import loaded_session, thread_wiring, wire_thread
+from app_server.handlers.threads import load_thread, loaded_session
 from app_server.jsonrpc import JsonRpcError
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ async def _fork_for_review(ctx: RequestContext, parent: Any) -> Any:
     """A detached review's thread: a fork of the thread's rollout (as 0.100.0 makes it, so a
     thread with none yet is refused), announced with `thread/started` before the answer."""
     from app_server.handlers.threads import start_response
-    from codex_core.agent.manager import fork_rollout, load_session
+    from codex_core.agent.manager import fork_rollout
     from codex_core.user_agent import DEFAULT_ORIGINATOR
     from codex_core.uuid7 import uuid7_str
 
@@ -190,10 +190,7 @@ async def _fork_for_review(ctx: RequestContext, parent: Any) -> Any:
         raise JsonRpcError.invalid_request(f"no rollout found for thread id {parent.thread_id}")
     review_id = uuid7_str()
     path = await fork_rollout(state.codex_home, source, review_id, state.originator or DEFAULT_ORIGINATOR)
-    review = await load_session(
-        state.threads, path, parent.settings, thread_id=review_id, **thread_wiring(ctx, review_id)
-    )
-    wire_thread(ctx, review)
+    review = await load_thread(ctx, path, parent.settings, thread_id=review_id)
     state.subscribe(ctx.connection, review_id)
     state.broadcast("thread/started", {"thread": start_response(review)["thread"]})
     return review
