@@ -178,6 +178,12 @@ class ServerState:
             method, params, (c for c in self.connections.values() if thread_id in c.subscriptions), thread_id
         )
 
+    def notify_legacy_event(self, thread_id: str, event_id: str, msg: Mapping[str, object]) -> None:
+        """A core event as the reference relays it to a thread's subscribers: `codex/event/<type>`."""
+        self.notify_thread(
+            thread_id, f"codex/event/{msg['type']}", {"id": event_id, "msg": msg, "conversationId": thread_id}
+        )
+
     def thread_subscribers(self, thread_id: str) -> list[Connection]:
         return [c for c in self.connections.values() if thread_id in c.subscriptions and c.initialized]
 

@@ -55,9 +55,7 @@ class ThreadEvents:
 
     def __call__(self, event_id: str, msg: CoreEvent) -> None:
         kind = msg["type"]
-        notify = self.state.notify_thread
-        tid = self.thread_id
-        notify(tid, f"codex/event/{kind}", {"id": event_id, "msg": msg, "conversationId": tid})
+        self.state.notify_legacy_event(self.thread_id, event_id, msg)
         v2 = _V2.get(kind) or EXTRA_V2.get(kind)
         if v2 is not None:
             v2(self, event_id, msg)

@@ -155,14 +155,8 @@ def _warn_of_another_model(ctx: RequestContext, session: Any) -> None:
         f"This session was recorded with model `{recorded}` but is resuming with `{model}`. "
         f"Consider switching back to `{recorded}` as it may affect Codex performance."
     )
-    ctx.state.notify_thread(
-        session.thread_id,
-        "codex/event/warning",
-        {
-            "id": "auto-compact-0",
-            "msg": {"type": "warning", "message": message},
-            "conversationId": session.thread_id,
-        },
+    ctx.state.notify_legacy_event(
+        session.thread_id, "auto-compact-0", {"type": "warning", "message": message}
     )
 
 
@@ -247,11 +241,7 @@ async def thread_name_set(ctx: RequestContext, params: ThreadSetNameParams) -> T
     event = {"type": "thread_name_updated", "thread_id": thread_id, "thread_name": name}
 
     def announce() -> None:
-        state.notify_thread(
-            thread_id,
-            "codex/event/thread_name_updated",
-            {"id": uuid7_str(), "msg": event, "conversationId": thread_id},
-        )
+        state.notify_legacy_event(thread_id, uuid7_str(), event)
         state.broadcast("thread/name/updated", {"threadId": thread_id, "threadName": name})
 
     ctx.after.append(announce)
@@ -270,11 +260,7 @@ async def thread_rollback(ctx: RequestContext, params: ThreadRollbackParams) -> 
         # The thread's listeners hear of it too, as the legacy error event of the refused rollback
         # (no v2 `error`, nothing in the rollout, as in the reference).
         event = {"type": "error", "message": message, "codex_error_info": "thread_rollback_failed"}
-        ctx.state.notify_thread(
-            session.thread_id,
-            "codex/event/error",
-            {"id": uuid7_str(), "msg": event, "conversationId": session.thread_id},
-        )
+        ctx.state.notify_legacy_event(session.thread_id, uuid7_str(), event)
         raise JsonRpcError.invalid_request(message)
     if params.num_turns < 1:
         raise JsonRpcError.invalid_request("numTurns must be >= 1")
